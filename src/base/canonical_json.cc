@@ -1,0 +1,594 @@
+// Canonical JSON: a strict I-JSON reader on nlohmann's SAX parser, and an RFC 8785 writer.
+#include "base/canonical_json.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace custodian {
+namespace {
+
+using nlohmann::json;
+
+// 2^53: every integer of at most this magnitude is exactly a double (RFC 7493 §2.2).
+constexpr int64_t kMaxExactInteger = int64_t{1} << 53;
+
+// Long enough for any ECMAScript number ("-1.7976931348623157e+308", "-0.0000012345678901234567")
+// and any int64/uint64 in decimal.
+constexpr size_t kNumberBufferSize = 32;
+
+// Keys and tokens quoted in error messages are cut to this many bytes: enough to find the spot,
+// not so much that a hostile 1 MB key floods the log.
+constexpr size_t kMaxQuotedBytes = 64;
+
+// ---------------------------------------------------------------------------------------------
+// Writing (RFC 8785 §3.2)
+
+// For each byte: 0 if it is written as is, else the character after the backslash of its escape
+// ('u' for the \u00xx form). Only '"', '\\' and C0 controls are escaped (§3.2.2.2).
+constexpr std::array<char, 256> kEscapes = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = 'u';
+  table['\b'] = 'b';
+  table['\t'] = 't';
+  table['\n'] = 'n';
+  table['\f'] = 'f';
+  table['\r'] = 'r';
+  table['"'] = '"';
+  table['\\'] = '\\';
+  return table;
+}();
+
+void AppendString(std::string_view text, std::string& out) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  out.push_back('"');
+  const char* run = text.data();
+  const char* const end = run + text.size();
+  for (const char* p = run; p != end; ++p) {
+    const unsigned char byte = static_cast<unsigned char>(*p);
+    const char escape = kEscapes[byte];
+    if (escape == 0) [[likely]] {
+      continue;
+    }
+    out.append(run, p);
+    if (escape == 'u') {
+      const char sequence[6] = {'\\', 'u', '0', '0', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
+      out.append(sequence, sizeof(sequence));
+    } else {
+      const char sequence[2] = {'\\', escape};
+      out.append(sequence, sizeof(sequence));
+    }
+    run = p + 1;
+  }
+  out.append(run, end);
+  out.push_back('"');
+}
+
+template <typename Integer>
+char* FormatInteger(Integer value, char* out) {
+  return std::to_chars(out, out + kNumberBufferSize, value).ptr;
+}
+
+// Writes `value` (finite) as ECMAScript Number.prototype.toString does (ECMA-262 §7.1.12.1, which
+// RFC 8785 §3.2.2.3 adopts) into `out`, which holds kNumberBufferSize bytes; returns the end.
+char* FormatDouble(double value, char* out) {
+  if (value == 0) {  // also -0, which ECMAScript prints as 0
+    *out = '0';
+    return out + 1;
+  }
+  if (value < 0) {
+    *out++ = '-';
+    value = -value;
+  }
+  // Below 2^53 an integral double is exactly its integer, and the shortest round-trip digits
+  // padded with zeros spell that same integer; skip the general path for these common values.
+  if (value < static_cast<double>(kMaxExactInteger) && value == std::trunc(value)) {
+    return FormatInteger(static_cast<uint64_t>(value), out);
+  }
+
+  // Shortest digits that read back as `value` (with the closest-to-value tie-break ECMAScript
+  // asks for), as d[.ddd]e±XX. libstdc++ implements this with Ryu.
+  char scientific[kNumberBufferSize];
+  const char* const scientific_end = std::to_chars(scientific, scientific + sizeof(scientific),
+                                                   value, std::chars_format::scientific)
+                                         .ptr;
+  char digits[20];
+  int k = 0;  // number of significant digits, as in ECMA-262
+  const char* p = scientific;
+  digits[k++] = *p++;
+  if (*p == '.') {
+    for (++p; *p != 'e'; ++p) digits[k++] = *p;
+  }
+  ++p;  // 'e'
+  const bool negative_exponent = *p == '-';
+  ++p;  // sign
+  int exponent = 0;
+  std::from_chars(p, scientific_end, exponent);
+  if (negative_exponent) exponent = -exponent;
+  const int n = exponent + 1;  // value = 0.digits * 10^n, as in ECMA-262
+
+  if (k <= n && n <= 21) {  // integer: digits then zeros, e.g. 123456789012345680000
+    out = std::copy_n(digits, k, out);
+    return std::fill_n(out, n - k, '0');
+  }
+  if (0 < n && n <= 21) {  // decimal point inside the digits, e.g. 4.5
+    out = std::copy_n(digits, n, out);
+    *out++ = '.';
+    return std::copy_n(digits + n, k - n, out);
+  }
+  if (-6 < n && n <= 0) {  // small fraction with leading zeros, e.g. 0.000001
+    *out++ = '0';
+    *out++ = '.';
+    out = std::fill_n(out, -n, '0');
+    return std::copy_n(digits, k, out);
+  }
+  // Exponent form, e.g. 1e+21, 1.5e-7: the sign of the exponent is always written.
+  *out++ = digits[0];
+  if (k > 1) {
+    *out++ = '.';
+    out = std::copy_n(digits + 1, k - 1, out);
+  }
+  *out++ = 'e';
+  *out++ = n - 1 < 0 ? '-' : '+';
+  return FormatInteger(n - 1 < 0 ? 1 - n : n - 1, out);
+}
+
+// Orders UTF-8 lead bytes as the UTF-16 code units of their characters compare (§3.2.3). UTF-8
+// byte order is code point order, which UTF-16 order follows except that characters above
+// U+FFFF (lead bytes F0..F4, surrogates D800..DBFF in UTF-16) sort before U+E000..U+FFFF (lead
+// bytes EE, EF). Moving EE and EF after every higher byte fixes exactly that. As a permutation
+// of bytes it is a strict weak order even on invalid UTF-8, so std::sort stays well defined.
+constexpr unsigned Utf16Rank(unsigned char byte) {
+  if (byte >= 0xF0) return byte - 2u;
+  if (byte >= 0xEE) return byte + 0x10u;
+  return byte;
+}
+
+// True if `a` sorts before `b` when both are compared as UTF-16 code unit arrays. The first
+// differing byte decides: equal prefixes put both at the same position of the same character.
+bool Utf16Less(std::string_view a, std::string_view b) {
+  const auto [a_diff, b_diff] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
+  if (a_diff == a.end()) return b_diff != b.end();
+  if (b_diff == b.end()) return false;
+  return Utf16Rank(static_cast<unsigned char>(*a_diff)) <
+         Utf16Rank(static_cast<unsigned char>(*b_diff));
+}
+
+void AppendValue(const json& value, std::string& out);
+
+void AppendMember(const json::object_t::value_type& member, std::string& out) {
+  AppendString(member.first, out);
+  out.push_back(':');
+  AppendValue(member.second, out);
+}
+
+void AppendObject(const json::object_t& members, std::string& out) {
+  out.push_back('{');
+  // std::map keeps byte order, which is already UTF-16 order unless a name has a character
+  // above U+FFFF next to one in U+E000..U+FFFF: check neighbours, sort only in that rare case.
+  const bool map_order_is_canonical =
+      std::adjacent_find(members.begin(), members.end(), [](const auto& a, const auto& b) {
+        return !Utf16Less(a.first, b.first);
+      }) == members.end();
+  if (map_order_is_canonical) [[likely]] {
+    bool first = true;
+    for (const auto& member : members) {
+      if (!first) out.push_back(',');
+      first = false;
+      AppendMember(member, out);
+    }
+  } else {
+    std::vector<const json::object_t::value_type*> sorted;
+    sorted.reserve(members.size());
+    for (const auto& member : members) sorted.push_back(&member);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto* a, const auto* b) { return Utf16Less(a->first, b->first); });
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      AppendMember(*sorted[i], out);
+    }
+  }
+  out.push_back('}');
+}
+
+void AppendValue(const json& value, std::string& out) {
+  char number[kNumberBufferSize];
+  switch (value.type()) {
+    case json::value_t::null:
+      out.append("null", 4);
+      return;
+    case json::value_t::boolean:
+      if (*value.get_ptr<const json::boolean_t*>()) {
+        out.append("true", 4);
+      } else {
+        out.append("false", 5);
+      }
+      return;
+    case json::value_t::number_integer:
+      out.append(number, FormatInteger(*value.get_ptr<const json::number_integer_t*>(), number));
+      return;
+    case json::value_t::number_unsigned:
+      out.append(number, FormatInteger(*value.get_ptr<const json::number_unsigned_t*>(), number));
+      return;
+    case json::value_t::number_float: {
+      const double d = *value.get_ptr<const json::number_float_t*>();
+      assert(std::isfinite(d) && "NaN and infinities have no canonical JSON form");
+      if (!std::isfinite(d)) [[unlikely]] {
+        out.append("null", 4);
+        return;
+      }
+      out.append(number, FormatDouble(d, number));
+      return;
+    }
+    case json::value_t::string:
+      AppendString(*value.get_ptr<const json::string_t*>(), out);
+      return;
+    case json::value_t::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const json& element : *value.get_ptr<const json::array_t*>()) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendValue(element, out);
+      }
+      out.push_back(']');
+      return;
+    }
+    case json::value_t::object:
+      AppendObject(*value.get_ptr<const json::object_t*>(), out);
+      return;
+    case json::value_t::binary:
+    case json::value_t::discarded:
+      break;
+  }
+  assert(false && "binary and discarded values are not JSON");
+  out.append("null", 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+// Length of the well-formed UTF-8 sequence (RFC 3629 §4) at the start of `text`, or 0.
+size_t Utf8SequenceLength(std::string_view text) {
+  const auto at = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto continuation = [&](size_t i, unsigned char low = 0x80, unsigned char high = 0xBF) {
+    return i < text.size() && at(i) >= low && at(i) <= high;
+  };
+  if (text.empty()) return 0;
+  const unsigned char lead = at(0);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
+    const unsigned char high = lead == 0xED ? 0x9F : 0xBF;  // no surrogates
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
+    const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// `text` made safe to embed in a message and print to a terminal: well-formed non-ASCII UTF-8
+// (say, Hangul) is kept, control characters and ill-formed bytes become \xNN.
+std::string Printable(std::string_view text) {
+  static constexpr char kHexDigits[] = "0123456789ABCDEF";
+  std::string out;
+  while (!text.empty()) {
+    const unsigned char byte = static_cast<unsigned char>(text[0]);
+    size_t length = Utf8SequenceLength(text);
+    if (length == 0 || byte < 0x20 || byte == 0x7F) {
+      const char escaped[4] = {'\\', 'x', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
+      out.append(escaped, sizeof(escaped));
+      length = 1;
+    } else {
+      out.append(text.data(), length);
+    }
+    text.remove_prefix(length);
+  }
+  return out;
+}
+
+// A parsed key as a JSON string literal for a message, cut to kMaxQuotedBytes at a character
+// boundary (keys are well-formed UTF-8 by the time we see them).
+std::string QuotedKey(std::string_view key) {
+  std::string out;
+  if (key.size() <= kMaxQuotedBytes) {
+    AppendString(key, out);
+    return out;
+  }
+  size_t cut = kMaxQuotedBytes;
+  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+  AppendString(key.substr(0, cut), out);
+  out += "...";
+  return out;
+}
+
+// A char iterator that records how far nlohmann's lexer has read: its SAX events carry no
+// positions, and we want byte offsets in every error message.
+class TrackingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  TrackingIterator(const char* position, const char** high_water)
+      : position_(position), high_water_(high_water) {}
+
+  reference operator*() const { return *position_; }
+  TrackingIterator& operator++() {
+    *high_water_ = ++position_;
+    return *this;
+  }
+  TrackingIterator operator++(int) {
+    TrackingIterator before = *this;
+    ++*this;
+    return before;
+  }
+  friend bool operator==(const TrackingIterator& a, const TrackingIterator& b) {
+    return a.position_ == b.position_;
+  }
+
+ private:
+  const char* position_;
+  const char** high_water_;
+};
+
+// Builds the DOM from SAX events like nlohmann's json_sax_dom_parser, adding the I-JSON checks,
+// the depth limit, and positions. Returning false from an event stops the parse at once.
+class StrictDomBuilder final : public nlohmann::json_sax<json> {
+ public:
+  StrictDomBuilder(std::string_view text, const JsonLimits& limits)
+      : text_(text), limits_(limits), read_end_(text.data()) {}
+
+  TrackingIterator InputBegin() { return TrackingIterator(text_.data(), &read_end_); }
+  TrackingIterator InputEnd() { return TrackingIterator(text_.data() + text_.size(), &read_end_); }
+
+  const Status& status() const { return status_; }
+  json& root() { return root_; }
+
+  bool null() override { return Add(json(nullptr)); }
+  bool boolean(bool value) override { return Add(json(value)); }
+
+  bool number_integer(number_integer_t value) override {
+    if (value < -kMaxExactInteger || value > kMaxExactInteger) {
+      char literal[kNumberBufferSize];
+      if (!CheckLargeInteger(std::string_view(literal, FormatInteger(value, literal) - literal),
+                             static_cast<double>(value))) {
+        return false;
+      }
+    }
+    return Add(json(value));
+  }
+
+  bool number_unsigned(number_unsigned_t value) override {
+    if (value > static_cast<uint64_t>(kMaxExactInteger)) {
+      char literal[kNumberBufferSize];
+      if (!CheckLargeInteger(std::string_view(literal, FormatInteger(value, literal) - literal),
+                             static_cast<double>(value))) {
+        return false;
+      }
+    }
+    return Add(json(value));
+  }
+
+  bool number_float(number_float_t value, const string_t& literal) override {
+    // nlohmann falls back to a double for integer literals beyond int64/uint64.
+    if (literal.find_first_of(".eE") == std::string::npos && !CheckLargeInteger(literal, value)) {
+      return false;
+    }
+    return Add(json(value));
+  }
+
+  bool string(string_t& value) override { return Add(json(std::move(value))); }
+  bool binary(binary_t& value) override { return Add(json(std::move(value))); }
+
+  bool start_object(std::size_t /*elements*/) override { return Open(json::value_t::object); }
+
+  bool key(string_t& key) override {
+    auto& members = *stack_.back()->get_ptr<json::object_t*>();
+    // try_emplace leaves `key` intact when it is already present, so we can still name it.
+    const auto [member, inserted] = members.try_emplace(std::move(key));
+    if (!inserted) {
+      return Fail("duplicate object key " + QuotedKey(key) + " at byte " +
+                  std::to_string(StartOfLastKey()) + " (I-JSON, RFC 7493 §2.3)");
+    }
+    pending_member_ = &member->second;
+    return true;
+  }
+
+  bool end_object() override { return Close(); }
+  bool start_array(std::size_t /*elements*/) override { return Open(json::value_t::array); }
+  bool end_array() override { return Close(); }
+
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::json::exception& error) override {
+    status_ = InvalidArgumentError(DescribeSyntaxError(position, last_token, error));
+    return false;
+  }
+
+ private:
+  // Bytes the lexer has consumed so far.
+  size_t Consumed() const { return static_cast<size_t>(read_end_ - text_.data()); }
+
+  bool Fail(std::string message) {
+    status_ = InvalidArgumentError(std::move(message));
+    return false;
+  }
+
+  bool Add(json&& value) {
+    if (stack_.empty()) {
+      root_ = std::move(value);
+    } else if (json* parent = stack_.back(); parent->is_array()) {
+      parent->get_ptr<json::array_t*>()->push_back(std::move(value));
+    } else {
+      *pending_member_ = std::move(value);
+    }
+    return true;
+  }
+
+  bool Open(json::value_t type) {
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
+      // The lexer has just consumed the bracket and nothing after it.
+      return Fail("JSON nested deeper than " + std::to_string(limits_.max_depth) +
+                  " levels at byte " + std::to_string(Consumed() - 1));
+    }
+    json* container;
+    if (stack_.empty()) {
+      root_ = json(type);
+      container = &root_;
+    } else if (json* parent = stack_.back(); parent->is_array()) {
+      auto& elements = *parent->get_ptr<json::array_t*>();
+      elements.emplace_back(type);
+      container = &elements.back();
+    } else {
+      *pending_member_ = json(type);
+      container = pending_member_;
+    }
+    // Pointers into a parent array stay valid: we only append to the innermost container.
+    stack_.push_back(container);
+    return true;
+  }
+
+  bool Close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  // An integer literal beyond +-2^53 is kept only if it is exactly RFC 8785's spelling of the
+  // double nearest to it; otherwise the value would silently change when re-serialized.
+  bool CheckLargeInteger(std::string_view literal, double nearest) {
+    char canonical[kNumberBufferSize];
+    const std::string_view spelled(canonical, FormatDouble(nearest, canonical) - canonical);
+    if (spelled == literal) return true;
+    return Fail("integer " + Printable(literal.substr(0, kMaxQuotedBytes)) + " at byte " +
+                std::to_string(StartOfLastNumber(literal.size())) +
+                " is beyond +-2^53 and would be read as " + std::string(spelled) +
+                " (I-JSON, RFC 7493 §2.2); store it as a string");
+  }
+
+  // The lexer reads one byte past a number to see where it ends, unless the text ends there.
+  // That byte is never a digit after an out-of-range integer, which always ends with one.
+  size_t StartOfLastNumber(size_t length) const {
+    size_t end = Consumed();
+    if (end > 0 && (text_[end - 1] < '0' || text_[end - 1] > '9')) --end;
+    return end >= length ? end - length : 0;
+  }
+
+  // The lexer has consumed the key's closing quote and nothing more; walk back to the opening
+  // quote, the first '"' preceded by an even number of backslashes.
+  size_t StartOfLastKey() const {
+    size_t quote = Consumed() - 1;
+    while (quote > 0) {
+      --quote;
+      if (text_[quote] != '"') continue;
+      size_t backslashes = 0;
+      while (backslashes < quote && text_[quote - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return quote;
+    }
+    return 0;
+  }
+
+  // Rewords nlohmann's message ("[json.exception.parse_error.101] parse error at line 1, column
+  // 4: syntax error while parsing value - ...") around a 0-based byte offset, and keeps the
+  // quoted input short and printable.
+  std::string DescribeSyntaxError(size_t position, const std::string& last_token,
+                                  const nlohmann::json::exception& error) const {
+    std::string detail = error.what();
+    if (const size_t bracket = detail.find("] "); bracket != std::string::npos) {
+      detail.erase(0, bracket + 2);
+    }
+    if (detail.starts_with("parse error at line ")) {
+      if (const size_t colon = detail.find(": "); colon != std::string::npos) {
+        detail.erase(0, colon + 2);
+      }
+    }
+    // `position` counts bytes read including the offending one (or the end of input).
+    size_t offset = position > 0 ? position - 1 : 0;
+    if (error.id == 406) {
+      // "number overflow parsing '1e400'": the lexer stands on the number's last byte.
+      offset = position >= last_token.size() ? position - last_token.size() : 0;
+    }
+    if (detail.ends_with("; expected end of input")) {
+      detail = "unexpected data after the JSON value";
+    } else {
+      const std::string quoted_token = "'" + last_token + "'";
+      if (const size_t at = detail.find(quoted_token); at != std::string::npos) {
+        std::string_view tail = last_token;
+        std::string shortened;
+        if (tail.size() > kMaxQuotedBytes) {
+          tail.remove_prefix(tail.size() - kMaxQuotedBytes);
+          while (!tail.empty() && (static_cast<unsigned char>(tail[0]) & 0xC0) == 0x80) {
+            tail.remove_prefix(1);
+          }
+          shortened = "...";
+        }
+        shortened += Printable(tail);
+        detail.replace(at, quoted_token.size(), "'" + shortened + "'");
+      }
+    }
+    std::string message = "malformed JSON at byte " + std::to_string(offset) + ": " + detail;
+    if (offset >= text_.size()) message += " (is the input truncated?)";
+    return message;
+  }
+
+  const std::string_view text_;
+  const JsonLimits& limits_;
+  const char* read_end_;  // advanced by TrackingIterator
+  Status status_;
+  json root_;
+  std::vector<json*> stack_;        // open arrays and objects, innermost last
+  json* pending_member_ = nullptr;  // the member whose key was just read
+};
+
+}  // namespace
+
+Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return InvalidArgumentError("JSON text is " + std::to_string(text.size()) +
+                                " bytes, over the limit of " + std::to_string(limits.max_bytes));
+  }
+  if (text.empty()) return InvalidArgumentError("malformed JSON at byte 0: empty input");
+  // nlohmann skips a byte order mark silently; RFC 8259 §8.1 forbids sending one, and a strict
+  // reader should not accept two byte sequences for the same entry.
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    return InvalidArgumentError("malformed JSON at byte 0: byte order mark before the JSON value");
+  }
+  try {
+    StrictDomBuilder builder(text, limits);
+    const bool parsed = json::sax_parse(builder.InputBegin(), builder.InputEnd(), &builder,
+                                        json::input_format_t::json, /*strict=*/true,
+                                        /*ignore_comments=*/false);
+    if (!builder.status().ok()) return builder.status();
+    if (!parsed) return InternalError("JSON parser stopped without saying why");
+    return std::move(builder.root());
+  } catch (const std::bad_alloc&) {
+    return UnavailableError("out of memory parsing a JSON text of " + std::to_string(text.size()) +
+                            " bytes");
+  } catch (const std::exception& e) {
+    return InternalError(std::string("unexpected exception parsing JSON: ") + e.what());
+  }
+}
+
+std::string CanonicalJson(const json& value) {
+  std::string out;
+  AppendValue(value, out);
+  return out;
+}
+
+void AppendCanonicalJson(const json& value, std::string& out) { AppendValue(value, out); }
+
+}  // namespace custodian

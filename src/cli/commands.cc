@@ -1,0 +1,586 @@
+// The subcommands of `custodian`. Each parses its options, calls one Repository operation,
+// and prints the result; errors travel back to main() as a Status.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "base/canonical_json.h"
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+
+namespace custodian::cli {
+namespace {
+
+using repo::Json;
+using repo::Repository;
+
+std::string DefaultRepoDir() {
+  const char* dir = std::getenv("CUSTODIAN_REPO");
+  return dir && *dir ? dir : ".";
+}
+
+std::string DefaultActor() {
+  for (const char* var : {"CUSTODIAN_ACTOR", "USER", "LOGNAME"}) {
+    const char* v = std::getenv(var);
+    if (v && *v) return v;
+  }
+  return "local";
+}
+
+repo::Options MakeOptions(const Globals& g) {
+  repo::Options options;
+  options.actor = g.actor.empty() ? DefaultActor() : g.actor;
+  return options;
+}
+
+Result<std::unique_ptr<Repository>> OpenRepo(const Globals& g) {
+  return Repository::Open(g.repo_dir.empty() ? DefaultRepoDir() : g.repo_dir, MakeOptions(g));
+}
+
+bool ProgressEnabled(const Globals& g) { return !g.quiet && ::isatty(STDERR_FILENO); }
+
+// "field=value": the value is taken as JSON if it parses as an array, object, number, true,
+// false or null, else as a string, so `--set lat=41.8 --set title=Hoeryong` both do the
+// natural thing. `--set-string` forces a string.
+Status ApplySets(const std::vector<std::string>& sets, bool force_string, Json& doc) {
+  for (const std::string& set : sets) {
+    size_t eq = set.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("--set " + set.substr(0, 60) + ": expected field=value");
+    }
+    std::string field = set.substr(0, eq);
+    std::string value = set.substr(eq + 1);
+    Json parsed = value;
+    if (!force_string && !value.empty()) {
+      char c = value.front();
+      bool looks_json = c == '[' || c == '{' || c == '-' || (c >= '0' && c <= '9') ||
+                        value == "true" || value == "false" || value == "null";
+      if (looks_json) {
+        Result<Json> json = ParseJson(value);
+        if (json.ok()) {
+          parsed = *json;
+        } else if (c == '[' || c == '{') {
+          return json.status().WithContext("--set " + field);
+        }
+      }
+    }
+    doc[field] = std::move(parsed);
+  }
+  return OkStatus();
+}
+
+Result<Json> ReadJsonArgument(const std::string& json_text, const std::string& file) {
+  std::string text = json_text;
+  if (!file.empty()) {
+    Result<std::string> content = file == "-" ? Result<std::string>(std::string(
+                                                    std::istreambuf_iterator<char>(std::cin), {}))
+                                              : Env::Default().ReadFile(file);
+    if (!content.ok()) return content.status();
+    text = std::move(content).value();
+  }
+  if (text.empty()) return Json::object();
+  Result<Json> doc = ParseJson(text, {.max_bytes = 16 << 20, .max_depth = 64});
+  if (!doc.ok()) return doc.status().WithContext(file.empty() ? "--json" : file);
+  if (!doc->is_object()) return InvalidArgumentError("the JSON document must be an object");
+  return doc;
+}
+
+void PrintJson(const Json& value) { std::cout << value.dump(2, ' ', false) << "\n"; }
+
+// ---- commands ----
+
+void RegisterInit(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("init", "Create a repository in DIR with a new ledger and key");
+  auto dir = std::make_shared<std::string>();
+  auto bare = std::make_shared<bool>(false);
+  cmd->add_option("dir", *dir, "Directory to create (must not hold a repository)")->required();
+  cmd->add_flag("--bare", *bare, "Start empty, without the built-in gazetteer (e.g. to restore "
+                                 "an export)");
+  cmd->callback([&g, &run, dir, bare] {
+    run = [&g, dir, bare]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, Repository::Init(*dir, MakeOptions(g), {.gazetteer = !*bare}));
+      ASSIGN_OR_RETURN(repo::LedgerInfo info, repo->Ledger());
+      if (g.json) {
+        PrintJson({{"dir", *dir},
+                   {"repository", info.repository_id},
+                   {"public_key", info.public_key},
+                   {"entries", info.size}});
+      } else {
+        std::cout << "Created repository " << info.repository_id << " in " << *dir << "\n"
+                  << "  ledger: " << info.size << " entries (root "
+                  << crypto::HexEncode(info.root).substr(0, 16) << "...)\n"
+                  << "  signing key: " << *dir << "/ledger.key (keep it secret; public key "
+                  << info.public_key << ")\n";
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterAdd(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "add", "Create a record from --set flags or a JSON document (see docs/formats/records.md)");
+  struct Args {
+    std::string kind, json, file;
+    std::vector<std::string> sets, set_strings;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("kind", a->kind,
+                  "place, organization, person, source, incident, act, post, claim, dossier; "
+                  "may be omitted when the JSON document has \"kind\"");
+  cmd->add_option("--set", a->sets, "field=value (value parsed as JSON when it looks like it)");
+  cmd->add_option("--set-string", a->set_strings, "field=value, value always a string");
+  cmd->add_option("--json", a->json, "The record as a JSON object");
+  cmd->add_option("--file", a->file, "Read the JSON object from a file ('-' for stdin)");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(Json doc, ReadJsonArgument(a->json, a->file));
+      if (!a->kind.empty()) {
+        if (doc.contains("kind") && doc["kind"] != a->kind) {
+          return InvalidArgumentError("the kind argument and the document's \"kind\" disagree");
+        }
+        doc["kind"] = a->kind;
+      }
+      RETURN_IF_ERROR(ApplySets(a->sets, false, doc));
+      RETURN_IF_ERROR(ApplySets(a->set_strings, true, doc));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(repo::Record record, repo->Add(doc));
+      if (g.json) {
+        PrintJson(record.ToDocument());
+      } else {
+        std::cout << record.id << "\n";
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterShow(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("show", "Show a record (its current or a given version)");
+  struct Args {
+    std::string id;
+    int64_t version = 0;
+    bool history = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("id", a->id, "Record id, e.g. act-7k3m9q2x4v1z")->required();
+  cmd->add_option("--version", a->version, "Show this version instead of the current one");
+  cmd->add_flag("--history", a->history, "Show every version, oldest first");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      std::vector<repo::Record> records;
+      if (a->history) {
+        ASSIGN_OR_RETURN(records, repo->History(a->id));
+      } else {
+        std::optional<int64_t> version;
+        if (a->version > 0) version = a->version;
+        ASSIGN_OR_RETURN(repo::Record record, repo->Get(a->id, version));
+        records.push_back(std::move(record));
+      }
+      for (const repo::Record& record : records) {
+        if (g.json) {
+          PrintJson({{"record", record.ToDocument()},
+                     {"version", record.version},
+                     {"ledger_entry", record.seq},
+                     {"at", record.at},
+                     {"by", record.by},
+                     {"reason", record.reason}});
+        } else {
+          std::cout << RenderRecord(record, repo->vocabularies());
+        }
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterList(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("list", "List records matching filters");
+  struct Args {
+    std::string kind, type, place, date, refers_to;
+    int64_t limit = 50, offset = 0;
+    bool count = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--kind", a->kind, "Only records of this kind");
+  cmd->add_option("--type,--violation", a->type,
+                  "Only records classified under this term or a term below it (e.g. "
+                  "--violation killing)");
+  cmd->add_option("--place", a->place, "Only records at this place or anywhere inside it");
+  cmd->add_option("--date", a->date,
+                  "Only records whose date range overlaps this fuzzy date (e.g. 2009, "
+                  "\"spring 2009\", 1990s, \"between 2008 and 2010\")");
+  cmd->add_option("--refers-to", a->refers_to, "Only records that reference this id");
+  cmd->add_option("--limit", a->limit, "At most this many (default 50; -1 for all)");
+  cmd->add_option("--offset", a->offset, "Skip this many first");
+  cmd->add_flag("--count", a->count, "Print only how many records match");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      repo::ListQuery query;
+      if (!a->kind.empty()) {
+        ASSIGN_OR_RETURN(model::Kind kind, model::ParseKind(a->kind));
+        query.kind = kind;
+      }
+      query.type = a->type;
+      query.place = a->place;
+      query.date = a->date;
+      query.refers_to = a->refers_to;
+      query.limit = a->limit;
+      query.offset = a->offset;
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      if (a->count) {
+        ASSIGN_OR_RETURN(int64_t n, repo->Count(query));
+        std::cout << n << "\n";
+        return OkStatus();
+      }
+      return repo->List(query, [&](const repo::Record& record) {
+        if (g.json) {
+          std::cout << CanonicalJson(record.ToDocument()) << "\n";
+        } else {
+          std::cout << Summary(record, repo->vocabularies()) << "\n";
+        }
+        return true;
+      });
+    };
+  });
+}
+
+void RegisterAmend(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "amend", "Record a new version of a record; the old version stays in the ledger");
+  struct Args {
+    std::string id, json, file, reason;
+    std::vector<std::string> sets, set_strings, unsets;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("id", a->id, "Record id")->required();
+  cmd->add_option("--set", a->sets, "field=value");
+  cmd->add_option("--set-string", a->set_strings, "field=value, value always a string");
+  cmd->add_option("--unset", a->unsets, "Remove a field");
+  cmd->add_option("--json", a->json, "Changes as a JSON merge patch (RFC 7386)");
+  cmd->add_option("--file", a->file, "Read the merge patch from a file ('-' for stdin)");
+  cmd->add_option("--reason", a->reason, "Why the record changes (kept in the ledger)")
+      ->required();
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(Json changes, ReadJsonArgument(a->json, a->file));
+      RETURN_IF_ERROR(ApplySets(a->sets, false, changes));
+      RETURN_IF_ERROR(ApplySets(a->set_strings, true, changes));
+      for (const std::string& field : a->unsets) changes[field] = nullptr;
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(repo::Record record, repo->Amend(a->id, changes, a->reason));
+      if (g.json) {
+        PrintJson({{"record", record.ToDocument()}, {"version", record.version}});
+      } else {
+        std::cout << record.id << " is now at version " << record.version << "\n";
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterImport(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "import", "Import JSON Lines records; all or nothing unless --skip-bad");
+  struct Args {
+    std::string file, rejects;
+    bool skip_bad = false;
+    size_t max_line_bytes = 8 << 20;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("file", a->file, "JSON Lines file ('-' for stdin)")->required();
+  cmd->add_flag("--skip-bad", a->skip_bad,
+                "Apply the good lines and write the bad ones, with reasons, to --rejects");
+  cmd->add_option("--rejects", a->rejects,
+                  "Where --skip-bad writes rejected lines (default FILE.rejects.jsonl)");
+  cmd->add_option("--max-line-bytes", a->max_line_bytes, "Longest accepted line (default 8 MiB)");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      std::ifstream file;
+      std::istream* in = &std::cin;
+      repo::ImportOptions options;
+      options.skip_bad = a->skip_bad;
+      options.max_line_bytes = a->max_line_bytes;
+      if (a->file != "-") {
+        file.open(a->file, std::ios::binary);
+        if (!file) return NotFoundError("cannot open " + a->file);
+        in = &file;
+        options.source_name = a->file;
+        struct stat st;
+        if (::stat(a->file.c_str(), &st) == 0) options.source_bytes = st.st_size;
+      }
+      std::ofstream rejects;
+      if (a->skip_bad) {
+        std::string path = a->rejects.empty()
+                               ? (a->file == "-" ? "import.rejects.jsonl" : a->file + ".rejects.jsonl")
+                               : a->rejects;
+        rejects.open(path, std::ios::binary | std::ios::trunc);
+        if (!rejects) return UnavailableError("cannot write the reject file " + path);
+        options.on_reject = [&rejects](uint64_t line, std::string_view text,
+                                       const std::string& why) {
+          // The original line, so it can be fixed and imported again.
+          Json reject = {{"line", line}, {"error", why}, {"text", std::string(text)}};
+          rejects << reject.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+        };
+      }
+      ProgressBar bar("import", ProgressEnabled(g) && options.source_bytes > (1 << 20));
+      options.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
+      ASSIGN_OR_RETURN(repo::ImportReport report, repo->Import(*in, options));
+      for (const repo::LineError& e : report.errors) {
+        std::cerr << options.source_name << " line " << e.line << ": " << e.message << "\n";
+      }
+      if (report.rejected > report.errors.size()) {
+        std::cerr << "... and " << report.rejected - report.errors.size() << " more bad lines\n";
+      }
+      if (g.json) {
+        PrintJson({{"lines", report.lines},
+                   {"created", report.created},
+                   {"unchanged", report.unchanged},
+                   {"rejected", report.rejected},
+                   {"applied", report.applied}});
+      }
+      if (!report.applied) {
+        return InvalidArgumentError(std::to_string(report.rejected) + " of " +
+                                    std::to_string(report.lines) + " lines in " +
+                                    options.source_name +
+                                    " are bad; nothing was imported (fix them, or use "
+                                    "--skip-bad to import the rest)");
+      }
+      if (!g.json) {
+        std::cout << "imported " << report.created << " records from " << options.source_name;
+        if (report.unchanged) std::cout << " (" << report.unchanged << " already present)";
+        if (report.rejected) std::cout << "; rejected " << report.rejected << " lines";
+        std::cout << "\n";
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterExport(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("export", "Write every record's current version as JSON Lines");
+  auto out_path = std::make_shared<std::string>("-");
+  cmd->add_option("-o,--output", *out_path, "Output file (default: stdout)");
+  cmd->callback([&g, &run, out_path] {
+    run = [&g, out_path]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ProgressBar bar("export", ProgressEnabled(g) && *out_path != "-");
+      auto progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
+      if (*out_path == "-") return repo->Export(std::cout, progress);
+      std::string tmp = *out_path + ".partial";
+      {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return UnavailableError("cannot write " + tmp);
+        RETURN_IF_ERROR(repo->Export(out, progress));
+        out.flush();
+        if (!out) return UnavailableError("cannot write " + tmp);
+      }
+      if (std::rename(tmp.c_str(), out_path->c_str()) != 0) {
+        return UnavailableError("cannot rename " + tmp + " to " + *out_path);
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterLog(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("log", "List ledger entries");
+  struct Args {
+    uint64_t from = 0, limit = 20;
+    bool tail = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--from", a->from, "First entry (0-based sequence number)");
+  cmd->add_option("--limit", a->limit, "How many entries (default 20)");
+  cmd->add_flag("--tail", a->tail, "Show the last --limit entries");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      uint64_t from = a->from;
+      if (a->tail) {
+        ASSIGN_OR_RETURN(repo::LedgerInfo info, repo->Ledger());
+        from = info.size > a->limit ? info.size - a->limit : 0;
+      }
+      return repo->Log(from, a->limit,
+                       [&](uint64_t seq, const ledger::Hash& leaf, const Json& entry) {
+                         if (g.json) {
+                           std::cout << CanonicalJson({{"seq", seq},
+                                                       {"leaf_hash", crypto::HexEncode(leaf)},
+                                                       {"entry", entry}})
+                                     << "\n";
+                           return true;
+                         }
+                         std::string op = entry.value("op", "?");
+                         std::cout << seq << "  " << crypto::HexEncode(leaf).substr(0, 12)
+                                   << "  " << entry.value("at", "") << "  "
+                                   << entry.value("by", "") << "  " << op;
+                         if (op == "create" || op == "amend") {
+                           std::cout << " " << entry.value("id", "") << " v"
+                                     << entry.value("version", 0);
+                         }
+                         if (entry.contains("reason")) {
+                           std::cout << "  (" << entry.value("reason", "") << ")";
+                         }
+                         std::cout << "\n";
+                         return true;
+                       });
+    };
+  });
+}
+
+void RegisterRebuild(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "rebuild", "Recreate every projection table from the ledger and compare with the old");
+  cmd->callback([&g, &run] {
+    run = [&g]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ProgressBar bar("rebuild", ProgressEnabled(g));
+      ASSIGN_OR_RETURN(Repository::RebuildReport report,
+                       repo->Rebuild([&bar](uint64_t done, uint64_t total) {
+                         if (total > 4096) bar.Update(done, total);
+                       }));
+      if (g.json) {
+        PrintJson({{"entries", report.entries},
+                   {"before", crypto::HexEncode(report.before)},
+                   {"after", crypto::HexEncode(report.after)},
+                   {"identical", report.identical()}});
+      } else {
+        std::cout << "rebuilt projections from " << report.entries << " ledger entries\n"
+                  << "  digest before " << crypto::HexEncode(report.before) << "\n"
+                  << "  digest after  " << crypto::HexEncode(report.after) << "\n";
+      }
+      if (!report.identical()) {
+        return DataLossError(
+            "the projections differed from the ledger and have been rebuilt from it; "
+            "something changed the tables outside Custodian");
+      }
+      if (!g.json) std::cout << "identical: the projections matched the ledger\n";
+      return OkStatus();
+    };
+  });
+}
+
+void PrintCounts(const std::string& title, const std::vector<std::pair<std::string, int64_t>>& rows,
+                 const std::function<std::string(const std::string&)>& label) {
+  if (rows.empty()) return;
+  std::cout << title << "\n";
+  for (const auto& [key, n] : rows) {
+    std::string name = key.empty() ? "(none)" : label(key);
+    std::cout << "  " << name << std::string(name.size() < 44 ? 44 - name.size() : 1, ' ') << n
+              << "\n";
+  }
+}
+
+void RegisterStats(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("stats", "Counts by kind, violation, year, province, source");
+  cmd->callback([&g, &run] {
+    run = [&g]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(repo::Stats stats, repo->Statistics());
+      auto to_json = [](const std::vector<std::pair<std::string, int64_t>>& rows) {
+        Json out = Json::object();
+        for (const auto& [k, n] : rows) out[k.empty() ? "(none)" : k] = n;
+        return out;
+      };
+      if (g.json) {
+        PrintJson({{"ledger",
+                    {{"entries", stats.ledger.size},
+                     {"root", crypto::HexEncode(stats.ledger.root)},
+                     {"repository", stats.ledger.repository_id}}},
+                   {"records", to_json(stats.by_kind)},
+                   {"acts_by_violation", to_json(stats.acts_by_violation)},
+                   {"acts_by_year", to_json(stats.acts_by_year)},
+                   {"acts_by_province", to_json(stats.acts_by_province)},
+                   {"sources_by_type", to_json(stats.sources_by_type)}});
+        return OkStatus();
+      }
+      const model::Vocabularies& vocab = repo->vocabularies();
+      auto term = [&vocab](std::string_view name) {
+        return [&vocab, name](const std::string& code) {
+          const model::Vocabulary* v = vocab.Find(name);
+          const model::Term* t = v ? v->Find(code) : nullptr;
+          return t ? t->label_en : code;
+        };
+      };
+      auto place_name = [&repo](const std::string& id) {
+        Result<repo::Record> place = repo->Get(id);
+        if (!place.ok() || !place->body.contains("names")) return id;
+        return place->body["names"][0].value("text", id);
+      };
+      std::cout << "Repository " << stats.ledger.repository_id << ": " << stats.ledger.size
+                << " ledger entries, root " << crypto::HexEncode(stats.ledger.root) << "\n";
+      PrintCounts("Records", stats.by_kind, [](const std::string& k) { return k; });
+      PrintCounts("Acts by violation", stats.acts_by_violation, term("violation_types"));
+      PrintCounts("Acts by year (first year of each act's date)", stats.acts_by_year,
+                  [](const std::string& k) { return k; });
+      PrintCounts("Acts by province", stats.acts_by_province, place_name);
+      PrintCounts("Sources by type", stats.sources_by_type, term("source_types"));
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterVocab(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("vocab", "List the vocabularies, or the terms of one");
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "A vocabulary, e.g. violation_types");
+  cmd->callback([&g, &run, name] {
+    run = [&g, name]() -> Status {
+      const model::Vocabularies& vocab = model::Vocabularies::Builtin();
+      if (name->empty()) {
+        for (const auto& [n, v] : vocab.all()) {
+          std::cout << n << " (version " << v.version() << ", " << v.terms().size()
+                    << " terms)\n";
+        }
+        return OkStatus();
+      }
+      const model::Vocabulary* v = vocab.Find(*name);
+      if (v == nullptr) {
+        return NotFoundError("no vocabulary '" + name->substr(0, 60) +
+                             "'; `custodian vocab` lists them");
+      }
+      for (const model::Term& t : v->terms()) {
+        if (g.json) {
+          std::cout << CanonicalJson(t.data) << "\n";
+          continue;
+        }
+        int depth = 0;
+        for (const model::Term* p = &t; !p->parent.empty(); p = v->Find(p->parent)) ++depth;
+        std::cout << std::string(2 * depth, ' ') << t.code << "  " << t.label_en;
+        if (t.data.contains("label") && t.data["label"].contains("ko")) {
+          std::cout << " / " << t.data["label"]["ko"].get<std::string>();
+        }
+        std::cout << "\n";
+      }
+      return OkStatus();
+    };
+  });
+}
+
+}  // namespace
+
+void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
+  app.fallthrough();  // global options may also follow the subcommand
+  app.add_option("-C,--repo", g.repo_dir,
+                 "Repository directory (default: $CUSTODIAN_REPO, else the current directory)");
+  app.add_option("--as", g.actor, "Who is acting, for the ledger (default: $CUSTODIAN_ACTOR or $USER)");
+  app.add_flag("--json", g.json, "Machine-readable JSON output");
+  app.add_flag("-q,--quiet", g.quiet, "No progress bars");
+  RegisterInit(app, g, run);
+  RegisterAdd(app, g, run);
+  RegisterShow(app, g, run);
+  RegisterList(app, g, run);
+  RegisterAmend(app, g, run);
+  RegisterImport(app, g, run);
+  RegisterExport(app, g, run);
+  RegisterLog(app, g, run);
+  RegisterRebuild(app, g, run);
+  RegisterStats(app, g, run);
+  RegisterVocab(app, g, run);
+}
+
+}  // namespace custodian::cli

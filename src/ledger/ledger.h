@@ -1,0 +1,91 @@
+// ledger: the append-only, tamper-evident log that is Custodian's source of truth.
+//
+// Each entry is an opaque byte string (canonical JSON, see docs/formats/ledger.md). Entries are
+// leaves of a Merkle tree hashed as in RFC 6962 §2.1 (RFC 9162 §2.1.1):
+//   leaf hash  = SHA-256(0x00 || entry)
+//   node hash  = SHA-256(0x01 || left || right)
+//   empty tree = SHA-256("")
+// The hash of every complete subtree, "node (level, index)" covering leaves
+// [index * 2^level, (index + 1) * 2^level), is stored when it completes, so any root,
+// inclusion proof or consistency proof for any past tree size needs O(log n) node reads and
+// no recomputation.
+//
+// Storage is behind LogStore so that the same code runs on SQLite and PostgreSQL, inside the
+// caller's transaction: an entry and its projection commit or roll back together. After a
+// rollback the caller must Open() the log again (the in-memory right edge is stale).
+//
+// Thread-safety: a Log is used by one thread at a time (its store's transaction owner).
+#ifndef CUSTODIAN_LEDGER_LEDGER_H_
+#define CUSTODIAN_LEDGER_LEDGER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "crypto/crypto.h"
+
+namespace custodian::ledger {
+
+using Hash = crypto::Sha256Digest;
+
+Hash LeafHash(std::string_view entry);
+Hash NodeHash(const Hash& left, const Hash& right);
+Hash EmptyTreeHash();
+
+// Where a log keeps its entries and node hashes. Sequence numbers are 0-based leaf indexes.
+class LogStore {
+ public:
+  virtual ~LogStore() = default;
+  virtual Result<uint64_t> EntryCount() = 0;
+  virtual Status WriteEntry(uint64_t seq, std::string_view entry) = 0;
+  virtual Result<std::string> ReadEntry(uint64_t seq) = 0;
+  virtual Status WriteNode(int level, uint64_t index, const Hash& hash) = 0;
+  virtual Result<Hash> ReadNode(int level, uint64_t index) = 0;
+};
+
+class Log {
+ public:
+  // Opens the log kept in `store`, reading the O(log n) hashes on its right edge.
+  static Result<Log> Open(LogStore& store);
+
+  uint64_t size() const { return size_; }
+
+  // Appends `entry` as leaf number size() and returns that sequence number.
+  Result<uint64_t> Append(std::string_view entry);
+
+  Hash RootHash() const;                            // of the current tree
+  Result<Hash> RootHashAt(uint64_t tree_size) const;  // of any earlier tree
+
+  // RFC 6962 §2.1.1 audit path for leaf `index` in the tree of `tree_size` leaves.
+  Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t tree_size) const;
+  // RFC 6962 §2.1.2 proof that the tree of `old_size` is a prefix of the tree of `new_size`.
+  Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size) const;
+
+ private:
+  explicit Log(LogStore& store) : store_(&store) {}
+  Result<Hash> SubtreeHash(uint64_t begin, uint64_t end) const;
+  Status AppendPath(uint64_t index, uint64_t begin, uint64_t end, std::vector<Hash>& out) const;
+  Status AppendSubproof(uint64_t m, uint64_t begin, uint64_t end, bool complete,
+                        std::vector<Hash>& out) const;
+
+  LogStore* store_;
+  uint64_t size_ = 0;
+  // right_edge_[level] is the hash of the complete subtree of 2^level leaves on the tree's
+  // right edge when bit `level` of size_ is set.
+  std::vector<Hash> right_edge_ = std::vector<Hash>(64);
+};
+
+// RFC 9162 §2.1.3.2: checks that `leaf_hash` is leaf `index` of the tree with `root`.
+Status VerifyInclusion(uint64_t index, uint64_t tree_size, const Hash& leaf_hash,
+                       const std::vector<Hash>& proof, const Hash& root);
+// RFC 9162 §2.1.4.2: checks that the tree (`old_size`, `old_root`) is a prefix of
+// (`new_size`, `new_root`).
+Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root,
+                         const Hash& new_root, const std::vector<Hash>& proof);
+
+}  // namespace custodian::ledger
+
+#endif  // CUSTODIAN_LEDGER_LEDGER_H_

@@ -1,0 +1,57 @@
+// Private to src/repo: the transaction wrapper and helpers shared by repo.cc and
+// import_export.cc.
+#ifndef CUSTODIAN_REPO_INTERNAL_H_
+#define CUSTODIAN_REPO_INTERNAL_H_
+
+#include <optional>
+
+#include "repo/repo.h"
+#include "store/store.h"
+
+namespace custodian::repo {
+
+// A store transaction with the ledger opened inside it. Rolls back unless committed, so an
+// early return on error leaves the repository as it was.
+class Repository::Transaction {
+ public:
+  explicit Transaction(store::Store& store);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  Status Begin();
+  Status Commit();
+  ledger::Log& log() { return *log_; }
+
+ private:
+  store::Store& store_;
+  std::optional<ledger::Log> log_;
+  bool open_ = false;
+};
+
+// Resolves references against the projections (which, inside a transaction, include the
+// records it has already written).
+class StoreResolver : public model::RecordResolver {
+ public:
+  explicit StoreResolver(store::Store& store) : store_(store) {}
+  Result<std::optional<model::Kind>> KindOf(std::string_view id) override;
+
+ private:
+  store::Store& store_;
+};
+
+struct DocumentParts {
+  model::Kind kind;
+  std::string id;  // "" if the document has none
+  Json body;       // the document without "kind" and "id"
+};
+Result<DocumentParts> SplitDocument(const Json& document);
+
+store::RecordRow ToRow(const model::ValidRecord& record, int64_t version, uint64_t seq,
+                       uint64_t created_seq);
+
+Result<Json> ReadEntryJson(store::Store& store, uint64_t seq);
+
+}  // namespace custodian::repo
+
+#endif  // CUSTODIAN_REPO_INTERNAL_H_

@@ -1,0 +1,493 @@
+// Repository: opening and creating repositories, and every single-record operation. Each
+// public method that writes runs in one store transaction: ledger entry + projection.
+#include "repo/repo.h"
+
+#include <set>
+
+#include "base/canonical_json.h"
+#include "base/id.h"
+#include "crypto/crypto.h"
+#include "repo/internal.h"
+#include "store/store.h"
+
+namespace custodian::repo {
+
+namespace {
+
+constexpr const char* kDatabaseFile = "custodian.db";
+constexpr const char* kKeyFile = "ledger.key";
+constexpr const char* kSoftware = "custodian 0.1.0";
+
+std::string KeyFileText(const crypto::SigningKey& key) {
+  std::string seed(reinterpret_cast<const char*>(key.seed().data()), key.seed().size());
+  std::string text = "custodian-ledger-key-v1\n" + crypto::Base64Encode(seed) + "\n";
+  crypto::SecureWipe({reinterpret_cast<uint8_t*>(seed.data()), seed.size()});
+  return text;
+}
+
+}  // namespace
+
+Json Record::ToDocument() const {
+  Json doc = body;
+  doc["kind"] = std::string(model::KindName(kind));
+  doc["id"] = id;
+  return doc;
+}
+
+// ---- StoreResolver and Transaction (repo/internal.h) ----
+
+Result<std::optional<model::Kind>> StoreResolver::KindOf(std::string_view id) {
+  ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_.GetRecord(id));
+  if (!row) return std::optional<model::Kind>();
+  ASSIGN_OR_RETURN(model::Kind kind, model::ParseKind(row->kind));
+  return std::optional<model::Kind>(kind);
+}
+
+Repository::Transaction::Transaction(store::Store& store) : store_(store) {}
+
+Repository::Transaction::~Transaction() {
+  if (open_) store_.Rollback().IgnoreError();
+}
+
+Status Repository::Transaction::Begin() {
+  RETURN_IF_ERROR(store_.Begin());
+  open_ = true;
+  Result<ledger::Log> log = ledger::Log::Open(store_);
+  if (!log.ok()) return log.status();
+  log_.emplace(std::move(log).value());
+  return OkStatus();
+}
+
+Status Repository::Transaction::Commit() {
+  open_ = false;
+  return store_.Commit();
+}
+
+// ---- Opening ----
+
+Repository::Repository(std::string dir, const Options& options,
+                       std::unique_ptr<store::Store> store)
+    : dir_(std::move(dir)), options_(options), store_(std::move(store)) {}
+
+Repository::~Repository() = default;
+
+const model::Vocabularies& Repository::vocabularies() const {
+  return model::Vocabularies::Builtin();
+}
+
+Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
+                                                     const Options& options,
+                                                     const InitOptions& init) {
+  Env& env = *options.env;
+  const std::string db_path = dir + "/" + kDatabaseFile;
+  if (env.FileExists(db_path)) {
+    return AlreadyExistsError("'" + dir + "' already holds a Custodian repository");
+  }
+  RETURN_IF_ERROR(env.CreateDir(dir));
+  crypto::SigningKey key = crypto::SigningKey::Generate(env);
+  RETURN_IF_ERROR(env.WriteFileAtomically(dir + "/" + kKeyFile, KeyFileText(key), 0600));
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+                   store::Store::OpenSqlite(db_path, store::Store::OpenMode::kCreate));
+  std::unique_ptr<Repository> repo(new Repository(dir, options, std::move(store)));
+
+  std::array<uint8_t, 16> repository_id;
+  env.RandomBytes(repository_id);
+  const std::string public_key = crypto::Base64Encode(crypto::AsBytes(key.public_key()));
+
+  Transaction txn(*repo->store_);
+  RETURN_IF_ERROR(txn.Begin());
+  Json entry = {
+      {"op", "init"},
+      {"repository", crypto::HexEncode(repository_id)},
+      {"software", kSoftware},
+      {"vocabularies", repo->vocabularies().Versions()},
+      {"public_key", public_key},
+      {"at", FormatTimestamp(env.NowMicros())},
+      {"by", options.actor},
+  };
+  RETURN_IF_ERROR(txn.log().Append(CanonicalJson(entry)).status());
+  RETURN_IF_ERROR(repo->store_->SetMeta("repository_id", crypto::HexEncode(repository_id)));
+  RETURN_IF_ERROR(repo->store_->SetMeta("public_key", public_key));
+  if (init.gazetteer) {
+    ASSIGN_OR_RETURN(std::vector<Json> places, model::BuiltinGazetteer());
+    for (const Json& place : places) {
+      Result<Record> added = repo->AddInTransaction(txn, place, /*reject_existing=*/true);
+      if (!added.ok()) return added.status().WithContext("built-in gazetteer");
+    }
+  }
+  RETURN_IF_ERROR(txn.Commit());
+  return repo;
+}
+
+Result<std::unique_ptr<Repository>> Repository::Open(const std::string& dir,
+                                                     const Options& options) {
+  const std::string db_path = dir + "/" + kDatabaseFile;
+  if (!options.env->FileExists(db_path)) {
+    return NotFoundError("'" + dir + "' is not a Custodian repository (no " + kDatabaseFile +
+                         "); create one with: custodian init " + dir);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+                   store::Store::OpenSqlite(db_path, store::Store::OpenMode::kExisting));
+  return std::unique_ptr<Repository>(new Repository(dir, options, std::move(store)));
+}
+
+// ---- Writing records ----
+
+Result<Record> Repository::AppendRecord(Transaction& txn, const std::string& op,
+                                        const model::ValidRecord& record, int64_t version,
+                                        uint64_t created_seq, const std::string& reason) {
+  Record out{.id = record.id,
+             .kind = record.kind,
+             .version = version,
+             .body = record.body,
+             .at = FormatTimestamp(options_.env->NowMicros()),
+             .by = options_.actor,
+             .reason = reason};
+  Json entry = {{"op", op},          {"kind", std::string(model::KindName(record.kind))},
+                {"id", record.id},   {"version", version},
+                {"record", record.body}, {"at", out.at},
+                {"by", out.by}};
+  if (!reason.empty()) entry["reason"] = reason;
+  ASSIGN_OR_RETURN(out.seq, txn.log().Append(CanonicalJson(entry)));
+  if (version == 1) created_seq = out.seq;
+  RETURN_IF_ERROR(store_->PutRecord(ToRow(record, version, out.seq, created_seq), record.refs));
+  return out;
+}
+
+store::RecordRow ToRow(const model::ValidRecord& record, int64_t version, uint64_t seq,
+                       uint64_t created_seq) {
+  store::RecordRow row;
+  row.id = record.id;
+  row.kind = std::string(model::KindName(record.kind));
+  row.version = version;
+  row.seq = seq;
+  row.created_seq = created_seq;
+  row.type = record.type;
+  row.place = record.place;
+  if (record.date) {
+    row.date_first = record.date->first_day;
+    row.date_last = record.date->last_day;
+  }
+  return row;
+}
+
+Result<DocumentParts> SplitDocument(const Json& document) {
+  if (!document.is_object()) {
+    return InvalidArgumentError("a record is a JSON object such as {\"kind\": \"act\", ...}");
+  }
+  auto kind_it = document.find("kind");
+  if (kind_it == document.end() || !kind_it->is_string()) {
+    return InvalidArgumentError("field 'kind': required, one of place, organization, person, "
+                                "source, incident, act, post, claim, dossier");
+  }
+  DocumentParts parts;
+  ASSIGN_OR_RETURN(parts.kind, model::ParseKind(kind_it->get<std::string>()));
+  parts.body = document;
+  parts.body.erase("kind");
+  auto id_it = document.find("id");
+  if (id_it != document.end()) {
+    if (!id_it->is_string()) return InvalidArgumentError("field 'id': expected a string");
+    parts.id = id_it->get<std::string>();
+    parts.body.erase("id");
+  }
+  return parts;
+}
+
+Result<Record> Repository::AddInTransaction(Transaction& txn, const Json& document,
+                                            bool reject_existing, bool* unchanged) {
+  ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(document));
+  const bool given_id = !parts.id.empty();
+  if (!given_id) parts.id = GenerateId(*options_.env, model::KindPrefix(parts.kind));
+  StoreResolver resolver(*store_);
+  ASSIGN_OR_RETURN(model::ValidRecord record,
+                   model::Validate(parts.kind, parts.id, parts.body, vocabularies(), resolver));
+  if (given_id) {
+    ASSIGN_OR_RETURN(std::optional<store::RecordRow> existing, store_->GetRecord(record.id));
+    if (existing) {
+      if (!reject_existing) {
+        ASSIGN_OR_RETURN(Record current, Get(record.id));
+        if (current.kind == record.kind && current.body == record.body) {
+          if (unchanged) *unchanged = true;
+          return current;
+        }
+      }
+      return AlreadyExistsError("field 'id': " + record.id +
+                                " already exists with other content; change it with "
+                                "custodian amend " + record.id);
+    }
+  }
+  return AppendRecord(txn, "create", record, 1, 0, "");
+}
+
+Result<Record> Repository::Add(const Json& document) {
+  Transaction txn(*store_);
+  RETURN_IF_ERROR(txn.Begin());
+  ASSIGN_OR_RETURN(Record record, AddInTransaction(txn, document, /*reject_existing=*/true));
+  RETURN_IF_ERROR(txn.Commit());
+  return record;
+}
+
+Result<Record> Repository::Amend(const std::string& id, const Json& changes,
+                                 const std::string& reason) {
+  if (reason.empty()) {
+    return InvalidArgumentError("an amendment needs a reason (--reason), kept in the ledger");
+  }
+  if (reason.size() > 1000) return InvalidArgumentError("the reason is longer than 1000 bytes");
+  if (!changes.is_object()) {
+    return InvalidArgumentError("changes must be a JSON object (an RFC 7386 merge patch)");
+  }
+  if (changes.contains("kind") || changes.contains("id")) {
+    return InvalidArgumentError("a record's kind and id cannot be amended");
+  }
+  Transaction txn(*store_);
+  RETURN_IF_ERROR(txn.Begin());
+  ASSIGN_OR_RETURN(Record current, Get(id));
+  Json body = current.body;
+  body.merge_patch(changes);
+  StoreResolver resolver(*store_);
+  ASSIGN_OR_RETURN(model::ValidRecord record,
+                   model::Validate(current.kind, id, body, vocabularies(), resolver));
+  if (record.body == current.body) {
+    return InvalidArgumentError("the amendment changes nothing in " + id);
+  }
+  ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
+  ASSIGN_OR_RETURN(Record amended, AppendRecord(txn, "amend", record, current.version + 1,
+                                                row->created_seq, reason));
+  RETURN_IF_ERROR(txn.Commit());
+  return amended;
+}
+
+// ---- Reading records ----
+
+Result<Record> Repository::RecordFromEntry(uint64_t seq, const Json& entry) {
+  const std::string op = entry.value("op", "");
+  if (op != "create" && op != "amend") {
+    return DataLossError("ledger entry " + std::to_string(seq) + " is not a record entry");
+  }
+  Record out;
+  ASSIGN_OR_RETURN(out.kind, model::ParseKind(entry.value("kind", "")));
+  out.id = entry.value("id", "");
+  out.version = entry.value("version", int64_t{0});
+  out.seq = seq;
+  out.body = entry.value("record", Json::object());
+  out.at = entry.value("at", "");
+  out.by = entry.value("by", "");
+  out.reason = entry.value("reason", "");
+  return out;
+}
+
+Result<Json> ReadEntryJson(store::Store& store, uint64_t seq) {
+  ASSIGN_OR_RETURN(std::string bytes, store.ReadEntry(seq));
+  Result<Json> entry = ParseJson(bytes, {.max_bytes = 64 << 20, .max_depth = 64});
+  if (!entry.ok()) {
+    return DataLossError("ledger entry " + std::to_string(seq) + " is not valid JSON: " +
+                         entry.status().message());
+  }
+  return entry;
+}
+
+Result<Record> Repository::Get(const std::string& id, std::optional<int64_t> version) {
+  ASSIGN_OR_RETURN(model::Kind kind, model::KindOfId(id));
+  ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
+  if (!row) return NotFoundError("no " + std::string(model::KindName(kind)) + " " + id);
+  uint64_t seq = row->seq;
+  if (version && *version != row->version) {
+    ASSIGN_OR_RETURN(auto history, store_->History(id));
+    auto it = std::find_if(history.begin(), history.end(),
+                           [&](const auto& v) { return v.first == *version; });
+    if (it == history.end()) {
+      return NotFoundError(id + " has versions 1 to " + std::to_string(row->version) +
+                           ", not " + std::to_string(*version));
+    }
+    seq = it->second;
+  }
+  ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, seq));
+  return RecordFromEntry(seq, entry);
+}
+
+Result<std::vector<Record>> Repository::History(const std::string& id) {
+  ASSIGN_OR_RETURN(model::Kind kind, model::KindOfId(id));
+  ASSIGN_OR_RETURN(auto history, store_->History(id));
+  if (history.empty()) return NotFoundError("no " + std::string(model::KindName(kind)) + " " + id);
+  std::vector<Record> out;
+  for (const auto& [version, seq] : history) {
+    ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, seq));
+    ASSIGN_OR_RETURN(Record record, RecordFromEntry(seq, entry));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
+  store::RecordFilter filter;
+  if (query.kind) filter.kind = std::string(model::KindName(*query.kind));
+  if (!query.type.empty()) {
+    std::set<std::string> types;
+    for (const auto& [name, vocab] : vocabularies().all()) {
+      for (std::string& code : vocab.WithDescendants(query.type)) types.insert(std::move(code));
+    }
+    if (types.empty()) {
+      return InvalidArgumentError("'" + query.type.substr(0, 60) +
+                                  "' is not a term of any vocabulary (see custodian vocab)");
+    }
+    filter.types.assign(types.begin(), types.end());
+  }
+  if (!query.place.empty()) {
+    ASSIGN_OR_RETURN(std::optional<store::RecordRow> place, store_->GetRecord(query.place));
+    if (!place || place->kind != "place") {
+      return NotFoundError("no place " + query.place.substr(0, 70) +
+                           " (list places with: custodian list --kind place)");
+    }
+    filter.within_place = query.place;
+  }
+  if (!query.date.empty()) {
+    Result<FuzzyDate> date = ParseFuzzyDate(query.date);
+    if (!date.ok()) return date.status().WithContext("--date");
+    if (date->precision != DatePrecision::kUnknown) {
+      filter.date_first = date->first_day;
+      filter.date_last = date->last_day;
+    }
+  }
+  filter.refers_to = query.refers_to;
+  filter.limit = query.limit;
+  filter.offset = query.offset;
+  return filter;
+}
+
+Status Repository::List(const ListQuery& query, const std::function<bool(const Record&)>& visit) {
+  ASSIGN_OR_RETURN(store::RecordFilter filter, Filter(query));
+  std::vector<store::RecordRow> rows;
+  RETURN_IF_ERROR(store_->ListRecords(filter, [&](const store::RecordRow& row) {
+    rows.push_back(row);
+    return true;
+  }));
+  for (const store::RecordRow& row : rows) {
+    ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, row.seq));
+    ASSIGN_OR_RETURN(Record record, RecordFromEntry(row.seq, entry));
+    if (!visit(record)) break;
+  }
+  return OkStatus();
+}
+
+Result<int64_t> Repository::Count(const ListQuery& query) {
+  ASSIGN_OR_RETURN(store::RecordFilter filter, Filter(query));
+  filter.limit = -1;
+  filter.offset = 0;
+  return store_->CountRecords(filter);
+}
+
+// ---- The ledger ----
+
+Status Repository::Log(uint64_t from, uint64_t limit,
+                       const std::function<bool(uint64_t, const ledger::Hash&, const Json&)>& visit) {
+  Status status;
+  const uint64_t to = limit > UINT64_MAX - from ? UINT64_MAX : from + limit;
+  RETURN_IF_ERROR(store_->ScanEntries(from, to, [&](uint64_t seq, std::string_view bytes) {
+    Result<Json> entry = ParseJson(bytes, {.max_bytes = 64 << 20, .max_depth = 64});
+    if (!entry.ok()) {
+      status = DataLossError("ledger entry " + std::to_string(seq) + " is not valid JSON");
+      return false;
+    }
+    return visit(seq, ledger::LeafHash(bytes), *entry);
+  }));
+  return status;
+}
+
+Result<LedgerInfo> Repository::Ledger() {
+  ASSIGN_OR_RETURN(ledger::Log log, ledger::Log::Open(*store_));
+  LedgerInfo info;
+  info.size = log.size();
+  info.root = log.RootHash();
+  ASSIGN_OR_RETURN(std::optional<std::string> id, store_->GetMeta("repository_id"));
+  ASSIGN_OR_RETURN(std::optional<std::string> key, store_->GetMeta("public_key"));
+  info.repository_id = id.value_or("");
+  info.public_key = key.value_or("");
+  return info;
+}
+
+Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
+  const std::string op = entry.value("op", "");
+  if (op == "init") return OkStatus();
+  ASSIGN_OR_RETURN(Record record, RecordFromEntry(seq, entry));
+  ASSIGN_OR_RETURN(model::ValidRecord projected,
+                   model::Project(record.kind, record.id, std::move(record.body)));
+  uint64_t created_seq = seq;
+  if (op == "amend") {
+    ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(record.id));
+    if (!row || row->version + 1 != record.version) {
+      return DataLossError("ledger entry " + std::to_string(seq) + " amends " + record.id +
+                           " to version " + std::to_string(record.version) +
+                           " but the ledger before it has no version " +
+                           std::to_string(record.version - 1));
+    }
+    created_seq = row->created_seq;
+  } else if (record.version != 1) {
+    return DataLossError("ledger entry " + std::to_string(seq) + " creates " + record.id +
+                         " at version " + std::to_string(record.version));
+  }
+  return store_->PutRecord(ToRow(projected, record.version, seq, created_seq), projected.refs);
+}
+
+Result<Repository::RebuildReport> Repository::Rebuild(const Progress& progress) {
+  Transaction txn(*store_);
+  RETURN_IF_ERROR(txn.Begin());
+  RebuildReport report;
+  ASSIGN_OR_RETURN(report.before, store_->ProjectionDigest());
+  RETURN_IF_ERROR(store_->ClearProjections());
+  const uint64_t total = txn.log().size();
+  // Entries are read in batches so that projection writes never interleave with an open scan.
+  constexpr uint64_t kBatch = 4096;
+  std::vector<std::pair<uint64_t, std::string>> batch;
+  for (uint64_t from = 0; from < total; from += kBatch) {
+    batch.clear();
+    RETURN_IF_ERROR(store_->ScanEntries(from, std::min(total, from + kBatch),
+                                        [&](uint64_t seq, std::string_view bytes) {
+                                          batch.emplace_back(seq, std::string(bytes));
+                                          return true;
+                                        }));
+    for (const auto& [seq, bytes] : batch) {
+      Result<Json> entry = ParseJson(bytes, {.max_bytes = 64 << 20, .max_depth = 64});
+      if (!entry.ok()) {
+        return DataLossError("ledger entry " + std::to_string(seq) + " is not valid JSON");
+      }
+      RETURN_IF_ERROR(ApplyProjection(seq, *entry));
+      ++report.entries;
+    }
+    if (progress) progress(std::min(total, from + kBatch), total);
+  }
+  ASSIGN_OR_RETURN(report.after, store_->ProjectionDigest());
+  RETURN_IF_ERROR(txn.Commit());
+  return report;
+}
+
+Result<Stats> Repository::Statistics() {
+  Stats stats;
+  ASSIGN_OR_RETURN(stats.ledger, Ledger());
+  store::RecordFilter all;
+  ASSIGN_OR_RETURN(stats.by_kind, store_->CountGrouped(all, store::GroupBy::kKind));
+  store::RecordFilter acts;
+  acts.kind = "act";
+  ASSIGN_OR_RETURN(stats.acts_by_violation, store_->CountGrouped(acts, store::GroupBy::kType));
+  ASSIGN_OR_RETURN(stats.acts_by_year, store_->CountGrouped(acts, store::GroupBy::kYear));
+  store::RecordFilter sources;
+  sources.kind = "source";
+  ASSIGN_OR_RETURN(stats.sources_by_type, store_->CountGrouped(sources, store::GroupBy::kType));
+
+  store::RecordFilter provinces;
+  provinces.kind = "place";
+  provinces.types = {"province", "special_city", "china_province"};
+  std::vector<std::string> province_ids;
+  RETURN_IF_ERROR(store_->ListRecords(provinces, [&](const store::RecordRow& row) {
+    province_ids.push_back(row.id);
+    return true;
+  }));
+  for (const std::string& province : province_ids) {
+    store::RecordFilter inside = acts;
+    inside.within_place = province;
+    ASSIGN_OR_RETURN(int64_t n, store_->CountRecords(inside));
+    if (n > 0) stats.acts_by_province.emplace_back(province, n);
+  }
+  return stats;
+}
+
+}  // namespace custodian::repo

@@ -1,0 +1,182 @@
+// repo: the application core. Every user-facing operation (CLI, later the HTTP API) calls a
+// Repository method; this is the only module that combines the ledger, the store and the
+// model, and it does so inside one store transaction per operation, so a ledger entry and its
+// projection are committed together or not at all.
+//
+// A repository is a directory:
+//   custodian.db     SQLite database (WAL mode): ledger entries, Merkle nodes, projections
+//   ledger.key       the Ed25519 key that signs the ledger's checkpoints (mode 0600)
+// Ledger entries are canonical JSON (RFC 8785); their format is docs/formats/ledger.md.
+//
+// Thread-safety: a Repository is used by one thread at a time. Several processes may open the
+// same directory; their writes are serialised by the database.
+#ifndef CUSTODIAN_REPO_REPO_H_
+#define CUSTODIAN_REPO_REPO_H_
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "base/env.h"
+#include "base/status.h"
+#include "ledger/ledger.h"
+#include "model/model.h"
+
+namespace custodian::store {
+class Store;
+struct RecordFilter;
+}
+
+namespace custodian::repo {
+
+using Json = nlohmann::json;
+
+struct Options {
+  Env* env = &Env::Default();
+  // Who is acting; written into every ledger entry this Repository appends.
+  std::string actor = "local";
+};
+
+struct InitOptions {
+  // Seed the built-in gazetteer. A bare repository starts empty, e.g. to restore an export.
+  bool gazetteer = true;
+};
+
+// One version of one record, as the ledger holds it.
+struct Record {
+  std::string id;
+  model::Kind kind;
+  int64_t version = 0;
+  uint64_t seq = 0;  // the ledger entry of this version
+  Json body;         // the record's fields
+  std::string at;    // when this version was recorded (RFC 3339, UTC)
+  std::string by;    // who recorded it
+  std::string reason;  // why it was amended ("" for version 1)
+  // {"kind": ..., "id": ..., fields...}: the form that add, import and export use.
+  Json ToDocument() const;
+};
+
+struct ListQuery {
+  std::optional<model::Kind> kind;
+  std::string type;       // a vocabulary code; includes the terms below it in its hierarchy
+  std::string place;      // a place id; includes every place inside it
+  std::string date;       // a fuzzy date; records whose date range overlaps it
+  std::string refers_to;  // records that reference this id
+  int64_t limit = -1;
+  int64_t offset = 0;
+};
+
+// Called now and then during long operations: (units done, units in all; 0 if unknown).
+using Progress = std::function<void(uint64_t done, uint64_t total)>;
+
+struct ImportOptions {
+  std::string source_name = "<stdin>";  // for messages: "file.jsonl line 12: ..."
+  uint64_t source_bytes = 0;            // the input's size if known, for progress
+  bool skip_bad = false;                // apply good lines, report bad ones
+  size_t max_line_bytes = 8 << 20;
+  size_t max_reported_errors = 100;
+  Progress progress;  // in bytes of input when source_bytes is known, else in lines
+  // Called for every rejected line with its full text (for a reject file).
+  std::function<void(uint64_t line, std::string_view text, const std::string& why)> on_reject;
+};
+
+struct LineError {
+  uint64_t line = 0;
+  std::string message;  // "field 'date': 'spring 20O9' is not a date; ..."
+};
+
+struct ImportReport {
+  uint64_t lines = 0;
+  uint64_t created = 0;
+  uint64_t unchanged = 0;  // lines identical to a record that already exists
+  uint64_t rejected = 0;
+  std::vector<LineError> errors;  // at most max_reported_errors, in line order
+  bool applied = false;           // false if nothing was written (errors without skip_bad)
+};
+
+struct LedgerInfo {
+  uint64_t size = 0;
+  ledger::Hash root{};
+  std::string repository_id;
+  std::string public_key;  // base64 Ed25519
+};
+
+struct Stats {
+  LedgerInfo ledger;
+  std::vector<std::pair<std::string, int64_t>> by_kind;
+  std::vector<std::pair<std::string, int64_t>> acts_by_violation;
+  std::vector<std::pair<std::string, int64_t>> acts_by_year;
+  std::vector<std::pair<std::string, int64_t>> acts_by_province;  // place ids of provinces
+  std::vector<std::pair<std::string, int64_t>> sources_by_type;
+};
+
+class Repository {
+ public:
+  // Creates DIR (which must not exist or be empty) with a new ledger and signing key.
+  static Result<std::unique_ptr<Repository>> Init(const std::string& dir, const Options& options,
+                                                  const InitOptions& init = {});
+  static Result<std::unique_ptr<Repository>> Open(const std::string& dir, const Options& options);
+  ~Repository();
+
+  // Creates a record; `document` is {"kind": ..., optional "id": ..., fields...}.
+  Result<Record> Add(const Json& document);
+  // Creates a new version: `changes` is a JSON merge patch (RFC 7386) over the current fields.
+  Result<Record> Amend(const std::string& id, const Json& changes, const std::string& reason);
+  // The current version, or `version` if given.
+  Result<Record> Get(const std::string& id, std::optional<int64_t> version = std::nullopt);
+  Result<std::vector<Record>> History(const std::string& id);
+  Status List(const ListQuery& query, const std::function<bool(const Record&)>& visit);
+  Result<int64_t> Count(const ListQuery& query);
+
+  // Reads JSON Lines of documents; all-or-nothing unless options.skip_bad.
+  Result<ImportReport> Import(std::istream& in, const ImportOptions& options);
+  // Writes every record's current version as JSON Lines, in creation order, such that an
+  // import into a bare repository re-creates them and exports the same bytes.
+  Status Export(std::ostream& out, const Progress& progress = {});
+
+  // Ledger entries [from, from + limit), parsed.
+  Status Log(uint64_t from, uint64_t limit,
+             const std::function<bool(uint64_t seq, const ledger::Hash& leaf, const Json& entry)>&
+                 visit);
+  Result<LedgerInfo> Ledger();
+
+  // Recreates every projection from the ledger and checks it equals what was there.
+  struct RebuildReport {
+    uint64_t entries = 0;
+    ledger::Hash before{}, after{};
+    bool identical() const { return before == after; }
+  };
+  Result<RebuildReport> Rebuild(const Progress& progress = {});
+
+  Result<Stats> Statistics();
+
+  const model::Vocabularies& vocabularies() const;
+
+ private:
+  class Transaction;  // repo/internal.h
+  Repository(std::string dir, const Options& options, std::unique_ptr<store::Store> store);
+
+  // Adds a record inside `txn`. An existing id is an error if `reject_existing`; otherwise
+  // a record identical to the existing one is left alone and *unchanged set.
+  Result<Record> AddInTransaction(Transaction& txn, const Json& document, bool reject_existing,
+                                  bool* unchanged = nullptr);
+  Result<Record> AppendRecord(Transaction& txn, const std::string& op,
+                              const model::ValidRecord& record, int64_t version,
+                              uint64_t created_seq, const std::string& reason);
+  Status ApplyProjection(uint64_t seq, const Json& entry);
+  Result<Record> RecordFromEntry(uint64_t seq, const Json& entry);
+  Result<store::RecordFilter> Filter(const ListQuery& query);
+
+  std::string dir_;
+  Options options_;
+  std::unique_ptr<store::Store> store_;
+};
+
+}  // namespace custodian::repo
+
+#endif  // CUSTODIAN_REPO_REPO_H_

@@ -1,0 +1,541 @@
+// The SQLite backend of Store: one file in WAL mode holding the ledger and the projections.
+// Table layout: docs/formats/store.md.
+#include <sqlite3.h>
+
+#include <climits>
+#include <map>
+
+#include "store/store.h"
+
+namespace custodian::store {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE ledger_entries (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL);
+-- key = level << 57 | index: one integer key keeps node writes to one B-tree insert.
+CREATE TABLE ledger_nodes (key INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE records (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  created_seq INTEGER NOT NULL,
+  type TEXT,
+  place TEXT,
+  date_first INTEGER,
+  date_last INTEGER
+) WITHOUT ROWID;
+CREATE INDEX records_kind_type ON records (kind, type);
+CREATE INDEX records_place ON records (place);
+CREATE INDEX records_date ON records (date_first, date_last);
+CREATE INDEX records_created ON records (created_seq);
+CREATE TABLE record_versions (
+  id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (id, version)
+) WITHOUT ROWID;
+CREATE TABLE refs (
+  to_id TEXT NOT NULL, field TEXT NOT NULL, from_id TEXT NOT NULL,
+  PRIMARY KEY (to_id, field, from_id)
+) WITHOUT ROWID;
+CREATE INDEX refs_from ON refs (from_id);
+)sql";
+
+// Places inside ?N (itself included), following the place hierarchy's "parent" references.
+constexpr const char* kWithinPlace =
+    "place IN (WITH RECURSIVE inside(id) AS (SELECT ? UNION SELECT r.from_id FROM refs r "
+    "JOIN inside ON r.to_id = inside.id WHERE r.field = 'parent' AND r.from_id LIKE 'plc-%') "
+    "SELECT id FROM inside)";
+
+int64_t NodeKey(int level, uint64_t index) {
+  return static_cast<int64_t>((static_cast<uint64_t>(level) << 57) | index);
+}
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  Status Prepare(sqlite3* db, std::string_view sql) {
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+      return InternalError(std::string("SQL prepare failed: ") + sqlite3_errmsg(db));
+    }
+    return OkStatus();
+  }
+  sqlite3_stmt* get() { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Binds parameters 1..n and resets the statement when it goes out of scope.
+class Use {
+ public:
+  explicit Use(Statement& s) : stmt_(s.get()) {}
+  ~Use() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Use& Text(std::string_view v) {
+    sqlite3_bind_text(stmt_, ++n_, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Use& TextOrNull(std::string_view v) {
+    if (v.empty()) {
+      sqlite3_bind_null(stmt_, ++n_);
+      return *this;
+    }
+    return Text(v);
+  }
+  Use& Blob(std::string_view v) {
+    sqlite3_bind_blob(stmt_, ++n_, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Use& Int(int64_t v) {
+    sqlite3_bind_int64(stmt_, ++n_, v);
+    return *this;
+  }
+  Use& IntOrNull(std::optional<int32_t> v) {
+    if (v) return Int(*v);
+    sqlite3_bind_null(stmt_, ++n_);
+    return *this;
+  }
+  int Step() { return sqlite3_step(stmt_); }
+  sqlite3_stmt* get() { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_;
+  int n_ = 0;
+};
+
+std::string_view ColumnText(sqlite3_stmt* s, int i) {
+  const unsigned char* p = sqlite3_column_text(s, i);
+  return p == nullptr ? std::string_view()
+                      : std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s, i));
+}
+
+std::string_view ColumnBlob(sqlite3_stmt* s, int i) {
+  const void* p = sqlite3_column_blob(s, i);
+  return p == nullptr ? std::string_view()
+                      : std::string_view(static_cast<const char*>(p), sqlite3_column_bytes(s, i));
+}
+
+std::optional<int32_t> ColumnIntOrNull(sqlite3_stmt* s, int i) {
+  if (sqlite3_column_type(s, i) == SQLITE_NULL) return std::nullopt;
+  return static_cast<int32_t>(sqlite3_column_int64(s, i));
+}
+
+RecordRow ReadRow(sqlite3_stmt* s) {
+  RecordRow row;
+  row.id = ColumnText(s, 0);
+  row.kind = ColumnText(s, 1);
+  row.version = sqlite3_column_int64(s, 2);
+  row.seq = static_cast<uint64_t>(sqlite3_column_int64(s, 3));
+  row.created_seq = static_cast<uint64_t>(sqlite3_column_int64(s, 4));
+  row.type = ColumnText(s, 5);
+  row.place = ColumnText(s, 6);
+  row.date_first = ColumnIntOrNull(s, 7);
+  row.date_last = ColumnIntOrNull(s, 8);
+  return row;
+}
+
+constexpr const char* kRowColumns =
+    "id, kind, version, seq, created_seq, type, place, date_first, date_last";
+
+class SqliteStore final : public Store {
+ public:
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode) {
+    auto store = std::unique_ptr<SqliteStore>(new SqliteStore());
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path.c_str(), &store->db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string why = store->db_ ? sqlite3_errmsg(store->db_) : sqlite3_errstr(rc);
+      if (mode == OpenMode::kExisting) {
+        return NotFoundError("cannot open repository database '" + path + "': " + why);
+      }
+      return UnavailableError("cannot create repository database '" + path + "': " + why);
+    }
+    sqlite3_busy_timeout(store->db_, 10000);
+    // FULL: a committed testimony survives power loss, not only a process crash.
+    RETURN_IF_ERROR(store->Exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+    if (mode == OpenMode::kCreate) {
+      RETURN_IF_ERROR(store->Exec("BEGIN IMMEDIATE"));
+      Status created = store->Exec(kSchema);
+      if (created.ok()) {
+        created = store->SetMeta("schema_version", std::to_string(kSchemaVersion));
+      }
+      if (!created.ok()) {
+        store->Exec("ROLLBACK").IgnoreError();
+        return created;
+      }
+      RETURN_IF_ERROR(store->Exec("COMMIT"));
+    } else {
+      Result<std::optional<std::string>> version = store->GetMetaUnprepared("schema_version");
+      if (!version.ok() || !version->has_value()) {
+        return FailedPreconditionError("'" + path + "' is not a Custodian repository database");
+      }
+      if (**version != std::to_string(kSchemaVersion)) {
+        return FailedPreconditionError("'" + path + "' has schema version " + **version +
+                                       "; this custodian reads version " +
+                                       std::to_string(kSchemaVersion));
+      }
+    }
+    RETURN_IF_ERROR(store->PrepareAll());
+    return std::unique_ptr<Store>(std::move(store));
+  }
+
+  Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  Status Rollback() override { return Exec("ROLLBACK"); }
+
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override {
+    Use q(get_meta_);
+    q.Text(key);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(ColumnText(q.get(), 0));
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    return Error("reading metadata");
+  }
+
+  Status SetMeta(std::string_view key, std::string_view value) override {
+    if (set_meta_.get() == nullptr) RETURN_IF_ERROR(set_meta_.Prepare(db_, kSetMeta));
+    Use q(set_meta_);
+    q.Text(key).Text(value);
+    return Done(q.Step(), "writing metadata");
+  }
+
+  // ---- ledger::LogStore ----
+  Result<uint64_t> EntryCount() override {
+    Use q(entry_count_);
+    if (q.Step() != SQLITE_ROW) return Error("counting ledger entries");
+    return static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0));
+  }
+
+  Status WriteEntry(uint64_t seq, std::string_view entry) override {
+    Use q(write_entry_);
+    q.Int(static_cast<int64_t>(seq)).Blob(entry);
+    return Done(q.Step(), "appending a ledger entry");
+  }
+
+  Result<std::string> ReadEntry(uint64_t seq) override {
+    Use q(read_entry_);
+    q.Int(static_cast<int64_t>(seq));
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::string(ColumnBlob(q.get(), 0));
+    if (rc == SQLITE_DONE) return NotFoundError("no ledger entry " + std::to_string(seq));
+    return Error("reading a ledger entry");
+  }
+
+  Status WriteNode(int level, uint64_t index, const ledger::Hash& hash) override {
+    Use q(write_node_);
+    q.Int(NodeKey(level, index)).Blob(crypto::AsBytes(hash));
+    return Done(q.Step(), "writing a ledger node");
+  }
+
+  Result<ledger::Hash> ReadNode(int level, uint64_t index) override {
+    Use q(read_node_);
+    q.Int(NodeKey(level, index));
+    int rc = q.Step();
+    if (rc == SQLITE_DONE) {
+      return DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                           std::to_string(index) + ") is missing");
+    }
+    if (rc != SQLITE_ROW) return Error("reading a ledger node");
+    std::string_view bytes = ColumnBlob(q.get(), 0);
+    ledger::Hash hash;
+    if (bytes.size() != hash.size()) {
+      return DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                           std::to_string(index) + ") is not 32 bytes");
+    }
+    std::copy(bytes.begin(), bytes.end(), hash.begin());
+    return hash;
+  }
+
+  Status ScanEntries(uint64_t from, uint64_t to,
+                     const std::function<bool(uint64_t, std::string_view)>& visit) override {
+    Use q(scan_entries_);
+    q.Int(static_cast<int64_t>(from)).Int(static_cast<int64_t>(to));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      if (!visit(static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0)), ColumnBlob(q.get(), 1))) {
+        return OkStatus();
+      }
+    }
+    return Done(rc, "scanning the ledger");
+  }
+
+  // ---- projections ----
+  Result<std::optional<RecordRow>> GetRecord(std::string_view id) override {
+    Use q(get_record_);
+    q.Text(id);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<RecordRow>(ReadRow(q.get()));
+    if (rc == SQLITE_DONE) return std::optional<RecordRow>();
+    return Error("reading a record");
+  }
+
+  Status PutRecord(const RecordRow& row,
+                   const std::vector<std::pair<std::string, std::string>>& refs) override {
+    {
+      Use q(put_record_);
+      q.Text(row.id).Text(row.kind).Int(row.version).Int(static_cast<int64_t>(row.seq));
+      q.Int(static_cast<int64_t>(row.created_seq));
+      q.TextOrNull(row.type).TextOrNull(row.place).IntOrNull(row.date_first).IntOrNull(row.date_last);
+      RETURN_IF_ERROR(Done(q.Step(), "writing a record"));
+    }
+    {
+      Use q(put_version_);
+      q.Text(row.id).Int(row.version).Int(static_cast<int64_t>(row.seq));
+      RETURN_IF_ERROR(Done(q.Step(), "writing a record version"));
+    }
+    if (row.version > 1) {
+      Use q(delete_refs_);
+      q.Text(row.id);
+      RETURN_IF_ERROR(Done(q.Step(), "replacing references"));
+    }
+    for (const auto& [field, to_id] : refs) {
+      Use q(put_ref_);
+      q.Text(to_id).Text(field).Text(row.id);
+      RETURN_IF_ERROR(Done(q.Step(), "writing a reference"));
+    }
+    return OkStatus();
+  }
+
+  Result<std::vector<std::pair<int64_t, uint64_t>>> History(std::string_view id) override {
+    Use q(history_);
+    q.Text(id);
+    std::vector<std::pair<int64_t, uint64_t>> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.emplace_back(sqlite3_column_int64(q.get(), 0),
+                       static_cast<uint64_t>(sqlite3_column_int64(q.get(), 1)));
+    }
+    RETURN_IF_ERROR(Done(rc, "reading record history"));
+    return out;
+  }
+
+  Status ListRecords(const RecordFilter& filter,
+                     const std::function<bool(const RecordRow&)>& visit) override {
+    std::string sql = std::string("SELECT ") + kRowColumns + " FROM records" + Where(filter) +
+                      (filter.order == RecordFilter::Order::kCreation ? " ORDER BY created_seq" : " ORDER BY id") +
+                      " LIMIT ? OFFSET ?";
+    Statement stmt;
+    RETURN_IF_ERROR(stmt.Prepare(db_, sql));
+    Use q(stmt);
+    BindFilter(filter, q);
+    q.Int(filter.limit).Int(filter.offset);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      if (!visit(ReadRow(q.get()))) return OkStatus();
+    }
+    return Done(rc, "listing records");
+  }
+
+  Result<int64_t> CountRecords(const RecordFilter& filter) override {
+    Statement stmt;
+    RETURN_IF_ERROR(stmt.Prepare(db_, "SELECT count(*) FROM records" + Where(filter)));
+    Use q(stmt);
+    BindFilter(filter, q);
+    if (q.Step() != SQLITE_ROW) return Error("counting records");
+    return sqlite3_column_int64(q.get(), 0);
+  }
+
+  Result<std::vector<std::pair<std::string, int64_t>>> CountGrouped(const RecordFilter& filter,
+                                                                    GroupBy group_by) override {
+    std::string key;
+    switch (group_by) {
+      case GroupBy::kKind: key = "kind"; break;
+      case GroupBy::kType: key = "type"; break;
+      case GroupBy::kPlace: key = "place"; break;
+      case GroupBy::kYear:
+        key = "strftime('%Y', date_first * 86400, 'unixepoch')";
+        break;
+    }
+    Statement stmt;
+    RETURN_IF_ERROR(stmt.Prepare(db_, "SELECT " + key + " AS k, count(*) FROM records" +
+                                          Where(filter) + " GROUP BY k ORDER BY k"));
+    Use q(stmt);
+    BindFilter(filter, q);
+    std::vector<std::pair<std::string, int64_t>> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.emplace_back(ColumnText(q.get(), 0), sqlite3_column_int64(q.get(), 1));
+    }
+    RETURN_IF_ERROR(Done(rc, "counting records"));
+    return out;
+  }
+
+  Status ClearProjections() override {
+    return Exec("DELETE FROM records; DELETE FROM record_versions; DELETE FROM refs;");
+  }
+
+  Result<ledger::Hash> ProjectionDigest() override {
+    crypto::Sha256Hasher hasher;
+    // Each value is written with its length so that no two different tables hash the same.
+    auto add = [&](std::string_view v) {
+      std::string len = std::to_string(v.size()) + ":";
+      hasher.Update(len);
+      hasher.Update(v);
+    };
+    static constexpr const char* kQueries[] = {
+        "SELECT id, kind, version, seq, created_seq, type, place, date_first, date_last "
+        "FROM records ORDER BY id",
+        "SELECT id, version, seq FROM record_versions ORDER BY id, version",
+        "SELECT to_id, field, from_id FROM refs ORDER BY to_id, field, from_id",
+    };
+    for (const char* sql : kQueries) {
+      Statement stmt;
+      RETURN_IF_ERROR(stmt.Prepare(db_, sql));
+      add(sql);
+      Use q(stmt);
+      int rc;
+      while ((rc = q.Step()) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(q.get()); ++i) {
+          add(sqlite3_column_type(q.get(), i) == SQLITE_NULL ? std::string_view("\x01null")
+                                                              : ColumnText(q.get(), i));
+        }
+      }
+      RETURN_IF_ERROR(Done(rc, "digesting projections"));
+    }
+    return hasher.Finish();
+  }
+
+ private:
+  static constexpr const char* kSetMeta =
+      "INSERT INTO meta (key, value) VALUES (?, ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+  SqliteStore() = default;
+
+  Status Exec(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : "unknown error";
+      sqlite3_free(error);
+      int code = sqlite3_extended_errcode(db_);
+      if (code == SQLITE_BUSY || (code & 0xff) == SQLITE_BUSY) {
+        return UnavailableError("the repository is busy (another process is writing): " + message);
+      }
+      return Classify(code, message);
+    }
+    return OkStatus();
+  }
+
+  static Status Classify(int code, const std::string& message) {
+    switch (code & 0xff) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return UnavailableError("the repository is busy: " + message);
+      case SQLITE_CORRUPT:
+      case SQLITE_NOTADB:
+        return DataLossError("the repository database is damaged: " + message);
+      case SQLITE_FULL:
+      case SQLITE_IOERR:
+      case SQLITE_CANTOPEN:
+      case SQLITE_READONLY:
+        return UnavailableError("the repository database cannot be written: " + message);
+      case SQLITE_CONSTRAINT:
+        return AlreadyExistsError(message);
+      default:
+        return InternalError("SQLite: " + message);
+    }
+  }
+
+  Status Error(std::string_view doing) {
+    return Classify(sqlite3_extended_errcode(db_),
+                    std::string(doing) + ": " + sqlite3_errmsg(db_));
+  }
+
+  Status Done(int rc, std::string_view doing) {
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return OkStatus();
+    return Error(doing);
+  }
+
+  Result<std::optional<std::string>> GetMetaUnprepared(std::string_view key) {
+    Statement stmt;
+    if (!stmt.Prepare(db_, "SELECT value FROM meta WHERE key = ?").ok()) {
+      return std::optional<std::string>();
+    }
+    Use q(stmt);
+    q.Text(key);
+    if (q.Step() == SQLITE_ROW) return std::optional<std::string>(ColumnText(q.get(), 0));
+    return std::optional<std::string>();
+  }
+
+  Status PrepareAll() {
+    const std::pair<Statement*, std::string> statements[] = {
+        {&get_meta_, "SELECT value FROM meta WHERE key = ?"},
+        {&set_meta_, kSetMeta},
+        {&entry_count_, "SELECT coalesce(max(seq) + 1, 0) FROM ledger_entries"},
+        {&write_entry_, "INSERT INTO ledger_entries (seq, entry) VALUES (?, ?)"},
+        {&read_entry_, "SELECT entry FROM ledger_entries WHERE seq = ?"},
+        {&scan_entries_,
+         "SELECT seq, entry FROM ledger_entries WHERE seq >= ? AND seq < ? ORDER BY seq"},
+        {&write_node_, "INSERT INTO ledger_nodes (key, hash) VALUES (?, ?)"},
+        {&read_node_, "SELECT hash FROM ledger_nodes WHERE key = ?"},
+        {&get_record_, std::string("SELECT ") + kRowColumns + " FROM records WHERE id = ?"},
+        {&put_record_, std::string("INSERT OR REPLACE INTO records (") + kRowColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&put_version_, "INSERT INTO record_versions (id, version, seq) VALUES (?, ?, ?)"},
+        {&delete_refs_, "DELETE FROM refs WHERE from_id = ?"},
+        {&put_ref_, "INSERT OR IGNORE INTO refs (to_id, field, from_id) VALUES (?, ?, ?)"},
+        {&history_, "SELECT version, seq FROM record_versions WHERE id = ? ORDER BY version"},
+    };
+    for (const auto& [stmt, sql] : statements) RETURN_IF_ERROR(stmt->Prepare(db_, sql));
+    return OkStatus();
+  }
+
+  // The WHERE clause for a filter: fixed SQL fragments with ? placeholders only.
+  static std::string Where(const RecordFilter& f) {
+    std::vector<std::string> terms;
+    if (!f.kind.empty()) terms.emplace_back("kind = ?");
+    if (!f.types.empty()) {
+      std::string in = "type IN (?";
+      for (size_t i = 1; i < f.types.size(); ++i) in += ", ?";
+      terms.push_back(in + ")");
+    }
+    if (!f.within_place.empty()) terms.emplace_back(kWithinPlace);
+    if (f.date_last) terms.emplace_back("date_first <= ?");
+    if (f.date_first) terms.emplace_back("date_last >= ?");
+    if (!f.refers_to.empty()) {
+      terms.emplace_back("id IN (SELECT from_id FROM refs WHERE to_id = ?)");
+    }
+    std::string out;
+    for (const std::string& t : terms) out += (out.empty() ? " WHERE " : " AND ") + t;
+    return out;
+  }
+
+  static void BindFilter(const RecordFilter& f, Use& q) {
+    if (!f.kind.empty()) q.Text(f.kind);
+    for (const std::string& t : f.types) q.Text(t);
+    if (!f.within_place.empty()) q.Text(f.within_place);
+    if (f.date_last) q.Int(*f.date_last);
+    if (f.date_first) q.Int(*f.date_first);
+    if (!f.refers_to.empty()) q.Text(f.refers_to);
+  }
+
+  sqlite3* db_ = nullptr;
+  Statement get_meta_, set_meta_, entry_count_, write_entry_, read_entry_, scan_entries_,
+      write_node_, read_node_, get_record_, put_record_, put_version_, delete_refs_, put_ref_,
+      history_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::OpenSqlite(const std::string& path, OpenMode mode) {
+  return SqliteStore::Open(path, mode);
+}
+
+}  // namespace custodian::store

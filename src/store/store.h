@@ -1,0 +1,101 @@
+// store: where the ledger and its projections are kept. The only module that writes SQL.
+//
+// A Store holds, in one database:
+//   - the ledger: entries and Merkle node hashes (it implements ledger::LogStore);
+//   - projections: one row per record (kind, current version, the ledger entry that holds it,
+//     and the columns filters need), its version history, and its references to other
+//     records. Projections are derived: repo can clear and rebuild them from the ledger.
+// Every statement is parameterised; nothing a user typed is ever pasted into SQL.
+//
+// Transactions are explicit (Begin/Commit/Rollback) so that repo can append a ledger entry
+// and write its projection atomically. The SQLite backend (sqlite/) is the embedded default;
+// a PostgreSQL backend will implement the same interface and run the same test suite.
+//
+// Thread-safety: a Store object is used by one thread at a time. Several processes may open
+// the same SQLite file; writers are serialised by SQLite's lock (busy timeout 10 s).
+#ifndef CUSTODIAN_STORE_STORE_H_
+#define CUSTODIAN_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "ledger/ledger.h"
+
+namespace custodian::store {
+
+// The projection of one record. Field names follow the columns in docs/formats/store.md.
+struct RecordRow {
+  std::string id;
+  std::string kind;     // model::KindName
+  int64_t version = 0;  // 1 for the first version, +1 per amendment
+  uint64_t seq = 0;     // the ledger entry holding this version
+  uint64_t created_seq = 0;  // the ledger entry holding version 1
+  std::string type;     // classifying term ("" if none)
+  std::string place;    // place id ("" if none)
+  std::optional<int32_t> date_first, date_last;  // days since 1970-01-01, inclusive
+  friend bool operator==(const RecordRow&, const RecordRow&) = default;
+};
+
+struct RecordFilter {
+  std::string kind;                // "" for any
+  std::vector<std::string> types;  // any of these ("" vector for any)
+  std::string within_place;        // this place or any place inside it ("" for anywhere)
+  std::optional<int32_t> date_first, date_last;  // records whose date range overlaps this
+  std::string refers_to;           // records with a reference to this id
+  enum class Order { kId, kCreation };
+  Order order = Order::kId;
+  int64_t limit = -1;              // -1 for no limit
+  int64_t offset = 0;
+};
+
+// A count of projected records grouped by one column.
+enum class GroupBy { kKind, kType, kPlace, kYear };
+
+class Store : public ledger::LogStore {
+ public:
+  enum class OpenMode { kCreate, kExisting };
+  // The embedded default. kCreate fails if `path` exists; kExisting if it does not.
+  static Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, OpenMode mode);
+
+  ~Store() override = default;
+
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
+  virtual Status SetMeta(std::string_view key, std::string_view value) = 0;
+
+  // Reads entries [from, to) in order; stops early if `visit` returns false.
+  virtual Status ScanEntries(uint64_t from, uint64_t to,
+                             const std::function<bool(uint64_t, std::string_view)>& visit) = 0;
+
+  virtual Result<std::optional<RecordRow>> GetRecord(std::string_view id) = 0;
+  // Writes the projection of a new version of a record: the row (replacing the previous
+  // version's), a history row, and its references (replacing the previous version's).
+  virtual Status PutRecord(const RecordRow& row,
+                           const std::vector<std::pair<std::string, std::string>>& refs) = 0;
+  // (version, ledger seq) of every version of a record, oldest first.
+  virtual Result<std::vector<std::pair<int64_t, uint64_t>>> History(std::string_view id) = 0;
+  virtual Status ListRecords(const RecordFilter& filter,
+                             const std::function<bool(const RecordRow&)>& visit) = 0;
+  virtual Result<int64_t> CountRecords(const RecordFilter& filter) = 0;
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountGrouped(
+      const RecordFilter& filter, GroupBy group_by) = 0;
+
+  // Empties every projection table (not the ledger), for a rebuild.
+  virtual Status ClearProjections() = 0;
+  // SHA-256 over every projection row in a fixed order: equal digests, equal projections.
+  virtual Result<ledger::Hash> ProjectionDigest() = 0;
+};
+
+}  // namespace custodian::store
+
+#endif  // CUSTODIAN_STORE_STORE_H_
