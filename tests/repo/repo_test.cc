@@ -1,0 +1,386 @@
+// The repository core end to end on real SQLite files: every mutation is one ledger entry
+// committed with its projection; rebuild reproduces the projections; imports are all or
+// nothing; export -> import -> export is byte-identical; filters find what they should.
+#include "repo/repo.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "base/canonical_json.h"
+#include "testing/test_env.h"
+
+namespace custodian::repo {
+namespace {
+
+using custodian::testing::TempDir;
+using custodian::testing::TestEnv;
+
+class RepoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.env = &env_;
+    options_.actor = "tester";
+    Result<std::unique_ptr<Repository>> repo = Repository::Init(dir_.path() + "/r", options_);
+    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+    repo_ = std::move(repo).value();
+  }
+
+  Record AddOk(const Json& doc) {
+    Result<Record> r = repo_->Add(doc);
+    EXPECT_TRUE(r.ok()) << r.status().ToString() << " for " << doc.dump();
+    return r.ok() ? *r : Record{};
+  }
+
+  // Ledger size, root and projection digest: equal fingerprints, unchanged repository.
+  std::string Fingerprint() {
+    Result<LedgerInfo> info = repo_->Ledger();
+    EXPECT_TRUE(info.ok());
+    Result<Repository::RebuildReport> rebuilt = repo_->Rebuild();
+    EXPECT_TRUE(rebuilt.ok());
+    EXPECT_TRUE(rebuilt->identical());
+    return std::to_string(info->size) + ":" + crypto::HexEncode(info->root) + ":" +
+           crypto::HexEncode(rebuilt->after);
+  }
+
+  Result<ImportReport> ImportText(const std::string& text, bool skip_bad = false,
+                                  std::vector<uint64_t>* rejected_lines = nullptr) {
+    std::istringstream in(text);
+    ImportOptions options;
+    options.source_name = "test.jsonl";
+    options.skip_bad = skip_bad;
+    options.on_reject = [rejected_lines](uint64_t line, std::string_view, const std::string&) {
+      if (rejected_lines) rejected_lines->push_back(line);
+    };
+    return repo_->Import(in, options);
+  }
+
+  std::vector<std::string> ListIds(const ListQuery& query) {
+    std::vector<std::string> ids;
+    Status s = repo_->List(query, [&](const Record& r) {
+      ids.push_back(r.id);
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return ids;
+  }
+
+  TestEnv env_;
+  TempDir dir_;
+  Options options_;
+  std::unique_ptr<Repository> repo_;
+};
+
+const Json kPerson = {{"kind", "person"},
+                      {"id", "per-t1"},
+                      {"names", {"김철수", {{"text", "Kim Chol Su"}, {"lang", "ko-Latn"}}}},
+                      {"sex", "male"},
+                      {"born", "about 1975"}};
+
+TEST_F(RepoTest, InitRecordsGazetteerAndKeyInTheLedger) {
+  Result<LedgerInfo> info = repo_->Ledger();
+  ASSERT_TRUE(info.ok());
+  Result<std::vector<Json>> places = model::BuiltinGazetteer();
+  ASSERT_TRUE(places.ok());
+  EXPECT_EQ(info->size, 1 + places->size());  // the init entry, then one per place
+  EXPECT_EQ(info->repository_id.size(), 32u);
+  std::optional<Json> first;
+  ASSERT_TRUE(repo_->Log(0, 1, [&](uint64_t, const ledger::Hash&, const Json& e) {
+                      first = e;
+                      return true;
+                    }).ok());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ((*first)["op"], "init");
+  EXPECT_EQ((*first)["public_key"], info->public_key);
+  EXPECT_TRUE((*first)["vocabularies"].contains("violation_types"));
+  // The key file is private to its owner.
+  struct stat st;
+  ASSERT_EQ(::stat((dir_.path() + "/r/ledger.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // A second init of the same directory is refused.
+  EXPECT_EQ(Repository::Init(dir_.path() + "/r", options_).status().code(),
+            StatusCode::kAlreadyExists);
+}
+
+TEST_F(RepoTest, EachMutationIsOneCanonicalLedgerEntry) {
+  uint64_t before = repo_->Ledger()->size;
+  Record person = AddOk(kPerson);
+  EXPECT_EQ(person.version, 1);
+  EXPECT_EQ(person.body["born"], "1975~");  // normalised to EDTF
+  EXPECT_EQ(person.body["names"][0], Json({{"text", "김철수"}}));
+  EXPECT_EQ(repo_->Ledger()->size, before + 1);
+
+  Result<Record> amended = repo_->Amend("per-t1", {{"born", "1976"}}, "birth year confirmed");
+  ASSERT_TRUE(amended.ok()) << amended.status().ToString();
+  EXPECT_EQ(amended->version, 2);
+  EXPECT_EQ(repo_->Ledger()->size, before + 2);
+
+  // The stored bytes are canonical JSON and hash to the leaf the tree holds.
+  ASSERT_TRUE(repo_->Log(before, 2, [&](uint64_t seq, const ledger::Hash& leaf, const Json& e) {
+                      std::string canonical = CanonicalJson(e);
+                      EXPECT_EQ(ledger::LeafHash(canonical), leaf) << seq;
+                      EXPECT_EQ(e["by"], "tester");
+                      EXPECT_EQ(e["id"], "per-t1");
+                      return true;
+                    }).ok());
+
+  Result<std::vector<Record>> history = repo_->History("per-t1");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].body["born"], "1975~");
+  EXPECT_EQ((*history)[1].body["born"], "1976");
+  EXPECT_EQ((*history)[1].reason, "birth year confirmed");
+  EXPECT_EQ(repo_->Get("per-t1", 1)->body["born"], "1975~");
+  EXPECT_EQ(repo_->Get("per-t1", 3).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(RepoTest, RejectedMutationsChangeNothing) {
+  AddOk(kPerson);
+  const std::string before = Fingerprint();
+  Json bad_date = {{"kind", "act"}, {"victim", "per-t1"}, {"violation", "torture"},
+                   {"date", "spring 20O9"}};
+  Result<Record> r = repo_->Add(bad_date);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("field 'date'"), std::string::npos);
+  EXPECT_EQ(repo_->Add({{"kind", "act"}, {"victim", "per-nobody"}, {"violation", "torture"}})
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(repo_->Add({{"kind", "act"}, {"victim", "per-t1"}, {"violation", "tortur"}})
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(repo_->Add(kPerson).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(repo_->Amend("per-t1", {{"born", "1976"}}, "").status().code(),
+            StatusCode::kInvalidArgument);  // no reason
+  EXPECT_EQ(repo_->Amend("per-t1", {{"id", "per-x"}}, "r").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(repo_->Amend("per-t1", {{"born", "about 1975"}}, "r").status().code(),
+            StatusCode::kInvalidArgument);  // changes nothing
+  EXPECT_EQ(repo_->Amend("per-zzz", {{"born", "1976"}}, "r").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(Fingerprint(), before);
+}
+
+TEST_F(RepoTest, RebuildReproducesProjectionsAndDetectsTampering) {
+  AddOk(kPerson);
+  AddOk({{"kind", "source"}, {"id", "src-t1"}, {"type", "interview"}, {"date", "2015-06"}});
+  AddOk({{"kind", "act"},
+         {"id", "act-t1"},
+         {"victim", "per-t1"},
+         {"violation", "torture"},
+         {"place", "plc-kp-north-hamgyong-hoeryong"},
+         {"date", "spring 2009"},
+         {"sources", {"src-t1"}}});
+  ASSERT_TRUE(repo_->Amend("act-t1", {{"date", "2009-04"}}, "more precise").ok());
+  Result<Repository::RebuildReport> first = repo_->Rebuild();
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->identical());
+  EXPECT_GT(first->entries, 240u);
+
+  // Change a projection behind Custodian's back: the rebuild notices and repairs it.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() + "/r/custodian.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE records SET type = 'murder' WHERE id = 'act-t1'", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  Result<Repository::RebuildReport> second = repo_->Rebuild();
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->identical());
+  EXPECT_EQ(second->after, first->after);
+  EXPECT_EQ(repo_->Count({.type = "torture"}).value(), 1);
+}
+
+TEST_F(RepoTest, ListFiltersByKindTermHierarchyPlaceAndDate) {
+  AddOk(kPerson);
+  auto act = [&](const std::string& id, const std::string& violation, const std::string& place,
+                 const std::string& date) {
+    AddOk({{"kind", "act"}, {"id", id}, {"victim", "per-t1"}, {"violation", violation},
+           {"place", place}, {"date", date}});
+  };
+  act("act-a", "public_execution", "plc-kp-north-hamgyong-hoeryong", "spring 2009");
+  act("act-b", "torture", "plc-kp-north-hamgyong-onsong", "between 2008 and 2010");
+  act("act-c", "torture", "plc-cn-jilin-tumen", "1990s");
+  act("act-d", "forced_abortion", "plc-kp-north-hamgyong-hoeryong", "2011-03-14");
+
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct}).size(), 4u);
+  EXPECT_EQ(ListIds({.type = "torture"}), (std::vector<std::string>{"act-b", "act-c"}));
+  // "killing" is a parent term of public_execution in violation_types.
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .type = "killing"}),
+            (std::vector<std::string>{"act-a"}));
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .place = "plc-kp-north-hamgyong"}),
+            (std::vector<std::string>{"act-a", "act-b", "act-d"}));
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .date = "2009"}),
+            (std::vector<std::string>{"act-a", "act-b"}));
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .date = "1995"}),
+            (std::vector<std::string>{"act-c"}));
+  EXPECT_EQ(ListIds({.refers_to = "per-t1"}).size(), 4u);
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .limit = 2, .offset = 1}),
+            (std::vector<std::string>{"act-b", "act-c"}));
+  EXPECT_EQ(repo_->Count({.kind = model::Kind::kAct, .place = "plc-kp-north-hamgyong"}).value(),
+            3);
+  EXPECT_EQ(repo_->List({.place = "plc-nowhere"}, [](const Record&) { return true; }).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(repo_->List({.date = "spring 20O9"}, [](const Record&) { return true; }).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(repo_->List({.type = "nonsense"}, [](const Record&) { return true; }).code(),
+            StatusCode::kInvalidArgument);
+
+  Result<Stats> stats = repo_->Statistics();
+  ASSERT_TRUE(stats.ok());
+  bool saw_north_hamgyong = false;
+  for (const auto& [province, n] : stats->acts_by_province) {
+    if (province == "plc-kp-north-hamgyong") {
+      EXPECT_EQ(n, 3);
+      saw_north_hamgyong = true;
+    }
+  }
+  EXPECT_TRUE(saw_north_hamgyong);
+}
+
+const char* kGoodLines =
+    R"({"kind":"person","id":"per-i1","names":["리영희"],"sex":"female"})"
+    "\n"
+    R"({"kind":"source","id":"src-i1","type":"interview","date":"2014","transcript":"..."})"
+    "\n"
+    R"({"kind":"act","id":"act-i1","victim":"per-i1","violation":"forced_repatriation","date":"2010s","sources":["src-i1"]})"
+    "\n";
+
+TEST_F(RepoTest, ImportAppliesEveryLineInOneTransaction) {
+  Result<ImportReport> report = ImportText(kGoodLines);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->applied);
+  EXPECT_EQ(report->created, 3u);
+  EXPECT_EQ(report->rejected, 0u);
+  // Importing the same lines again is a no-op, not an error.
+  const std::string before = Fingerprint();
+  Result<ImportReport> again = ImportText(kGoodLines);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->applied);
+  EXPECT_EQ(again->unchanged, 3u);
+  EXPECT_EQ(Fingerprint(), before);
+}
+
+TEST_F(RepoTest, ImportWithBadLinesReportsEachAndAppliesNothing) {
+  const std::string before = Fingerprint();
+  std::string text = std::string(kGoodLines) +
+                     R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 20O9"})" "\n"
+                     R"({"kind":"act","victim":"per-ghost","violation":"torture"})" "\n"
+                     R"({"kind":"act","victim":"per-i1","violation":"tortur"})" "\n"
+                     R"({"kind":"act","victim":"per-i1",)" "\n"
+                     "\xff\xfe\n"
+                     R"({"kind":"spaceship"})" "\n"
+                     R"([1,2,3])" "\n"
+                     R"({"kind":"person","id":"per-i1","names":["someone else"]})" "\n"
+                     R"({"kind":"act","victim":"per-i1","violation":"torture"})";  // no newline
+  std::vector<uint64_t> rejected;
+  Result<ImportReport> report = ImportText(text, false, &rejected);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->applied);
+  EXPECT_EQ(report->lines, 12u);
+  EXPECT_EQ(report->rejected, 8u);
+  EXPECT_EQ(rejected, (std::vector<uint64_t>{4, 5, 6, 7, 8, 9, 10, 11}));
+  ASSERT_EQ(report->errors.size(), 8u);
+  EXPECT_NE(report->errors[0].message.find("field 'date'"), std::string::npos);
+  EXPECT_NE(report->errors[1].message.find("per-ghost"), std::string::npos);
+  EXPECT_NE(report->errors[2].message.find("did you mean 'torture'"), std::string::npos);
+  EXPECT_NE(report->errors[3].message.find("end of input"), std::string::npos);
+  EXPECT_NE(report->errors[7].message.find("already exists"), std::string::npos);
+  EXPECT_EQ(Fingerprint(), before);
+  EXPECT_EQ(repo_->Get("per-i1").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(RepoTest, ImportSkipBadAppliesTheGoodLines) {
+  std::string text = std::string(kGoodLines) +
+                     R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 20O9"})" "\n"
+                     R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 2009"})" "\n";
+  std::vector<uint64_t> rejected;
+  Result<ImportReport> report = ImportText(text, true, &rejected);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->applied);
+  EXPECT_EQ(report->created, 4u);
+  EXPECT_EQ(rejected, (std::vector<uint64_t>{4}));
+  EXPECT_EQ(repo_->Count({.kind = model::Kind::kAct}).value(), 2);
+}
+
+TEST_F(RepoTest, ImportRejectsAHugeLineWithoutHoldingIt) {
+  const std::string before = Fingerprint();
+  std::string huge = R"({"kind":"person","names":[")" + std::string(100 << 20, 'x') + "\"]}\n";
+  std::string text = std::string(kGoodLines) + huge;
+  Result<ImportReport> report = ImportText(text);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->applied);
+  ASSERT_EQ(report->errors.size(), 1u);
+  EXPECT_EQ(report->errors[0].line, 4u);
+  EXPECT_NE(report->errors[0].message.find("over the limit"), std::string::npos);
+  EXPECT_EQ(Fingerprint(), before);
+}
+
+TEST_F(RepoTest, ImportRejectsDeepNestingAndOversizedFields) {
+  std::string deep = R"({"kind":"person","names":)" + std::string(100000, '[') + "\n";
+  std::string long_name =
+      R"({"kind":"person","names":[")" + std::string(5000, 'a') + "\"]}\n";
+  std::string many =
+      R"({"kind":"dossier","title":"t","records":[)" + [] {
+        std::string s;
+        for (int i = 0; i < 10001; ++i) s += std::string(i ? "," : "") + "\"per-x\"";
+        return s;
+      }() + "]}\n";
+  Result<ImportReport> report = ImportText(deep + long_name + many);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->rejected, 3u);
+  EXPECT_FALSE(report->applied);
+}
+
+TEST_F(RepoTest, ExportImportRoundTripsExactly) {
+  ASSERT_TRUE(ImportText(kGoodLines).ok());
+  AddOk({{"kind", "organization"},
+         {"id", "org-t1"},
+         {"names", {"Onsong county MSS"}},
+         {"agency", "mss"}});
+  AddOk({{"kind", "organization"}, {"id", "org-t2"}, {"names", {"MSS North Hamgyong"}}});
+  // An amendment that refers to a record created later: export must still order it after.
+  ASSERT_TRUE(repo_->Amend("org-t1", {{"parent", "org-t2"}}, "hierarchy established").ok());
+  AddOk({{"kind", "claim"},
+         {"id", "clm-t1"},
+         {"subject", "act-i1"},
+         {"statement", "The act took place at the Onsong holding centre."},
+         {"sources", {{{"source", "src-i1"}, {"reliability", "b"}, {"credibility", "2"}}}}});
+  std::ostringstream first;
+  ASSERT_TRUE(repo_->Export(first).ok());
+
+  Options other = options_;
+  Result<std::unique_ptr<Repository>> bare =
+      Repository::Init(dir_.path() + "/bare", other, {.gazetteer = false});
+  ASSERT_TRUE(bare.ok());
+  std::istringstream in(first.str());
+  Result<ImportReport> report = (*bare)->Import(in, {});
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->applied) << (report->errors.empty() ? "" : report->errors[0].message);
+  std::ostringstream second;
+  ASSERT_TRUE((*bare)->Export(second).ok());
+  EXPECT_EQ(first.str(), second.str());
+  EXPECT_GT(report->created, 240u);
+  EXPECT_EQ((*bare)->Get("org-t1")->body["parent"], "org-t2");
+}
+
+TEST_F(RepoTest, ReopenedRepositoryContinuesItsLedger) {
+  AddOk(kPerson);
+  LedgerInfo before = repo_->Ledger().value();
+  repo_.reset();
+  Result<std::unique_ptr<Repository>> reopened = Repository::Open(dir_.path() + "/r", options_);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->Ledger()->root, before.root);
+  ASSERT_TRUE((*reopened)->Add({{"kind", "person"}, {"names", {"박영호"}}}).ok());
+  EXPECT_EQ((*reopened)->Ledger()->size, before.size + 1);
+  EXPECT_EQ(Repository::Open(dir_.path() + "/missing", options_).status().code(),
+            StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace custodian::repo
