@@ -1,0 +1,211 @@
+// End-to-end tests of the real `custodian` binary on real repositories in temp dirs: what a
+// user types, what they see, and the exit codes scripts rely on.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "base/canonical_json.h"
+#include "testing/test_env.h"
+
+namespace custodian {
+namespace {
+
+using testing::TempDir;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string Quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  Outcome Custodian(const std::vector<std::string>& args, const std::string& stdin_file = "") {
+    std::string cmd = std::string(CUSTODIAN_BINARY) + " --as cli-test";
+    for (const std::string& a : args) cmd += " " + Quote(a);
+    cmd += " >" + dir_ / "out" + " 2>" + dir_ / "err";
+    cmd += " <" + (stdin_file.empty() ? std::string("/dev/null") : stdin_file);
+    int status = std::system(cmd.c_str());
+    Outcome r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(dir_ / "out");
+    r.err = Slurp(dir_ / "err");
+    return r;
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_ / name, std::ios::binary) << content;
+    return dir_ / name;
+  }
+
+  void Init() {
+    Outcome r = Custodian({"init", repo_});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  TempDir dir_;
+  std::string repo_ = dir_ / "repo";
+};
+
+TEST_F(CliTest, EveryCommandHasHelp) {
+  for (const char* command : {"init", "add", "show", "list", "amend", "import", "export", "log",
+                              "rebuild", "stats", "vocab"}) {
+    Outcome r = Custodian({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;
+  }
+  Outcome top = Custodian({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("import"), std::string::npos);
+  EXPECT_EQ(Custodian({"frobnicate"}).exit_code, 1);
+  EXPECT_EQ(Custodian({}).exit_code, 1);
+}
+
+TEST_F(CliTest, RecordsATestimonyAndFindsIt) {
+  Init();
+  Outcome person = Custodian({"-C", repo_, "add", "person", "--set", R"(names=["김철수","Kim Chol Su"])",
+                          "--set", "sex=male", "--set", "born=about 1975"});
+  ASSERT_EQ(person.exit_code, 0) << person.err;
+  std::string person_id = person.out.substr(0, person.out.find('\n'));
+  EXPECT_EQ(person_id.substr(0, 4), "per-");
+
+  std::string source_doc = Write("source.json", R"({"kind":"source","type":"interview",
+      "title":"Interview 17","date":"2015-06-02","languages":["ko"],
+      "transcript":"2009년 봄에 온성 보위부 구류장에서 조사를 받았습니다.","reliability":"b"})");
+  Outcome source = Custodian({"-C", repo_, "add", "--file", source_doc});
+  ASSERT_EQ(source.exit_code, 0) << source.err;
+  std::string source_id = source.out.substr(0, source.out.find('\n'));
+
+  Outcome act = Custodian({"-C", repo_, "add", "act", "--set", "victim=" + person_id, "--set",
+                       "violation=torture", "--set", "place=plc-kp-north-hamgyong-onsong",
+                       "--set", "date=spring 2009", "--set", "sources=[\"" + source_id + "\"]"});
+  ASSERT_EQ(act.exit_code, 0) << act.err;
+  std::string act_id = act.out.substr(0, act.out.find('\n'));
+
+  Outcome list = Custodian({"-C", repo_, "list", "--kind", "act", "--place", "plc-kp-north-hamgyong",
+                        "--date", "2009"});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find(act_id), std::string::npos);
+  EXPECT_NE(list.out.find("Torture"), std::string::npos);
+  Outcome none = Custodian({"-C", repo_, "list", "--kind", "act", "--date", "2012", "--count"});
+  EXPECT_EQ(none.out, "0\n");
+
+  Outcome show = Custodian({"-C", repo_, "show", act_id});
+  EXPECT_EQ(show.exit_code, 0);
+  EXPECT_NE(show.out.find("spring 2009"), std::string::npos);
+  EXPECT_NE(show.out.find("cli-test"), std::string::npos);
+
+  Outcome amend = Custodian({"-C", repo_, "amend", act_id, "--set", "date=2009-04", "--reason",
+                         "witness recalled the month"});
+  ASSERT_EQ(amend.exit_code, 0) << amend.err;
+  Outcome history = Custodian({"-C", repo_, "--json", "show", act_id, "--history"});
+  EXPECT_NE(history.out.find("\"version\": 2"), std::string::npos);
+  EXPECT_NE(history.out.find("witness recalled the month"), std::string::npos);
+
+  Outcome log = Custodian({"-C", repo_, "log", "--tail", "--limit", "2"});
+  EXPECT_NE(log.out.find("amend " + act_id + " v2"), std::string::npos);
+
+  Outcome stats = Custodian({"-C", repo_, "stats"});
+  EXPECT_EQ(stats.exit_code, 0);
+  EXPECT_NE(stats.out.find("North Hamgyong"), std::string::npos);
+}
+
+TEST_F(CliTest, ErrorsNameTheProblemAndExitNonZero) {
+  Init();
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "person", "--set", "id=per-w"}).exit_code, 0);
+  Outcome bad_date = Custodian({"-C", repo_, "add", "act", "--set", "violation=torture", "--set",
+                                "victim=per-w", "--set", "date=spring 20O9"});
+  EXPECT_EQ(bad_date.exit_code, 2);
+  EXPECT_NE(bad_date.err.find("field 'date'"), std::string::npos);
+  Outcome no_victim = Custodian({"-C", repo_, "add", "act", "--set", "violation=torture",
+                                 "--set", "victim=per-nobody"});
+  EXPECT_EQ(no_victim.exit_code, 3);
+  EXPECT_NE(no_victim.err.find("field 'victim'"), std::string::npos);
+  Outcome missing = Custodian({"-C", repo_, "show", "act-doesnotexist"});
+  EXPECT_EQ(missing.exit_code, 3);
+  Outcome not_repo = Custodian({"-C", dir_ / "nothing", "list"});
+  EXPECT_EQ(not_repo.exit_code, 3);
+  EXPECT_NE(not_repo.err.find("custodian init"), std::string::npos);
+  Outcome twice = Custodian({"init", repo_});
+  EXPECT_EQ(twice.exit_code, 4);
+  Outcome bad_json = Custodian({"-C", repo_, "add", "--json", "{\"kind\":"});
+  EXPECT_EQ(bad_json.exit_code, 2);
+  Outcome no_reason = Custodian({"-C", repo_, "amend", "plc-kp"});
+  EXPECT_EQ(no_reason.exit_code, 1);  // --reason is required by the command line itself
+}
+
+TEST_F(CliTest, ImportIsAllOrNothingAndSkipBadWritesRejects) {
+  Init();
+  std::string file = Write("in.jsonl",
+                           R"({"kind":"person","id":"per-a","names":["리영희"]})" "\n"
+                           R"({"kind":"act","victim":"per-a","violation":"torture","date":"spring 20O9"})" "\n"
+                           R"({"kind":"act","victim":"per-a","violation":"torture","date":"2009"})" "\n");
+  Outcome all_or_nothing = Custodian({"-C", repo_, "import", file});
+  EXPECT_EQ(all_or_nothing.exit_code, 2);
+  EXPECT_NE(all_or_nothing.err.find("in.jsonl line 2: field 'date'"), std::string::npos)
+      << all_or_nothing.err;
+  EXPECT_NE(all_or_nothing.err.find("nothing was imported"), std::string::npos);
+  EXPECT_EQ(Custodian({"-C", repo_, "list", "--kind", "person", "--count"}).out, "0\n");
+
+  Outcome skip = Custodian({"-C", repo_, "import", "--skip-bad", file});
+  EXPECT_EQ(skip.exit_code, 0) << skip.err;
+  EXPECT_NE(skip.out.find("imported 2 records"), std::string::npos);
+  std::string rejects = Slurp(file + ".rejects.jsonl");
+  Result<nlohmann::json> reject = ParseJson(rejects.substr(0, rejects.find('\n')));
+  ASSERT_TRUE(reject.ok()) << rejects;
+  EXPECT_EQ((*reject)["line"], 2);
+  EXPECT_NE((*reject)["error"].get<std::string>().find("field 'date'"), std::string::npos);
+  EXPECT_NE((*reject)["text"].get<std::string>().find("spring 20O9"), std::string::npos);
+
+  Outcome from_stdin = Custodian({"-C", repo_, "import", "-"}, file);
+  EXPECT_EQ(from_stdin.exit_code, 2);
+  EXPECT_NE(from_stdin.err.find("<stdin> line 2"), std::string::npos);
+
+  Outcome truncated = Custodian({"-C", repo_, "import", Write("t.jsonl", R"({"kind":"person","na)")});
+  EXPECT_EQ(truncated.exit_code, 2);
+  EXPECT_NE(truncated.err.find("line 1"), std::string::npos);
+}
+
+TEST_F(CliTest, ExportImportRebuildRoundTrip) {
+  Init();
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "person", "--set", "names=[\"박영호\"]"}).exit_code, 0);
+  ASSERT_EQ(Custodian({"-C", repo_, "export", "-o", dir_ / "a.jsonl"}).exit_code, 0);
+  ASSERT_EQ(Custodian({"init", "--bare", dir_ / "copy"}).exit_code, 0);
+  Outcome imported = Custodian({"-C", dir_ / "copy", "import", dir_ / "a.jsonl"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  ASSERT_EQ(Custodian({"-C", dir_ / "copy", "export", "-o", dir_ / "b.jsonl"}).exit_code, 0);
+  std::string a = Slurp(dir_ / "a.jsonl");
+  EXPECT_GT(a.size(), 10000u);
+  EXPECT_EQ(a, Slurp(dir_ / "b.jsonl"));
+
+  Outcome rebuild = Custodian({"-C", repo_, "rebuild"});
+  EXPECT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  EXPECT_NE(rebuild.out.find("identical"), std::string::npos);
+}
+
+TEST_F(CliTest, VocabListsTerms) {
+  Outcome all = Custodian({"vocab"});
+  EXPECT_EQ(all.exit_code, 0);
+  EXPECT_NE(all.out.find("violation_types"), std::string::npos);
+  Outcome facilities = Custodian({"vocab", "facility_types"});
+  EXPECT_NE(facilities.out.find("kwanliso"), std::string::npos);
+  EXPECT_NE(facilities.out.find("관리소"), std::string::npos);
+  EXPECT_EQ(Custodian({"vocab", "nope"}).exit_code, 3);
+}
+
+}  // namespace
+}  // namespace custodian
