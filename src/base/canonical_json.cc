@@ -52,19 +52,19 @@ void AppendString(std::string_view text, std::string& out) {
   static constexpr char kHexDigits[] = "0123456789abcdef";
   out.push_back('"');
   const char* run = text.data();
-  const char* const end = run + text.size();
+  const char* end = run + text.size();
   for (const char* p = run; p != end; ++p) {
-    const unsigned char byte = static_cast<unsigned char>(*p);
-    const char escape = kEscapes[byte];
+    unsigned char byte = static_cast<unsigned char>(*p);
+    char escape = kEscapes[byte];
     if (escape == 0) [[likely]] {
       continue;
     }
     out.append(run, p);
     if (escape == 'u') {
-      const char sequence[6] = {'\\', 'u', '0', '0', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
+      char sequence[6] = {'\\', 'u', '0', '0', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
       out.append(sequence, sizeof(sequence));
     } else {
-      const char sequence[2] = {'\\', escape};
+      char sequence[2] = {'\\', escape};
       out.append(sequence, sizeof(sequence));
     }
     run = p + 1;
@@ -98,7 +98,7 @@ char* FormatDouble(double value, char* out) {
   // Shortest digits that read back as `value` (with the closest-to-value tie-break ECMAScript
   // asks for), as d[.ddd]e±XX. libstdc++ implements this with Ryu.
   char scientific[kNumberBufferSize];
-  const char* const scientific_end = std::to_chars(scientific, scientific + sizeof(scientific),
+  const char* scientific_end = std::to_chars(scientific, scientific + sizeof(scientific),
                                                    value, std::chars_format::scientific)
                                          .ptr;
   char digits[20];
@@ -109,12 +109,12 @@ char* FormatDouble(double value, char* out) {
     for (++p; *p != 'e'; ++p) digits[k++] = *p;
   }
   ++p;  // 'e'
-  const bool negative_exponent = *p == '-';
+  bool negative_exponent = *p == '-';
   ++p;  // sign
   int exponent = 0;
   std::from_chars(p, scientific_end, exponent);
   if (negative_exponent) exponent = -exponent;
-  const int n = exponent + 1;  // value = 0.digits * 10^n, as in ECMA-262
+  int n = exponent + 1;  // value = 0.digits * 10^n, as in ECMA-262
 
   if (k <= n && n <= 21) {  // integer: digits then zeros, e.g. 123456789012345680000
     out = std::copy_n(digits, k, out);
@@ -175,7 +175,7 @@ void AppendObject(const json::object_t& members, std::string& out) {
   out.push_back('{');
   // std::map keeps byte order, which is already UTF-16 order unless a name has a character
   // above U+FFFF next to one in U+E000..U+FFFF: check neighbours, sort only in that rare case.
-  const bool map_order_is_canonical =
+  bool map_order_is_canonical =
       std::adjacent_find(members.begin(), members.end(), [](const auto& a, const auto& b) {
         return !Utf16Less(a.first, b.first);
       }) == members.end();
@@ -220,7 +220,7 @@ void AppendValue(const json& value, std::string& out) {
       out.append(number, FormatInteger(*value.get_ptr<const json::number_unsigned_t*>(), number));
       return;
     case json::value_t::number_float: {
-      const double d = *value.get_ptr<const json::number_float_t*>();
+      double d = *value.get_ptr<const json::number_float_t*>();
       assert(std::isfinite(d) && "NaN and infinities have no canonical JSON form");
       if (!std::isfinite(d)) [[unlikely]] {
         out.append("null", 4);
@@ -259,22 +259,22 @@ void AppendValue(const json& value, std::string& out) {
 
 // Length of the well-formed UTF-8 sequence (RFC 3629 §4) at the start of `text`, or 0.
 size_t Utf8SequenceLength(std::string_view text) {
-  const auto at = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const auto continuation = [&](size_t i, unsigned char low = 0x80, unsigned char high = 0xBF) {
+  auto at = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  auto continuation = [&](size_t i, unsigned char low = 0x80, unsigned char high = 0xBF) {
     return i < text.size() && at(i) >= low && at(i) <= high;
   };
   if (text.empty()) return 0;
-  const unsigned char lead = at(0);
+  unsigned char lead = at(0);
   if (lead < 0x80) return 1;
   if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
   if (lead >= 0xE0 && lead <= 0xEF) {
-    const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
-    const unsigned char high = lead == 0xED ? 0x9F : 0xBF;  // no surrogates
+    unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
+    unsigned char high = lead == 0xED ? 0x9F : 0xBF;  // no surrogates
     return continuation(1, low, high) && continuation(2) ? 3 : 0;
   }
   if (lead >= 0xF0 && lead <= 0xF4) {
-    const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
-    const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
+    unsigned char low = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
+    unsigned char high = lead == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
     return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
   }
   return 0;
@@ -286,10 +286,10 @@ std::string Printable(std::string_view text) {
   static constexpr char kHexDigits[] = "0123456789ABCDEF";
   std::string out;
   while (!text.empty()) {
-    const unsigned char byte = static_cast<unsigned char>(text[0]);
+    unsigned char byte = static_cast<unsigned char>(text[0]);
     size_t length = Utf8SequenceLength(text);
     if (length == 0 || byte < 0x20 || byte == 0x7F) {
-      const char escaped[4] = {'\\', 'x', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
+      char escaped[4] = {'\\', 'x', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
       out.append(escaped, sizeof(escaped));
       length = 1;
     } else {
@@ -472,7 +472,7 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
   // double nearest to it; otherwise the value would silently change when re-serialized.
   bool CheckLargeInteger(std::string_view literal, double nearest) {
     char canonical[kNumberBufferSize];
-    const std::string_view spelled(canonical, FormatDouble(nearest, canonical) - canonical);
+    std::string_view spelled(canonical, FormatDouble(nearest, canonical) - canonical);
     if (spelled == literal) return true;
     return Fail("integer " + Printable(literal.substr(0, kMaxQuotedBytes)) + " at byte " +
                 std::to_string(StartOfLastNumber(literal.size())) +
@@ -508,11 +508,11 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
   std::string DescribeSyntaxError(size_t position, const std::string& last_token,
                                   const nlohmann::json::exception& error) const {
     std::string detail = error.what();
-    if (const size_t bracket = detail.find("] "); bracket != std::string::npos) {
+    if (size_t bracket = detail.find("] "); bracket != std::string::npos) {
       detail.erase(0, bracket + 2);
     }
     if (detail.starts_with("parse error at line ")) {
-      if (const size_t colon = detail.find(": "); colon != std::string::npos) {
+      if (size_t colon = detail.find(": "); colon != std::string::npos) {
         detail.erase(0, colon + 2);
       }
     }
@@ -525,8 +525,8 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
     if (detail.ends_with("; expected end of input")) {
       detail = "unexpected data after the JSON value";
     } else {
-      const std::string quoted_token = "'" + last_token + "'";
-      if (const size_t at = detail.find(quoted_token); at != std::string::npos) {
+      std::string quoted_token = "'" + last_token + "'";
+      if (size_t at = detail.find(quoted_token); at != std::string::npos) {
         std::string_view tail = last_token;
         std::string shortened;
         if (tail.size() > kMaxQuotedBytes) {
@@ -545,7 +545,7 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
     return message;
   }
 
-  const std::string_view text_;
+  std::string_view text_;
   const JsonLimits& limits_;
   const char* read_end_;  // advanced by TrackingIterator
   Status status_;
@@ -569,7 +569,7 @@ Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
   }
   try {
     StrictDomBuilder builder(text, limits);
-    const bool parsed = json::sax_parse(builder.InputBegin(), builder.InputEnd(), &builder,
+    bool parsed = json::sax_parse(builder.InputBegin(), builder.InputEnd(), &builder,
                                         json::input_format_t::json, /*strict=*/true,
                                         /*ignore_comments=*/false);
     if (!builder.status().ok()) return builder.status();

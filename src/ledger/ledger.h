@@ -18,6 +18,7 @@
 #ifndef CUSTODIAN_LEDGER_LEDGER_H_
 #define CUSTODIAN_LEDGER_LEDGER_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -85,6 +86,58 @@ Status VerifyInclusion(uint64_t index, uint64_t tree_size, const Hash& leaf_hash
 // (`new_size`, `new_root`).
 Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root,
                          const Hash& new_root, const std::vector<Hash>& proof);
+
+// ---- Checkpoints (C2SP tlog-checkpoint) in signed notes (C2SP signed-note) ----------------
+//
+// A checkpoint commits to a tree: "<origin>\n<size>\n<base64 root>\n" plus optional extension
+// lines. A signed note is that body, an empty line, and one line per signature:
+// "\u2014 <key name> <base64(key id || Ed25519 signature)>\n", where the key id is the first
+// four bytes of SHA-256(name || 0x0A || 0x01 || public key). Verifiers ignore signatures by
+// keys they do not know, so witnesses can add theirs to the same note.
+
+struct Checkpoint {
+  std::string origin;
+  uint64_t size = 0;
+  Hash root{};
+  std::vector<std::string> extensions;  // further lines, without their newlines
+  std::string Body() const;
+};
+Result<Checkpoint> ParseCheckpoint(std::string_view body);
+
+using NoteKeyId = std::array<uint8_t, 4>;
+NoteKeyId ComputeNoteKeyId(std::string_view name, const crypto::Ed25519PublicKey& key);
+
+// A verifier key in the note ecosystem's text form: "<name>+<hex key id>+<base64(0x01||key)>".
+struct NoteVerifier {
+  std::string name;
+  NoteKeyId key_id{};
+  crypto::Ed25519PublicKey key{};
+  static Result<NoteVerifier> Parse(std::string_view text);
+  static NoteVerifier For(std::string_view name, const crypto::Ed25519PublicKey& key);
+  std::string ToString() const;
+};
+
+struct NoteSignature {
+  std::string name;
+  NoteKeyId key_id{};
+  std::string signature;  // 64 bytes for Ed25519
+};
+
+struct SignedNote {
+  std::string body;  // ends with "\n"
+  std::vector<NoteSignature> signatures;
+  static Result<SignedNote> Parse(std::string_view text);
+  std::string ToString() const;
+};
+
+// A signature line's worth of signature over `body` by `key` under `name`.
+NoteSignature SignNote(std::string_view body, std::string_view name,
+                       const crypto::SigningKey& key);
+
+// OK if `note` carries a valid signature by `verifier`. Signatures by other keys are ignored;
+// a signature that claims to be by `verifier` (same name and key id) but does not verify is
+// DataLoss, as is the absence of any signature by it.
+Status VerifyNote(const SignedNote& note, const NoteVerifier& verifier);
 
 }  // namespace custodian::ledger
 

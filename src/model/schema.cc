@@ -277,12 +277,14 @@ class FieldChecker {
       return InvalidArgumentError(Quote(id) + " is a " + std::string(KindName(id_kind)) +
                                   " id; expected a " + allowed);
     }
+    // Checked before the lookup: a new record referring to itself does not exist yet, and
+    // "no such record" would hide the real mistake.
+    if (id == self_id_) return InvalidArgumentError("a record cannot refer to itself");
     ASSIGN_OR_RETURN(std::optional<Kind> found, resolver_.KindOf(id));
     if (!found.has_value()) {
       return NotFoundError("no " + std::string(KindName(id_kind)) + " " + Quote(id) +
                            " exists (records must be created before they are referred to)");
     }
-    if (id == self_id_) return InvalidArgumentError("a record cannot refer to itself");
     return OkStatus();
   }
 

@@ -76,6 +76,17 @@ Result<Vocabulary> Vocabulary::Parse(std::string_view file_name, std::string_vie
       return fail("term '" + term.code + "' has unknown parent '" + term.parent + "'");
     }
   }
+  // A cycle of parents would make WithDescendants (and every type filter) loop for ever. A
+  // chain longer than the number of terms must revisit one of them.
+  for (const Term& term : vocab.terms_) {
+    const Term* up = &term;
+    for (size_t steps = 0; !up->parent.empty(); ++steps) {
+      if (steps == vocab.terms_.size()) {
+        return fail("term '" + term.code + "' is in a cycle of parents");
+      }
+      up = vocab.Find(up->parent);
+    }
+  }
   return vocab;
 }
 
@@ -101,6 +112,11 @@ std::string Vocabulary::Suggest(std::string_view code) const {
   std::string best;
   size_t best_distance = std::max<size_t>(2, code.size() / 3) + 1;
   for (const Term& term : terms_) {
+    // The distance is at least the difference in length; skipping such terms also keeps a huge
+    // misspelt input from costing its length times every code's length.
+    size_t length_difference = code.size() > term.code.size() ? code.size() - term.code.size()
+                                                               : term.code.size() - code.size();
+    if (length_difference >= best_distance) continue;
     size_t d = EditDistance(code, term.code);
     if (d < best_distance) {
       best_distance = d;

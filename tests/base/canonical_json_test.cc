@@ -57,8 +57,8 @@ std::string Utf8(char32_t code_point) {
 std::u16string Utf16(std::string_view utf8) {
   std::u16string out;
   for (size_t i = 0; i < utf8.size();) {
-    const unsigned char lead = static_cast<unsigned char>(utf8[i]);
-    const int length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    unsigned char lead = static_cast<unsigned char>(utf8[i]);
+    int length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
     char32_t code_point = length == 1   ? lead
                           : length == 2 ? lead & 0x1F
                           : length == 3 ? lead & 0x0F
@@ -169,7 +169,7 @@ TEST(CanonicalJsonTest, IntegersArePlainDigits) {
 
 // RFC 8785 §3.2.3: names compare as UTF-16 code units, so U+1F600 (D83D DE00) precedes U+FB33.
 TEST(CanonicalJsonTest, RfcSortingExample) {
-  const json value = MustParse(R"({
+  json value = MustParse(R"({
     "\u20ac": "Euro Sign",
     "\r": "Carriage Return",
     "\ufb33": "Hebrew Letter Dalet With Dagesh",
@@ -198,7 +198,7 @@ TEST(CanonicalJsonTest, SortsSupplementaryBeforeHighBmpAndPrefixesFirst) {
 
 // The example of RFC 8785 §3.2.2 (serialization of primitive data types).
 TEST(CanonicalJsonTest, RfcPrimitiveSerializationExample) {
-  const json value = MustParse(R"({
+  json value = MustParse(R"({
     "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
     "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
     "literals": [null, true, false]
@@ -217,7 +217,7 @@ TEST(CanonicalJsonTest, EscapesEveryControlCharacterAndNothingElse) {
   for (int c = 0; c < 0x20; ++c) {
     char expected_hex[7];
     std::snprintf(expected_hex, sizeof(expected_hex), "\\u%04x", c);
-    const std::string expected = kShortForms[c] != nullptr ? kShortForms[c] : expected_hex;
+    std::string expected = kShortForms[c] != nullptr ? kShortForms[c] : expected_hex;
     EXPECT_EQ(CanonicalJson(json(std::string(1, static_cast<char>(c)))), "\"" + expected + "\"")
         << "control character " << c;
   }
@@ -225,13 +225,13 @@ TEST(CanonicalJsonTest, EscapesEveryControlCharacterAndNothingElse) {
   EXPECT_EQ(CanonicalJson(json("\"")), R"("\"")");
   EXPECT_EQ(CanonicalJson(json("\\")), R"("\\")");
   // Everything else is literal: '/', DEL, U+2028, Hangul, emoji.
-  const std::string literal = "/\x7F\u2028\u2029\uC99D\uAC70 \uBCF4\uAD00\U0001F600";
+  std::string literal = "/\x7F\u2028\u2029\uC99D\uAC70 \uBCF4\uAD00\U0001F600";
   EXPECT_EQ(CanonicalJson(json(literal)), "\"" + literal + "\"");
   EXPECT_EQ(CanonicalJson(json(std::string("a\0b", 3))), "\"a\\u0000b\"");
 }
 
 TEST(CanonicalJsonTest, NestedValues) {
-  const json value = MustParse(R"( { "b" : [ 1 , { "d" : [ ] , "c" : { } } ] ,
+  json value = MustParse(R"( { "b" : [ 1 , { "d" : [ ] , "c" : { } } ] ,
                                       "a" : { "z" : null , "y" : [ true , 2.50 , -0.0 ] } } )");
   EXPECT_EQ(CanonicalJson(value), R"({"a":{"y":[true,2.5,0],"z":null},"b":[1,{"c":{},"d":[]}]})");
 }
@@ -346,8 +346,8 @@ class RandomJson {
 TEST(CanonicalJsonTest, RandomValuesRoundTripAndAreIdempotent) {
   RandomJson generator(20240611);
   for (int i = 0; i < 2000; ++i) {
-    const json value = generator.Value(0);
-    const std::string canonical = CanonicalJson(value);
+    json value = generator.Value(0);
+    std::string canonical = CanonicalJson(value);
     Result<json> reparsed = ParseJson(canonical);
     ASSERT_TRUE(reparsed.ok()) << reparsed.status().ToString() << "\n" << canonical;
     EXPECT_EQ(*reparsed, value) << canonical;
@@ -362,12 +362,12 @@ TEST(CanonicalJsonTest, RandomObjectsAreSortedByUtf16CodeUnits) {
   for (int i = 0; i < 500; ++i) {
     json value = json::object();
     for (int j = 0; j < 12; ++j) value[generator.String(1 + j % 3)] = j;
-    const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(CanonicalJson(value));
+    nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(CanonicalJson(value));
     ASSERT_EQ(ordered.size(), value.size());
     std::u16string previous;
     bool first = true;
     for (const auto& member : ordered.items()) {
-      const std::u16string current = Utf16(member.key());
+      std::u16string current = Utf16(member.key());
       if (!first) {
         EXPECT_LT(previous, current);
       }
@@ -396,7 +396,7 @@ TEST(ParseJsonTest, RejectsEmptyInput) {
 }
 
 TEST(ParseJsonTest, RejectsTruncatedText) {
-  const std::string message = ParseError(R"({"a":[1,2)");
+  std::string message = ParseError(R"({"a":[1,2)");
   EXPECT_NE(message.find("malformed JSON at byte 9"), std::string::npos) << message;
   EXPECT_NE(message.find("unexpected end of input"), std::string::npos) << message;
   EXPECT_NE(message.find("(is the input truncated?)"), std::string::npos) << message;
@@ -417,14 +417,14 @@ TEST(ParseJsonTest, RejectsDuplicateKeysNamingThem) {
             "duplicate object key \"a\\\"b\" at byte 16 (I-JSON, RFC 7493 §2.3)");
   EXPECT_NE(ParseError(R"({"\uAC00":1,"가":2})").find("\"가\""), std::string::npos);
   // A hostile key is quoted only in part.
-  const std::string long_key(5000, 'k');
-  const std::string message = ParseError("{\"" + long_key + "\":1,\"" + long_key + "\":2}");
+  std::string long_key(5000, 'k');
+  std::string message = ParseError("{\"" + long_key + "\":1,\"" + long_key + "\":2}");
   EXPECT_LT(message.size(), 200u) << message;
 }
 
 TEST(ParseJsonTest, RejectsInvalidUtf8) {
   EXPECT_NE(ParseError("\xff").find("byte 0"), std::string::npos);
-  const std::string in_string = ParseError("\"ok\xff\"");
+  std::string in_string = ParseError("\"ok\xff\"");
   EXPECT_NE(in_string.find("byte 3"), std::string::npos) << in_string;
   EXPECT_NE(in_string.find("ill-formed UTF-8"), std::string::npos) << in_string;
   EXPECT_NE(in_string.find("\\xFF"), std::string::npos) << "bad bytes are shown escaped";
@@ -454,7 +454,7 @@ TEST(ParseJsonTest, RejectsLoneSurrogateEscapes) {
 }
 
 TEST(ParseJsonTest, DepthLimit) {
-  const auto nested_arrays = [](int depth) {
+  auto nested_arrays = [](int depth) {
     return std::string(depth, '[') + std::string(depth, ']');
   };
   EXPECT_TRUE(ParseJson(nested_arrays(64)).ok());
@@ -470,17 +470,17 @@ TEST(ParseJsonTest, DepthLimit) {
 }
 
 TEST(ParseJsonTest, HundredMegabytesOfOpenBracketsFailFast) {
-  const std::string hostile(100u << 20, '[');
+  std::string hostile(100u << 20, '[');
   EXPECT_NE(ParseError(hostile).find("over the limit"), std::string::npos);
 
-  const auto start = std::chrono::steady_clock::now();
+  auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(ParseError(hostile, {.max_bytes = 200u << 20}),
             "JSON nested deeper than 64 levels at byte 64");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(ParseJsonTest, SizeLimit) {
-  const JsonLimits limits{.max_bytes = 16};
+  JsonLimits limits{.max_bytes = 16};
   EXPECT_TRUE(ParseJson("\"" + std::string(14, 'x') + "\"", limits).ok());
   EXPECT_EQ(ParseError("\"" + std::string(15, 'x') + "\"", limits),
             "JSON text is 17 bytes, over the limit of 16");
@@ -507,7 +507,7 @@ TEST(ParseJsonTest, IntegersBeyondTwoToThe53Rejected) {
 TEST(ParseJsonTest, AcceptsCanonicalSpellingsOfLargeDoubles) {
   for (const char* text : {"123456789012345680000", "295147905179352830000", "9007199254740994",
                            "-999999999999999700000", "100000000000000000000"}) {
-    const json value = MustParse(text);
+    json value = MustParse(text);
     EXPECT_EQ(CanonicalJson(value), text);
   }
 }
@@ -540,9 +540,9 @@ TEST(ParseJsonTest, MangledInputNeverThrows) {
   std::mt19937 random(99);
   for (int i = 0; i < 3000; ++i) {
     std::string text = CanonicalJson(generator.Value(0));
-    const int edits = std::uniform_int_distribution<int>(1, 4)(random);
+    int edits = std::uniform_int_distribution<int>(1, 4)(random);
     for (int e = 0; e < edits && !text.empty(); ++e) {
-      const size_t at = std::uniform_int_distribution<size_t>(0, text.size() - 1)(random);
+      size_t at = std::uniform_int_distribution<size_t>(0, text.size() - 1)(random);
       switch (std::uniform_int_distribution<int>(0, 2)(random)) {
         case 0:
           text[at] = static_cast<char>(random());
