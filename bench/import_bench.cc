@@ -382,11 +382,20 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-// One timed measurement: wall seconds (the figure), CPU seconds, and the wall seconds of the
-// final COMMIT alone (WAL write, fsync, checkpoint), to tell CPU from I/O and from a busy
-// machine when reading the log.
+// Seconds this thread has spent runnable but waiting for a CPU (Linux /proc schedstat; 0 where
+// unavailable). On a shared machine this is the part of wall time other processes took.
+double RunQueueWaitSeconds() {
+  std::ifstream in("/proc/thread-self/schedstat");
+  unsigned long long on_cpu = 0, waiting = 0;
+  if (!(in >> on_cpu >> waiting)) return 0;
+  return static_cast<double>(waiting) * 1e-9;
+}
+
+// One timed measurement: wall seconds (the figure); CPU seconds; seconds spent waiting for a
+// CPU; and the wall seconds of the final COMMIT alone (WAL write, fsync, checkpoint). Wall minus
+// CPU minus waiting is roughly time blocked on I/O. Printed per run to read the log with.
 struct Timing {
-  double wall = 0, cpu = 0, commit = 0;
+  double wall = 0, cpu = 0, wait = 0, commit = 0;
 };
 
 // Repository::Import of the whole file into a fresh repository (with the gazetteer); the
@@ -405,10 +414,12 @@ Timing TimeCustodian(const std::string& jsonl, const std::string& dir, uint64_t 
   import.progress = [&](uint64_t, uint64_t) { last_progress = Clock::now(); };
 
   const double cpu_start = CpuSeconds();
+  const double wait_start = RunQueueWaitSeconds();
   const auto start = Clock::now();
   auto report = (*repo)->Import(in, import);
   const auto end = Clock::now();
   const double cpu_end = CpuSeconds();
+  const double wait_end = RunQueueWaitSeconds();
 
   if (!report.ok()) Die("import: " + report.status().message());
   if (!report->applied || report->created != expected || report->rejected != 0) {
@@ -421,7 +432,7 @@ Timing TimeCustodian(const std::string& jsonl, const std::string& dir, uint64_t 
     }
     Die(why);
   }
-  return {.wall = Seconds(start, end), .cpu = cpu_end - cpu_start,
+  return {.wall = Seconds(start, end), .cpu = cpu_end - cpu_start, .wait = wait_end - wait_start,
           .commit = Seconds(last_progress, end)};
 }
 
@@ -457,6 +468,7 @@ Timing TimeRawSqlite(const std::string& jsonl, const std::string& db_path, uint6
   if (!in) Die("cannot read " + jsonl);
 
   const double cpu_start = CpuSeconds();
+  const double wait_start = RunQueueWaitSeconds();
   const auto start = Clock::now();
   Exec(db, "BEGIN IMMEDIATE");
   std::string line;
@@ -487,12 +499,13 @@ Timing TimeRawSqlite(const std::string& jsonl, const std::string& db_path, uint6
   Exec(db, "COMMIT");
   const auto end = Clock::now();
   const double cpu_end = CpuSeconds();
+  const double wait_end = RunQueueWaitSeconds();
 
   sqlite3_finalize(insert);
   sqlite3_close_v2(db);
   if (n != expected) Die("raw insert: " + std::to_string(n) + " rows, expected " +
                          std::to_string(expected));
-  return {.wall = Seconds(start, end), .cpu = cpu_end - cpu_start,
+  return {.wall = Seconds(start, end), .cpu = cpu_end - cpu_start, .wait = wait_end - wait_start,
           .commit = Seconds(commit_start, end)};
 }
 
@@ -591,12 +604,12 @@ int main(int argc, char** argv) {
     raw_rate.push_back(records / r.wall);
     custodian_cpu_rate.push_back(records / c.cpu);
     raw_cpu_rate.push_back(records / r.cpu);
-    std::printf("run %llu: custodian %6.2f s (cpu %6.2f s, commit %5.2f s) = %7.0f records/s "
-                "(%.1f MB/s) | raw SQLite %5.2f s (cpu %5.2f s, commit %5.2f s) = %7.0f "
-                "records/s | ratio %.3f\n",
-                static_cast<unsigned long long>(run), c.wall, c.cpu, c.commit, records / c.wall,
-                stats.bytes / c.wall / 1e6, r.wall, r.cpu, r.commit, records / r.wall,
-                r.wall / c.wall);
+    std::printf("run %llu: custodian %.2f s (cpu %.2f, cpu-wait %.2f, commit %.2f) = %.0f "
+                "records/s, %.1f MB/s | raw SQLite %.2f s (cpu %.2f, cpu-wait %.2f, commit %.2f) "
+                "= %.0f records/s | ratio %.3f\n",
+                static_cast<unsigned long long>(run), c.wall, c.cpu, c.wait, c.commit,
+                records / c.wall, stats.bytes / c.wall / 1e6, r.wall, r.cpu, r.wait, r.commit,
+                records / r.wall, r.wall / c.wall);
     std::fflush(stdout);
     if (!keep) {
       fs::remove_all(repo_dir);

@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <iterator>
 #include <new>
 #include <string>
@@ -98,9 +97,9 @@ char* FormatDouble(double value, char* out) {
   // Shortest digits that read back as `value` (with the closest-to-value tie-break ECMAScript
   // asks for), as d[.ddd]e±XX. libstdc++ implements this with Ryu.
   char scientific[kNumberBufferSize];
-  const char* scientific_end = std::to_chars(scientific, scientific + sizeof(scientific),
-                                                   value, std::chars_format::scientific)
-                                         .ptr;
+  const char* scientific_end = std::to_chars(scientific, scientific + sizeof(scientific), value,
+                                             std::chars_format::scientific)
+                                   .ptr;
   char digits[20];
   int k = 0;  // number of significant digits, as in ECMA-262
   const char* p = scientific;
@@ -567,11 +566,17 @@ Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
   if (text.starts_with("\xEF\xBB\xBF")) {
     return InvalidArgumentError("malformed JSON at byte 0: byte order mark before the JSON value");
   }
+  // nlohmann's lexer takes a NUL byte for the end of input, so "{}\0anything" would pass as {}.
+  // No JSON text contains a raw NUL (inside strings it must be escaped), so refuse it up front.
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgumentError("malformed JSON at byte " + std::to_string(nul) +
+                                ": NUL byte (JSON allows it only escaped, as \\u0000)");
+  }
   try {
     StrictDomBuilder builder(text, limits);
     bool parsed = json::sax_parse(builder.InputBegin(), builder.InputEnd(), &builder,
-                                        json::input_format_t::json, /*strict=*/true,
-                                        /*ignore_comments=*/false);
+                                  json::input_format_t::json, /*strict=*/true,
+                                  /*ignore_comments=*/false);
     if (!builder.status().ok()) return builder.status();
     if (!parsed) return InternalError("JSON parser stopped without saying why");
     return std::move(builder.root());
@@ -580,6 +585,8 @@ Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
                             " bytes");
   } catch (const std::exception& e) {
     return InternalError(std::string("unexpected exception parsing JSON: ") + e.what());
+  } catch (...) {
+    return InternalError("unexpected exception parsing JSON");
   }
 }
 

@@ -7,10 +7,11 @@
 //   * ParseJson accepts only I-JSON (RFC 7493), the input domain JCS requires (RFC 8785 §3.1):
 //     well-formed UTF-8 with no lone surrogates (RFC 7493 §2.1), no duplicate member names
 //     (§2.3), and numbers a binary64 double carries without silent change (§2.2). It also
-//     rejects a byte order mark, trailing data, text longer than JsonLimits::max_bytes (checked
-//     before parsing) and nesting deeper than JsonLimits::max_depth (checked while parsing, so a
-//     hostile "[[[[..." fails at the first excess bracket). Errors are InvalidArgument statuses
-//     naming the byte offset and, for duplicates, the key; ParseJson never throws.
+//     rejects a byte order mark, raw NUL bytes, trailing data, text longer than
+//     JsonLimits::max_bytes (checked before parsing) and nesting deeper than JsonLimits::max_depth
+//     (checked while parsing, so a hostile "[[[[..." fails at the first excess bracket). Errors are
+//     InvalidArgument statuses naming the byte offset and, for duplicates, the key; ParseJson never
+//     throws.
 //
 //   * Integer literals beyond +-2^53 are rejected (e.g. 9007199254740993 would be read as
 //     ...992), with one exception: a literal that is exactly what RFC 8785 §3.2.2.3 prints for
@@ -30,9 +31,10 @@
 //   * Strings are valid UTF-8. Invalid bytes are copied through unchanged rather than replaced,
 //     so that two distinct values never share a canonical form; the output is then not JSON and
 //     ParseJson rejects it.
-//   * Integers lie within +-2^53. Larger int64/uint64 values are written exactly, a form RFC 8785
-//     (whose numbers are all doubles) does not have, and ParseJson reads them back only when they
-//     happen to be a double's canonical spelling. Store such values as strings.
+//   * Integers lie within +-2^53, or are a double's canonical spelling like those ParseJson
+//     admits. Other int64/uint64 values are written exactly, a form RFC 8785 (whose numbers are
+//     all doubles) does not have, and ParseJson will refuse to read them back. Store such values
+//     as strings.
 //   * Doubles are finite and there are no binary or discarded values: none has a JSON form
 //     (RFC 8785 §3.2.2.3 makes NaN and infinities an error). Debug builds assert; release builds
 //     write null.

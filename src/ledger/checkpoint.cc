@@ -93,10 +93,11 @@ Result<NoteVerifier> NoteVerifier::Parse(std::string_view text) {
         "not a verifier key; expected <name>+<8 hex digits>+<base64 key>, e.g. "
         "example.com/log+530d903a+AekyeRrm...");
   };
-  size_t second = text.rfind('+');
-  if (second == std::string_view::npos || second == 0) return fail();
-  size_t first = text.rfind('+', second - 1);
-  if (first == std::string_view::npos) return fail();
+  // Names cannot hold '+' and key ids are hex, but base64 may: split at the first two.
+  size_t first = text.find('+');
+  if (first == std::string_view::npos || first == 0) return fail();
+  size_t second = text.find('+', first + 1);
+  if (second == std::string_view::npos) return fail();
   NoteVerifier v;
   v.name = text.substr(0, first);
   if (!ValidKeyName(v.name)) return fail();

@@ -26,58 +26,52 @@ Hash NodeHash(const Hash& left, const Hash& right) {
 
 Hash EmptyTreeHash() { return crypto::Sha256(""); }
 
+Hash TreeBuilder::Root() const {
+  if (size_ == 0) return EmptyTreeHash();
+  bool have = false;
+  Hash root{};
+  for (int level = 0; level < 64; ++level) {
+    if ((size_ >> level & 1) == 0) continue;
+    root = have ? NodeHash(edge_[level], root) : edge_[level];
+    have = true;
+  }
+  return root;
+}
+
 Result<Log> Log::Open(LogStore& store) {
   Log log(store);
-  ASSIGN_OR_RETURN(log.size_, store.EntryCount());
+  ASSIGN_OR_RETURN(log.tree_.size_, store.EntryCount());
   // The complete subtrees on the right edge are the set bits of the size, largest leftmost.
   uint64_t begin = 0;
   for (int level = 63; level >= 0; --level) {
     uint64_t width = uint64_t{1} << level;
-    if ((log.size_ & width) == 0) continue;
-    ASSIGN_OR_RETURN(log.right_edge_[level], store.ReadNode(level, begin >> level));
+    if ((log.tree_.size_ & width) == 0) continue;
+    ASSIGN_OR_RETURN(log.tree_.edge_[level], store.ReadNode(level, begin >> level));
     begin += width;
   }
   return log;
 }
 
 Result<uint64_t> Log::Append(std::string_view entry) {
-  const uint64_t seq = size_;
+  const uint64_t seq = tree_.size();
   RETURN_IF_ERROR(store_->WriteEntry(seq, entry));
-  Hash hash = LeafHash(entry);
-  RETURN_IF_ERROR(store_->WriteNode(0, seq, hash));
-  int level = 0;
-  uint64_t index = seq;
-  // Each trailing 1 bit of the old size is a left sibling that the new leaf now completes.
-  while (index & 1) {
-    hash = NodeHash(right_edge_[level], hash);
-    ++level;
-    index >>= 1;
-    RETURN_IF_ERROR(store_->WriteNode(level, index, hash));
-  }
-  right_edge_[level] = hash;
-  size_ = seq + 1;
+  Status status;
+  tree_.Append(LeafHash(entry), [&](int level, uint64_t index, const Hash& hash) {
+    if (status.ok()) status = store_->WriteNode(level, index, hash);
+  });
+  RETURN_IF_ERROR(status);
   return seq;
 }
 
-Hash Log::RootHash() const {
-  if (size_ == 0) return EmptyTreeHash();
-  bool have = false;
-  Hash root{};
-  for (int level = 0; level < 64; ++level) {
-    if ((size_ >> level & 1) == 0) continue;
-    root = have ? NodeHash(right_edge_[level], root) : right_edge_[level];
-    have = true;
-  }
-  return root;
-}
+Hash Log::RootHash() const { return tree_.Root(); }
 
 Result<Hash> Log::RootHashAt(uint64_t tree_size) const {
-  if (tree_size > size_) {
-    return NotFoundError("the ledger has " + std::to_string(size_) + " entries, not " +
+  if (tree_size > size()) {
+    return NotFoundError("the ledger has " + std::to_string(size()) + " entries, not " +
                          std::to_string(tree_size));
   }
   if (tree_size == 0) return EmptyTreeHash();
-  if (tree_size == size_) return RootHash();
+  if (tree_size == size()) return RootHash();
   return SubtreeHash(0, tree_size);
 }
 
@@ -112,8 +106,8 @@ Status Log::AppendPath(uint64_t index, uint64_t begin, uint64_t end,
 }
 
 Result<std::vector<Hash>> Log::InclusionProof(uint64_t index, uint64_t tree_size) const {
-  if (tree_size > size_) {
-    return NotFoundError("the ledger has " + std::to_string(size_) + " entries, not " +
+  if (tree_size > size()) {
+    return NotFoundError("the ledger has " + std::to_string(size()) + " entries, not " +
                          std::to_string(tree_size));
   }
   if (index >= tree_size) {
@@ -150,8 +144,8 @@ Status Log::AppendSubproof(uint64_t m, uint64_t begin, uint64_t end, bool comple
 }
 
 Result<std::vector<Hash>> Log::ConsistencyProof(uint64_t old_size, uint64_t new_size) const {
-  if (new_size > size_) {
-    return NotFoundError("the ledger has " + std::to_string(size_) + " entries, not " +
+  if (new_size > size()) {
+    return NotFoundError("the ledger has " + std::to_string(size()) + " entries, not " +
                          std::to_string(new_size));
   }
   if (old_size > new_size) {

@@ -25,6 +25,10 @@
 #include <string_view>
 #include <vector>
 
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
 #include "base/status.h"
 #include "crypto/crypto.h"
 
@@ -35,6 +39,25 @@ using Hash = crypto::Sha256Digest;
 Hash LeafHash(std::string_view entry);
 Hash NodeHash(const Hash& left, const Hash& right);
 Hash EmptyTreeHash();
+
+// The right edge of a Merkle tree being built leaf by leaf: the hashes of the complete subtrees
+// whose sizes are the set bits of size() (a "compact range" starting at 0). Enough to append
+// and to compute the root, in O(log n) memory; verifiers stream a whole ledger through one.
+class TreeBuilder {
+ public:
+  TreeBuilder() = default;
+  uint64_t size() const { return size_; }
+  // Adds a leaf and calls completed(level, index, hash) for it (level 0) and for every inner
+  // node it completes, bottom up.
+  template <typename OnNode>
+  void Append(const Hash& leaf_hash, OnNode&& completed);
+  Hash Root() const;  // RFC 6962 MTH of the leaves so far
+
+ private:
+  friend class Log;
+  uint64_t size_ = 0;
+  std::array<Hash, 64> edge_{};  // edge_[level] is valid when bit `level` of size_ is set
+};
 
 // Where a log keeps its entries and node hashes. Sequence numbers are 0-based leaf indexes.
 class LogStore {
@@ -52,7 +75,7 @@ class Log {
   // Opens the log kept in `store`, reading the O(log n) hashes on its right edge.
   static Result<Log> Open(LogStore& store);
 
-  uint64_t size() const { return size_; }
+  uint64_t size() const { return tree_.size(); }
 
   // Appends `entry` as leaf number size() and returns that sequence number.
   Result<uint64_t> Append(std::string_view entry);
@@ -73,11 +96,25 @@ class Log {
                         std::vector<Hash>& out) const;
 
   LogStore* store_;
-  uint64_t size_ = 0;
-  // right_edge_[level] is the hash of the complete subtree of 2^level leaves on the tree's
-  // right edge when bit `level` of size_ is set.
-  std::vector<Hash> right_edge_ = std::vector<Hash>(64);
+  TreeBuilder tree_;
 };
+
+template <typename OnNode>
+void TreeBuilder::Append(const Hash& leaf_hash, OnNode&& completed) {
+  Hash hash = leaf_hash;
+  int level = 0;
+  uint64_t index = size_;
+  completed(0, index, hash);
+  // Each trailing 1 bit of the old size is a left sibling that the new leaf now completes.
+  while (index & 1) {
+    hash = NodeHash(edge_[level], hash);
+    ++level;
+    index >>= 1;
+    completed(level, index, hash);
+  }
+  edge_[level] = hash;
+  ++size_;
+}
 
 // RFC 9162 §2.1.3.2: checks that `leaf_hash` is leaf `index` of the tree with `root`.
 Status VerifyInclusion(uint64_t index, uint64_t tree_size, const Hash& leaf_hash,
@@ -138,6 +175,51 @@ NoteSignature SignNote(std::string_view body, std::string_view name,
 // a signature that claims to be by `verifier` (same name and key id) but does not verify is
 // DataLoss, as is the absence of any signature by it.
 Status VerifyNote(const SignedNote& note, const NoteVerifier& verifier);
+
+// ---- Portable proofs and bundles (docs/formats/proofs.md) ---------------------------------
+//
+// What a third party receives: self-contained JSON documents that a verifier checks with
+// nothing but the log's public verifier key. Entries travel as base64 of their exact bytes.
+
+struct InclusionProofDoc {
+  std::string entry;  // the entry's bytes
+  uint64_t index = 0;
+  uint64_t tree_size = 0;
+  std::vector<Hash> path;
+  std::string checkpoint;  // signed note for a tree of tree_size leaves
+};
+nlohmann::json ToJson(const InclusionProofDoc& doc);
+Result<InclusionProofDoc> InclusionProofFromJson(const nlohmann::json& json);
+// Checks the checkpoint's signature by `log`, that it is for tree_size, and the audit path.
+Status VerifyInclusionDoc(const InclusionProofDoc& doc, const NoteVerifier& log);
+
+struct ConsistencyProofDoc {
+  std::string old_checkpoint, new_checkpoint;  // signed notes
+  std::vector<Hash> path;
+};
+nlohmann::json ToJson(const ConsistencyProofDoc& doc);
+Result<ConsistencyProofDoc> ConsistencyProofFromJson(const nlohmann::json& json);
+Status VerifyConsistencyDoc(const ConsistencyProofDoc& doc, const NoteVerifier& log);
+
+// A bundle is JSON Lines: a header {"format":"custodian-ledger-bundle/1","origin",
+// "verifier_key","tree_size","checkpoint_sizes"}, then {"seq","entry"} for every entry in order, then
+// {"checkpoint": note} for each checkpoint, then {"witness": verifier key} lines.
+inline constexpr std::string_view kBundleFormat = "custodian-ledger-bundle/1";
+
+struct BundleReport {
+  uint64_t entries = 0;
+  Hash root{};
+  size_t checkpoints = 0;
+  std::string verifier_key;  // the key the checkpoints were checked against
+  // For each witness key in the bundle: the tree sizes whose checkpoints it signed.
+  std::vector<std::pair<std::string, std::vector<uint64_t>>> witnesses;
+};
+
+// Recomputes the tree from every entry, checks each checkpoint's signature (by `trusted` if
+// given, else by the key the bundle names, which the report says) and that its root matches
+// the entries, and that the last checkpoint covers the whole bundle. DataLoss names the first
+// entry or checkpoint that does not hold.
+Result<BundleReport> VerifyBundle(std::istream& in, const std::optional<NoteVerifier>& trusted);
 
 }  // namespace custodian::ledger
 

@@ -114,8 +114,8 @@ std::string Vocabulary::Suggest(std::string_view code) const {
   for (const Term& term : terms_) {
     // The distance is at least the difference in length; skipping such terms also keeps a huge
     // misspelt input from costing its length times every code's length.
-    size_t length_difference = code.size() > term.code.size() ? code.size() - term.code.size()
-                                                               : term.code.size() - code.size();
+    size_t length_difference =
+        std::max(code.size(), term.code.size()) - std::min(code.size(), term.code.size());
     if (length_difference >= best_distance) continue;
     size_t d = EditDistance(code, term.code);
     if (d < best_distance) {

@@ -90,6 +90,27 @@ class Store : public ledger::LogStore {
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountGrouped(
       const RecordFilter& filter, GroupBy group_by) = 0;
 
+  // Stored node hashes of one level with index in [from, to), in index order.
+  virtual Status ScanNodes(int level, uint64_t from, uint64_t to,
+                           const std::function<bool(uint64_t index, std::string_view hash)>&
+                               visit) = 0;
+  virtual Result<uint64_t> NodeCount() = 0;
+
+  // ---- Checkpoints and witnesses: they sign the ledger, so they live beside it ----
+  struct StoredCheckpoint {
+    int64_t id = 0;
+    uint64_t size = 0;
+    std::string note;  // the signed note, including any witness cosignatures
+    std::string at;
+  };
+  virtual Result<int64_t> AddCheckpoint(uint64_t size, std::string_view note,
+                                        std::string_view at) = 0;
+  virtual Status SetCheckpointNote(int64_t id, std::string_view note) = 0;
+  virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;
+  // Witnesses are keyed by their verifier key text; `name` is for people.
+  virtual Status AddWitness(std::string_view verifier_key, std::string_view at) = 0;
+  virtual Result<std::vector<std::string>> ListWitnesses() = 0;
+
   // Empties every projection table (not the ledger), for a rebuild.
   virtual Status ClearProjections() = 0;
   // SHA-256 over every projection row in a fixed order: equal digests, equal projections.

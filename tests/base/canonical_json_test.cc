@@ -454,14 +454,12 @@ TEST(ParseJsonTest, RejectsLoneSurrogateEscapes) {
 }
 
 TEST(ParseJsonTest, DepthLimit) {
-  auto nested_arrays = [](int depth) {
-    return std::string(depth, '[') + std::string(depth, ']');
-  };
+  auto nested_arrays = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
   EXPECT_TRUE(ParseJson(nested_arrays(64)).ok());
   EXPECT_EQ(ParseError(nested_arrays(65)), "JSON nested deeper than 64 levels at byte 64");
 
   std::string objects = "1";
-  for (int i = 0; i < 65; ++i) objects = "{\"a\": " + objects + "}";
+  for (int i = 0; i < 65; ++i) objects.insert(0, "{\"a\": ").append("}");
   EXPECT_NE(ParseError(objects).find("deeper than 64 levels at byte 384"), std::string::npos);
 
   EXPECT_TRUE(ParseJson("[[1]]", {.max_depth = 2}).ok());
@@ -518,6 +516,15 @@ TEST(ParseJsonTest, RejectsNonFiniteNumbers) {
   ParseError("Infinity");
   ParseError("-Infinity");
   EXPECT_NE(ParseError("[1e400]").find("byte 1: number overflow"), std::string::npos);
+}
+
+// nlohmann's lexer alone would stop at a NUL byte and accept what came before it.
+TEST(ParseJsonTest, RejectsNulBytesAnywhere) {
+  EXPECT_EQ(ParseError(std::string("{}\0{\"forged\":1}", 15)),
+            "malformed JSON at byte 2: NUL byte (JSON allows it only escaped, as \\u0000)");
+  EXPECT_NE(ParseError(std::string("{}\0", 3)).find("byte 2: NUL"), std::string::npos);
+  EXPECT_NE(ParseError(std::string("\"a\0\"", 4)).find("byte 2: NUL"), std::string::npos);
+  EXPECT_EQ(MustParse(R"("a\u0000b")"), json(std::string("a\0b", 3)));
 }
 
 TEST(ParseJsonTest, RejectsOtherNonStandardSyntax) {

@@ -17,6 +17,10 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE ledger_entries (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL);
 -- key = level << 57 | index: one integer key keeps node writes to one B-tree insert.
 CREATE TABLE ledger_nodes (key INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE checkpoints (
+  id INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, note TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE TABLE witnesses (verifier_key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE records (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -377,6 +381,66 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Status ScanNodes(int level, uint64_t from, uint64_t to,
+                   const std::function<bool(uint64_t, std::string_view)>& visit) override {
+    Use q(scan_nodes_);
+    q.Int(NodeKey(level, from)).Int(NodeKey(level, to));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      uint64_t key = static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0));
+      if (!visit(key & ((uint64_t{1} << 57) - 1), ColumnBlob(q.get(), 1))) return OkStatus();
+    }
+    return Done(rc, "scanning ledger nodes");
+  }
+
+  Result<uint64_t> NodeCount() override {
+    Use q(node_count_);
+    if (q.Step() != SQLITE_ROW) return Error("counting ledger nodes");
+    return static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0));
+  }
+
+  Result<int64_t> AddCheckpoint(uint64_t size, std::string_view note,
+                                std::string_view at) override {
+    Use q(add_checkpoint_);
+    q.Int(static_cast<int64_t>(size)).Text(note).Text(at);
+    RETURN_IF_ERROR(Done(q.Step(), "storing a checkpoint"));
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status SetCheckpointNote(int64_t id, std::string_view note) override {
+    Use q(set_checkpoint_note_);
+    q.Text(note).Int(id);
+    return Done(q.Step(), "updating a checkpoint");
+  }
+
+  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override {
+    Use q(list_checkpoints_);
+    std::vector<StoredCheckpoint> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back({sqlite3_column_int64(q.get(), 0),
+                     static_cast<uint64_t>(sqlite3_column_int64(q.get(), 1)),
+                     std::string(ColumnText(q.get(), 2)), std::string(ColumnText(q.get(), 3))});
+    }
+    RETURN_IF_ERROR(Done(rc, "listing checkpoints"));
+    return out;
+  }
+
+  Status AddWitness(std::string_view verifier_key, std::string_view at) override {
+    Use q(add_witness_);
+    q.Text(verifier_key).Text(at);
+    return Done(q.Step(), "adding a witness");
+  }
+
+  Result<std::vector<std::string>> ListWitnesses() override {
+    Use q(list_witnesses_);
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.emplace_back(ColumnText(q.get(), 0));
+    RETURN_IF_ERROR(Done(rc, "listing witnesses"));
+    return out;
+  }
+
   Status ClearProjections() override {
     return Exec("DELETE FROM records; DELETE FROM record_versions; DELETE FROM refs;");
   }
@@ -492,6 +556,14 @@ class SqliteStore final : public Store {
         {&delete_refs_, "DELETE FROM refs WHERE from_id = ?"},
         {&put_ref_, "INSERT OR IGNORE INTO refs (to_id, field, from_id) VALUES (?, ?, ?)"},
         {&history_, "SELECT version, seq FROM record_versions WHERE id = ? ORDER BY version"},
+        {&scan_nodes_,
+         "SELECT key, hash FROM ledger_nodes WHERE key >= ? AND key < ? ORDER BY key"},
+        {&node_count_, "SELECT count(*) FROM ledger_nodes"},
+        {&add_checkpoint_, "INSERT INTO checkpoints (tree_size, note, at) VALUES (?, ?, ?)"},
+        {&set_checkpoint_note_, "UPDATE checkpoints SET note = ? WHERE id = ?"},
+        {&list_checkpoints_, "SELECT id, tree_size, note, at FROM checkpoints ORDER BY id"},
+        {&add_witness_, "INSERT OR IGNORE INTO witnesses (verifier_key, at) VALUES (?, ?)"},
+        {&list_witnesses_, "SELECT verifier_key FROM witnesses ORDER BY verifier_key"},
     };
     for (const auto& [stmt, sql] : statements) RETURN_IF_ERROR(stmt->Prepare(db_, sql));
     return OkStatus();
@@ -529,7 +601,8 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   Statement get_meta_, set_meta_, entry_count_, write_entry_, read_entry_, scan_entries_,
       write_node_, read_node_, get_record_, put_record_, put_version_, delete_refs_, put_ref_,
-      history_;
+      history_, scan_nodes_, node_count_, add_checkpoint_, set_checkpoint_note_,
+      list_checkpoints_, add_witness_, list_witnesses_;
 };
 
 }  // namespace
