@@ -561,6 +561,227 @@ void RegisterVocab(CLI::App& app, Globals& g, Action& run) {
   });
 }
 
+Status WriteText(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    return OkStatus();
+  }
+  return Env::Default().WriteFileAtomically(path, text, 0644);
+}
+
+Result<std::string> ReadText(const std::string& path) {
+  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  return Env::Default().ReadFile(path);
+}
+
+void RegisterCheckpoint(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "checkpoint", "Sign the ledger's current state (a C2SP checkpoint), or list checkpoints");
+  struct Args {
+    bool list = false;
+    std::string cosignatures;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_flag("--list", a->list, "List the checkpoints kept, with who has cosigned each");
+  cmd->add_option("--import-cosignatures", a->cosignatures,
+                  "Add witnesses' signatures from a signed note file to its checkpoint");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      if (!a->cosignatures.empty()) {
+        ASSIGN_OR_RETURN(std::string text, ReadText(a->cosignatures));
+        ASSIGN_OR_RETURN(int added, repo->ImportCosignatures(text));
+        std::cout << "added " << added << " witness signature" << (added == 1 ? "" : "s") << "\n";
+        return OkStatus();
+      }
+      if (a->list) {
+        ASSIGN_OR_RETURN(auto all, repo->Checkpoints());
+        for (const repo::CheckpointInfo& c : all) {
+          Result<ledger::SignedNote> note = ledger::SignedNote::Parse(c.note);
+          size_t signatures = note.ok() ? note->signatures.size() : 0;
+          if (g.json) {
+            std::cout << CanonicalJson({{"id", c.id}, {"size", c.size}, {"at", c.at},
+                                        {"note", c.note}})
+                      << "\n";
+          } else {
+            std::cout << "#" << c.id << "  " << c.size << " entries  " << c.at << "  "
+                      << signatures << " signature" << (signatures == 1 ? "" : "s") << "\n";
+          }
+        }
+        return OkStatus();
+      }
+      ASSIGN_OR_RETURN(repo::CheckpointInfo c, repo->Checkpoint());
+      std::cout << c.note;
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterProve(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "prove", "Print a proof that a third party checks with custodian-verify");
+  cmd->require_subcommand(1);
+  struct Args {
+    uint64_t entry = 0;
+    int64_t checkpoint = 0, old_id = 0, new_id = 0;
+    std::string output = "-";
+  };
+  auto a = std::make_shared<Args>();
+  auto* inclusion = cmd->add_subcommand(
+      "inclusion", "Prove that ledger entry ENTRY is in a signed checkpoint (RFC 6962 path)");
+  inclusion->add_option("entry", a->entry, "Ledger entry sequence number (see custodian log)")
+      ->required();
+  inclusion->add_option("--checkpoint", a->checkpoint, "Checkpoint id (default: the newest)");
+  inclusion->add_option("-o,--output", a->output, "Write the proof here (default: stdout)");
+  auto* consistency = cmd->add_subcommand(
+      "consistency", "Prove that checkpoint OLD's ledger is a prefix of checkpoint NEW's");
+  consistency->add_option("old", a->old_id, "Older checkpoint id")->required();
+  consistency->add_option("new", a->new_id, "Newer checkpoint id")->required();
+  consistency->add_option("-o,--output", a->output, "Write the proof here (default: stdout)");
+  inclusion->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      std::optional<int64_t> id;
+      if (a->checkpoint > 0) id = a->checkpoint;
+      ASSIGN_OR_RETURN(ledger::InclusionProofDoc doc, repo->ProveInclusion(a->entry, id));
+      return WriteText(a->output, ledger::ToJson(doc).dump(2) + "\n");
+    };
+  });
+  consistency->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(ledger::ConsistencyProofDoc doc,
+                       repo->ProveConsistency(a->old_id, a->new_id));
+      return WriteText(a->output, ledger::ToJson(doc).dump(2) + "\n");
+    };
+  });
+}
+
+void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "verify", "Check the whole ledger, every checkpoint and the projections; exit 5 on tamper");
+  struct Args {
+    std::string key;
+    bool skip_projections = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--key", a->key,
+                  "The log's verifier key as published (default: the key in ledger.key)");
+  cmd->add_flag("--skip-projections", a->skip_projections,
+                "Check the ledger and checkpoints only, not the tables derived from it");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ProgressBar bar("verify", ProgressEnabled(g));
+      repo::VerifyOptions options{
+          .progress = [&bar](uint64_t done, uint64_t total) {
+            if (total > 8192) bar.Update(done, total);
+          },
+          .trusted_key = a->key,
+          .projections = !a->skip_projections};
+      Result<repo::VerifyReport> report = repo->Verify(options);
+      if (!report.ok()) {
+        return report.status().code() == StatusCode::kDataLoss
+                   ? report.status().WithContext("TAMPERED")
+                   : report.status();
+      }
+      if (g.json) {
+        PrintJson({{"entries", report->entries},
+                   {"nodes", report->nodes},
+                   {"checkpoints", report->checkpoints},
+                   {"root", crypto::HexEncode(report->root)},
+                   {"verifier_key", report->verifier_key},
+                   {"projections_checked", report->projections_checked}});
+      } else {
+        std::cout << "OK: " << report->entries << " entries and " << report->nodes
+                  << " tree nodes recomputed; " << report->checkpoints
+                  << " signed checkpoint" << (report->checkpoints == 1 ? "" : "s")
+                  << " match; projections "
+                  << (report->projections_checked ? "equal a rebuild" : "not checked") << "\n"
+                  << "root " << crypto::HexEncode(report->root) << "\n"
+                  << "key  " << report->verifier_key << "\n";
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterBundle(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "bundle", "Export the ledger, checkpoints and key for independent verification "
+                "(sealed fields stay encrypted)");
+  auto out_path = std::make_shared<std::string>();
+  cmd->add_option("-o,--output", *out_path, "Bundle file to write")->required();
+  cmd->callback([&g, &run, out_path] {
+    run = [&g, out_path]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ProgressBar bar("bundle", ProgressEnabled(g));
+      std::string tmp = *out_path + ".partial";
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      if (!out) return UnavailableError("cannot write " + tmp);
+      Status status = repo->ExportBundle(out, [&bar](uint64_t done, uint64_t total) {
+        if (total > 8192) bar.Update(done, total);
+      });
+      out.close();
+      if (!status.ok() || !out) {
+        std::remove(tmp.c_str());
+        return status.ok() ? UnavailableError("cannot write " + tmp) : status;
+      }
+      if (std::rename(tmp.c_str(), out_path->c_str()) != 0) {
+        return UnavailableError("cannot rename " + tmp + " to " + *out_path);
+      }
+      ASSIGN_OR_RETURN(std::string key, repo->VerifierKey());
+      std::cout << "wrote " << *out_path << "\ncheck it with: custodian-verify bundle "
+                << *out_path << " --key " << key << "\n";
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterWitness(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand("witness", "Manage parties who cosign checkpoints");
+  cmd->require_subcommand(1);
+  auto key = std::make_shared<std::string>();
+  auto* add = cmd->add_subcommand("add", "Trust signatures by this verifier key");
+  add->add_option("verifier_key", *key, "name+keyid+base64 key (custodian-verify keygen)")
+      ->required();
+  auto* list = cmd->add_subcommand("list", "Show witnesses and the tree sizes each has vouched for");
+  add->callback([&g, &run, key] {
+    run = [&g, key]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      RETURN_IF_ERROR(repo->AddWitness(*key));
+      std::cout << "witness added\n";
+      return OkStatus();
+    };
+  });
+  list->callback([&g, &run] {
+    run = [&g]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto witnesses, repo->Witnesses());
+      for (const repo::WitnessInfo& w : witnesses) {
+        std::cout << w.verifier_key << "\n  vouched for tree sizes:";
+        if (w.sizes.empty()) std::cout << " none yet";
+        for (uint64_t size : w.sizes) std::cout << " " << size;
+        std::cout << "\n";
+      }
+      return OkStatus();
+    };
+  });
+}
+
+void RegisterKey(CLI::App& app, Globals& g, Action& run) {
+  auto* cmd = app.add_subcommand(
+      "key", "Print the ledger's verifier key, to publish for courts and partners");
+  cmd->callback([&g, &run] {
+    run = [&g]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(std::string key, repo->VerifierKey());
+      std::cout << key << "\n";
+      return OkStatus();
+    };
+  });
+}
+
 }  // namespace
 
 void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
@@ -581,6 +802,12 @@ void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   RegisterRebuild(app, g, run);
   RegisterStats(app, g, run);
   RegisterVocab(app, g, run);
+  RegisterCheckpoint(app, g, run);
+  RegisterProve(app, g, run);
+  RegisterVerify(app, g, run);
+  RegisterBundle(app, g, run);
+  RegisterWitness(app, g, run);
+  RegisterKey(app, g, run);
 }
 
 }  // namespace custodian::cli

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "crypto/crypto.h"
 #include "repo/repo.h"
 #include "store/store.h"
 
@@ -51,6 +52,12 @@ store::RecordRow ToRow(const model::ValidRecord& record, int64_t version, uint64
                        uint64_t created_seq);
 
 Result<Json> ReadEntryJson(store::Store& store, uint64_t seq);
+
+// The ledger's signing key lives in DIR/ledger.key as "custodian-ledger-key-v1\n<base64 seed>\n"
+// (mode 0600), outside the database, so that a copy of the database cannot forge checkpoints.
+inline constexpr const char* kKeyFile = "ledger.key";
+std::string KeyFileText(const crypto::SigningKey& key);
+Result<crypto::SigningKey> ReadKeyFile(Env& env, const std::string& path);
 
 }  // namespace custodian::repo
 

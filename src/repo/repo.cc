@@ -15,15 +15,7 @@ namespace custodian::repo {
 namespace {
 
 constexpr const char* kDatabaseFile = "custodian.db";
-constexpr const char* kKeyFile = "ledger.key";
 constexpr const char* kSoftware = "custodian 0.1.0";
-
-std::string KeyFileText(const crypto::SigningKey& key) {
-  std::string seed(reinterpret_cast<const char*>(key.seed().data()), key.seed().size());
-  std::string text = "custodian-ledger-key-v1\n" + crypto::Base64Encode(seed) + "\n";
-  crypto::SecureWipe({reinterpret_cast<uint8_t*>(seed.data()), seed.size()});
-  return text;
-}
 
 }  // namespace
 
@@ -98,6 +90,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
   RETURN_IF_ERROR(txn.Begin());
   Json entry = {
       {"op", "init"},
+      {"seq", 0},
       {"repository", crypto::HexEncode(repository_id)},
       {"software", kSoftware},
       {"vocabularies", repo->vocabularies().Versions()},
@@ -143,9 +136,13 @@ Result<Record> Repository::AppendRecord(Transaction& txn, const std::string& op,
              .at = FormatTimestamp(options_.env->NowMicros()),
              .by = options_.actor,
              .reason = reason};
-  Json entry = {{"op", op},          {"kind", std::string(model::KindName(record.kind))},
-                {"id", record.id},   {"version", version},
-                {"record", record.body}, {"at", out.at},
+  Json entry = {{"op", op},
+                {"seq", txn.log().size()},
+                {"kind", std::string(model::KindName(record.kind))},
+                {"id", record.id},
+                {"version", version},
+                {"record", record.body},
+                {"at", out.at},
                 {"by", out.by}};
   if (!reason.empty()) entry["reason"] = reason;
   ASSIGN_OR_RETURN(out.seq, txn.log().Append(CanonicalJson(entry)));
@@ -429,6 +426,12 @@ Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
 }
 
 Result<Repository::RebuildReport> Repository::Rebuild(const Progress& progress) {
+  return RebuildProjections(progress, /*commit=*/true);
+}
+
+// Without `commit` the rebuild is rolled back: a check that leaves the tables as they were.
+Result<Repository::RebuildReport> Repository::RebuildProjections(const Progress& progress,
+                                                                 bool commit) {
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   RebuildReport report;
@@ -456,7 +459,7 @@ Result<Repository::RebuildReport> Repository::Rebuild(const Progress& progress) 
     if (progress) progress(std::min(total, from + kBatch), total);
   }
   ASSIGN_OR_RETURN(report.after, store_->ProjectionDigest());
-  RETURN_IF_ERROR(txn.Commit());
+  if (commit) RETURN_IF_ERROR(txn.Commit());
   return report;
 }
 

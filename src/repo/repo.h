@@ -115,6 +115,35 @@ struct Stats {
   std::vector<std::pair<std::string, int64_t>> sources_by_type;
 };
 
+struct CheckpointInfo {
+  int64_t id = 0;
+  uint64_t size = 0;
+  std::string note;  // the signed note (C2SP tlog-checkpoint), with any cosignatures
+  std::string at;
+};
+
+struct WitnessInfo {
+  std::string verifier_key;
+  std::vector<uint64_t> sizes;  // tree sizes of the checkpoints it has cosigned
+};
+
+struct VerifyOptions {
+  Progress progress;
+  // The log's verifier key as published out of band; by default the key in ledger.key is
+  // trusted (and checked against the one recorded in the ledger's first entry).
+  std::string trusted_key;
+  bool projections = true;  // also check that the tables equal a rebuild from the ledger
+};
+
+struct VerifyReport {
+  uint64_t entries = 0;
+  uint64_t nodes = 0;
+  size_t checkpoints = 0;
+  ledger::Hash root{};
+  std::string verifier_key;
+  bool projections_checked = false;
+};
+
 class Repository {
  public:
   // Creates DIR (which must not exist or be empty) with a new ledger and signing key.
@@ -155,6 +184,31 @@ class Repository {
 
   Result<Stats> Statistics();
 
+  // ---- Integrity (docs/formats/proofs.md) ----
+  // "custodian/<repository id>+<key id>+<key>": what verifiers need to check checkpoints.
+  Result<std::string> VerifierKey();
+  // Signs the current tree and keeps the checkpoint (or returns the newest one if it already
+  // covers every entry).
+  Result<CheckpointInfo> Checkpoint();
+  Result<std::vector<CheckpointInfo>> Checkpoints();
+  // Proves entry `seq` is in the tree of a checkpoint (the newest if none is given).
+  Result<ledger::InclusionProofDoc> ProveInclusion(uint64_t seq,
+                                                   std::optional<int64_t> checkpoint_id);
+  // Proves the tree of checkpoint `old_id` is a prefix of the tree of checkpoint `new_id`.
+  Result<ledger::ConsistencyProofDoc> ProveConsistency(int64_t old_id, int64_t new_id);
+  // Recomputes every leaf and node from the entries, checks every checkpoint and the
+  // projections. DataLoss names the first entry, node or checkpoint that does not hold.
+  Result<VerifyReport> Verify(const VerifyOptions& options);
+  // Writes a bundle (ledger::VerifyBundle reads it) after making sure a checkpoint covers
+  // every entry.
+  Status ExportBundle(std::ostream& out, const Progress& progress = {});
+  // Witnesses: other parties whose signatures on checkpoints Custodian keeps and shows.
+  Status AddWitness(const std::string& verifier_key);
+  Result<std::vector<WitnessInfo>> Witnesses();
+  // Adds the known witnesses' valid signatures found in `note` to the stored checkpoint with
+  // the same body; returns how many were new.
+  Result<int> ImportCosignatures(const std::string& note);
+
   const model::Vocabularies& vocabularies() const;
 
  private:
@@ -171,6 +225,8 @@ class Repository {
   Status ApplyProjection(uint64_t seq, const Json& entry);
   Result<Record> RecordFromEntry(uint64_t seq, const Json& entry);
   Result<store::RecordFilter> Filter(const ListQuery& query);
+  Result<Repository::RebuildReport> RebuildProjections(const Progress& progress, bool commit);
+  Result<std::string> Origin();
 
   std::string dir_;
   Options options_;

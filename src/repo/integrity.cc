@@ -1,0 +1,383 @@
+// Checkpoints, proofs, full verification, bundles and witnesses: how a repository proves to a
+// court or a partner that its record was never altered (docs/formats/proofs.md).
+#include <algorithm>
+
+#include "base/canonical_json.h"
+#include "repo/internal.h"
+
+namespace custodian::repo {
+namespace {
+
+constexpr std::string_view kKeyHeader = "custodian-ledger-key-v1\n";
+
+std::string Hex(const ledger::Hash& h) { return crypto::HexEncode(h); }
+
+}  // namespace
+
+std::string KeyFileText(const crypto::SigningKey& key) {
+  std::string seed(reinterpret_cast<const char*>(key.seed().data()), key.seed().size());
+  std::string text = std::string(kKeyHeader) + crypto::Base64Encode(seed) + "\n";
+  crypto::SecureWipe({reinterpret_cast<uint8_t*>(seed.data()), seed.size()});
+  return text;
+}
+
+Result<crypto::SigningKey> ReadKeyFile(Env& env, const std::string& path) {
+  Result<std::string> text = env.ReadFile(path);
+  if (!text.ok()) {
+    return FailedPreconditionError("the ledger signing key " + path +
+                                   " cannot be read; checkpoints need it");
+  }
+  auto wipe = [&] { crypto::SecureWipe({reinterpret_cast<uint8_t*>(text->data()), text->size()}); };
+  std::string_view view = *text;
+  if (!view.starts_with(kKeyHeader) || !view.ends_with("\n")) {
+    wipe();
+    return DataLossError(path + " is not a custodian ledger key file");
+  }
+  view.remove_prefix(kKeyHeader.size());
+  view.remove_suffix(1);
+  Result<std::string> seed = crypto::Base64Decode(view);
+  wipe();
+  if (!seed.ok() || seed->size() != crypto::kEd25519SeedSize) {
+    return DataLossError(path + " is damaged (the key is not 32 bytes of base64)");
+  }
+  Result<crypto::SigningKey> key = crypto::SigningKey::FromSeed(
+      {reinterpret_cast<const uint8_t*>(seed->data()), seed->size()});
+  crypto::SecureWipe({reinterpret_cast<uint8_t*>(seed->data()), seed->size()});
+  return key;
+}
+
+Result<std::string> Repository::Origin() {
+  ASSIGN_OR_RETURN(std::optional<std::string> id, store_->GetMeta("repository_id"));
+  if (!id) return DataLossError("the repository has no id in its metadata");
+  return "custodian/" + *id;
+}
+
+Result<std::string> Repository::VerifierKey() {
+  ASSIGN_OR_RETURN(std::string origin, Origin());
+  ASSIGN_OR_RETURN(crypto::SigningKey key,
+                   ReadKeyFile(*options_.env, dir_ + "/" + kKeyFile));
+  return ledger::NoteVerifier::For(origin, key.public_key()).ToString();
+}
+
+Result<CheckpointInfo> Repository::Checkpoint() {
+  ASSIGN_OR_RETURN(std::string origin, Origin());
+  ASSIGN_OR_RETURN(crypto::SigningKey key, ReadKeyFile(*options_.env, dir_ + "/" + kKeyFile));
+  Transaction txn(*store_);
+  RETURN_IF_ERROR(txn.Begin());
+  ASSIGN_OR_RETURN(auto stored, store_->ListCheckpoints());
+  if (!stored.empty() && stored.back().size == txn.log().size()) {
+    const auto& last = stored.back();
+    return CheckpointInfo{last.id, last.size, last.note, last.at};
+  }
+  ledger::Checkpoint cp{.origin = origin, .size = txn.log().size(), .root = txn.log().RootHash()};
+  ledger::SignedNote note{.body = cp.Body()};
+  note.signatures.push_back(ledger::SignNote(note.body, origin, key));
+  CheckpointInfo info{.size = cp.size, .note = note.ToString(),
+                      .at = FormatTimestamp(options_.env->NowMicros())};
+  ASSIGN_OR_RETURN(info.id, store_->AddCheckpoint(info.size, info.note, info.at));
+  RETURN_IF_ERROR(txn.Commit());
+  return info;
+}
+
+Result<std::vector<CheckpointInfo>> Repository::Checkpoints() {
+  ASSIGN_OR_RETURN(auto stored, store_->ListCheckpoints());
+  std::vector<CheckpointInfo> out;
+  for (auto& s : stored) out.push_back({s.id, s.size, std::move(s.note), std::move(s.at)});
+  return out;
+}
+
+namespace {
+
+Result<CheckpointInfo> FindCheckpoint(const std::vector<CheckpointInfo>& all,
+                                      std::optional<int64_t> id) {
+  if (all.empty()) {
+    return FailedPreconditionError("the repository has no checkpoint yet; make one with "
+                                   "custodian checkpoint");
+  }
+  if (!id) return all.back();
+  for (const CheckpointInfo& c : all) {
+    if (c.id == *id) return c;
+  }
+  return NotFoundError("no checkpoint #" + std::to_string(*id) +
+                       " (custodian checkpoint --list shows them)");
+}
+
+}  // namespace
+
+Result<ledger::InclusionProofDoc> Repository::ProveInclusion(uint64_t seq,
+                                                             std::optional<int64_t> id) {
+  ASSIGN_OR_RETURN(std::vector<CheckpointInfo> all, Checkpoints());
+  ASSIGN_OR_RETURN(CheckpointInfo cp, FindCheckpoint(all, id));
+  if (seq >= cp.size) {
+    return FailedPreconditionError("entry " + std::to_string(seq) + " is not in checkpoint #" +
+                                   std::to_string(cp.id) + " (" + std::to_string(cp.size) +
+                                   " entries); make a newer one with custodian checkpoint");
+  }
+  ASSIGN_OR_RETURN(ledger::Log log, ledger::Log::Open(*store_));
+  ledger::InclusionProofDoc doc{.index = seq, .tree_size = cp.size, .checkpoint = cp.note};
+  ASSIGN_OR_RETURN(doc.entry, store_->ReadEntry(seq));
+  ASSIGN_OR_RETURN(doc.path, log.InclusionProof(seq, cp.size));
+  return doc;
+}
+
+Result<ledger::ConsistencyProofDoc> Repository::ProveConsistency(int64_t old_id, int64_t new_id) {
+  ASSIGN_OR_RETURN(std::vector<CheckpointInfo> all, Checkpoints());
+  ASSIGN_OR_RETURN(CheckpointInfo older, FindCheckpoint(all, old_id));
+  ASSIGN_OR_RETURN(CheckpointInfo newer, FindCheckpoint(all, new_id));
+  if (older.size > newer.size) {
+    return InvalidArgumentError("checkpoint #" + std::to_string(old_id) + " is larger than #" +
+                                std::to_string(new_id) + "; give the older one first");
+  }
+  ASSIGN_OR_RETURN(ledger::Log log, ledger::Log::Open(*store_));
+  ledger::ConsistencyProofDoc doc{.old_checkpoint = older.note, .new_checkpoint = newer.note};
+  ASSIGN_OR_RETURN(doc.path, log.ConsistencyProof(older.size, newer.size));
+  return doc;
+}
+
+Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
+  VerifyReport report;
+  ASSIGN_OR_RETURN(std::string origin, Origin());
+
+  // Which key to trust: the published one if given, else the key file's. Either way it must
+  // be the key the ledger's first entry recorded, or someone swapped keys.
+  ASSIGN_OR_RETURN(std::string own_key, VerifierKey());
+  const std::string& trusted_text = options.trusted_key.empty() ? own_key : options.trusted_key;
+  ASSIGN_OR_RETURN(ledger::NoteVerifier trusted, ledger::NoteVerifier::Parse(trusted_text));
+  if (trusted.name != origin) {
+    return DataLossError("the trusted key is for log '" + trusted.name + "', this is '" + origin +
+                         "'");
+  }
+  report.verifier_key = trusted.ToString();
+
+  ASSIGN_OR_RETURN(std::vector<CheckpointInfo> checkpoints, Checkpoints());
+  std::sort(checkpoints.begin(), checkpoints.end(),
+            [](const auto& a, const auto& b) { return a.size < b.size; });
+  std::vector<ledger::Checkpoint> signed_trees;
+  for (const CheckpointInfo& c : checkpoints) {
+    Result<ledger::SignedNote> note = ledger::SignedNote::Parse(c.note);
+    if (!note.ok()) return DataLossError("checkpoint #" + std::to_string(c.id) + " is damaged");
+    RETURN_IF_ERROR(ledger::VerifyNote(*note, trusted)
+                        .WithContext("checkpoint #" + std::to_string(c.id)));
+    Result<ledger::Checkpoint> cp = ledger::ParseCheckpoint(note->body);
+    if (!cp.ok() || cp->origin != origin || cp->size != c.size) {
+      return DataLossError("checkpoint #" + std::to_string(c.id) +
+                           " does not match the tree size it is filed under");
+    }
+    signed_trees.push_back(*cp);
+  }
+
+  ASSIGN_OR_RETURN(uint64_t size, store_->EntryCount());
+  if (!signed_trees.empty() && signed_trees.back().size > size) {
+    return DataLossError("checkpoint signs " + std::to_string(signed_trees.back().size) +
+                         " entries but the ledger holds " + std::to_string(size) +
+                         ": entries were removed from its end");
+  }
+
+  // Stream the entries in batches, recomputing leaves and every complete node and comparing
+  // them with what is stored, and each signed root when its size is reached.
+  ledger::TreeBuilder tree;
+  size_t next_checkpoint = 0;
+  constexpr uint64_t kBatch = 8192;
+  std::vector<std::vector<std::pair<uint64_t, ledger::Hash>>> computed(64);
+  for (uint64_t from = 0; from < size || from == 0; from += kBatch) {
+    const uint64_t to = std::min(size, from + kBatch);
+    for (auto& level : computed) level.clear();
+    // Roots at checkpoint sizes are compared after the nodes, so that an altered entry is
+    // named by its own leaf rather than by the checkpoint that covers it.
+    std::vector<std::pair<size_t, ledger::Hash>> roots;
+    Status status;
+    uint64_t expected = from;
+    RETURN_IF_ERROR(store_->ScanEntries(from, to, [&](uint64_t seq, std::string_view bytes) {
+      if (seq != expected) {
+        status = DataLossError("ledger entry " + std::to_string(expected) +
+                               " is missing: the entries were deleted or renumbered");
+        return false;
+      }
+      Result<Json> entry = ParseJson(bytes, {.max_bytes = 64 << 20, .max_depth = 64});
+      if (!entry.ok() || !entry->is_object() || entry->value("seq", UINT64_MAX) != seq) {
+        status = DataLossError(
+            "ledger entry " + std::to_string(seq) +
+            (entry.ok() && entry->is_object() && entry->contains("seq")
+                 ? " is entry " + entry->value("seq", Json()).dump() +
+                       " moved from elsewhere: entries were reordered, removed or inserted"
+                 : " is not a well-formed entry: it was altered"));
+        return false;
+      }
+      tree.Append(ledger::LeafHash(bytes), [&](int level, uint64_t index, const ledger::Hash& h) {
+        computed[level].emplace_back(index, h);
+      });
+      ++expected;
+      while (next_checkpoint < signed_trees.size() &&
+             signed_trees[next_checkpoint].size == tree.size()) {
+        roots.emplace_back(next_checkpoint++, tree.Root());
+      }
+      return true;
+    }));
+    RETURN_IF_ERROR(status);
+    if (expected != to) {
+      return DataLossError("ledger entry " + std::to_string(expected) + " is missing");
+    }
+    // Compare what was stored with what the entries hash to, level by level.
+    for (int level = 0; level < 64; ++level) {
+      const auto& want = computed[level];
+      if (want.empty()) continue;
+      size_t i = 0;
+      RETURN_IF_ERROR(store_->ScanNodes(
+          level, want.front().first, want.back().first + 1,
+          [&](uint64_t index, std::string_view hash) {
+            if (i >= want.size() || index != want[i].first) {
+              status = DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                                     std::to_string(index) + ") should not exist");
+              return false;
+            }
+            if (hash != crypto::AsBytes(want[i].second)) {
+              status = DataLossError(
+                  level == 0 ? "ledger entry " + std::to_string(index) +
+                                   " was altered: it no longer hashes to its recorded leaf"
+                             : "ledger node (level " + std::to_string(level) + ", index " +
+                                   std::to_string(index) + ") was altered");
+              return false;
+            }
+            ++i;
+            return true;
+          }));
+      RETURN_IF_ERROR(status);
+      if (i != want.size()) {
+        return DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                             std::to_string(want[i].first) + ") is missing");
+      }
+      report.nodes += want.size();
+    }
+    for (const auto& [index, root] : roots) {
+      if (root != signed_trees[index].root) {
+        return DataLossError("the first " + std::to_string(signed_trees[index].size) +
+                             " entries do not hash to the root their checkpoint signed: an "
+                             "entry among them was altered and the tree rewritten to hide it");
+      }
+    }
+    if (options.progress) options.progress(to, size);
+    if (size == 0) break;
+  }
+  report.entries = tree.size();
+  report.root = tree.Root();
+  ASSIGN_OR_RETURN(uint64_t stored_nodes, store_->NodeCount());
+  if (stored_nodes != report.nodes) {
+    return DataLossError("the ledger has " + std::to_string(stored_nodes) + " stored nodes but " +
+                         std::to_string(report.nodes) + " are expected: nodes were inserted");
+  }
+  report.checkpoints = signed_trees.size();
+
+  // The first entry names the key the repository was created with.
+  if (size > 0) {
+    ASSIGN_OR_RETURN(Json init, ReadEntryJson(*store_, 0));
+    ASSIGN_OR_RETURN(ledger::NoteVerifier own, ledger::NoteVerifier::Parse(own_key));
+    if (init.value("op", "") != "init" ||
+        init.value("public_key", "") != crypto::Base64Encode(crypto::AsBytes(own.key))) {
+      return DataLossError("the ledger's first entry does not record this repository's key");
+    }
+  }
+
+  if (options.projections) {
+    ASSIGN_OR_RETURN(RebuildReport rebuilt, RebuildProjections({}, /*commit=*/false));
+    if (!rebuilt.identical()) {
+      return DataLossError("the projection tables differ from a rebuild from the ledger: "
+                           "they were changed outside Custodian (custodian rebuild repairs "
+                           "them)");
+    }
+    report.projections_checked = true;
+  }
+  return report;
+}
+
+Status Repository::ExportBundle(std::ostream& out, const Progress& progress) {
+  ASSIGN_OR_RETURN(CheckpointInfo newest, Checkpoint());
+  ASSIGN_OR_RETURN(std::string key, VerifierKey());
+  ASSIGN_OR_RETURN(std::vector<CheckpointInfo> checkpoints, Checkpoints());
+  ASSIGN_OR_RETURN(std::vector<std::string> witnesses, store_->ListWitnesses());
+  ASSIGN_OR_RETURN(std::string origin, Origin());
+  Json sizes = Json::array();
+  for (const CheckpointInfo& c : checkpoints) sizes.push_back(c.size);
+  out << CanonicalJson({{"format", ledger::kBundleFormat},
+                        {"origin", origin},
+                        {"verifier_key", key},
+                        {"tree_size", newest.size},
+                        {"checkpoint_sizes", sizes}})
+      << "\n";
+  Status status;
+  RETURN_IF_ERROR(store_->ScanEntries(0, newest.size, [&](uint64_t seq, std::string_view bytes) {
+    out << CanonicalJson({{"seq", seq}, {"entry", crypto::Base64Encode(bytes)}}) << "\n";
+    if (progress && seq % 4096 == 0) progress(seq, newest.size);
+    return static_cast<bool>(out);
+  }));
+  for (const CheckpointInfo& c : checkpoints) out << CanonicalJson({{"checkpoint", c.note}}) << "\n";
+  for (const std::string& w : witnesses) out << CanonicalJson({{"witness", w}}) << "\n";
+  if (progress) progress(newest.size, newest.size);
+  if (!out) return UnavailableError("cannot write the bundle");
+  return OkStatus();
+}
+
+Status Repository::AddWitness(const std::string& verifier_key) {
+  ASSIGN_OR_RETURN(ledger::NoteVerifier witness, ledger::NoteVerifier::Parse(verifier_key));
+  ASSIGN_OR_RETURN(std::string origin, Origin());
+  if (witness.name == origin) {
+    return InvalidArgumentError("that is this repository's own key, not a witness");
+  }
+  return store_->AddWitness(witness.ToString(), FormatTimestamp(options_.env->NowMicros()));
+}
+
+Result<std::vector<WitnessInfo>> Repository::Witnesses() {
+  ASSIGN_OR_RETURN(std::vector<std::string> keys, store_->ListWitnesses());
+  ASSIGN_OR_RETURN(std::vector<CheckpointInfo> checkpoints, Checkpoints());
+  std::vector<WitnessInfo> out;
+  for (const std::string& key : keys) {
+    ASSIGN_OR_RETURN(ledger::NoteVerifier witness, ledger::NoteVerifier::Parse(key));
+    WitnessInfo info{.verifier_key = key};
+    for (const CheckpointInfo& c : checkpoints) {
+      Result<ledger::SignedNote> note = ledger::SignedNote::Parse(c.note);
+      if (note.ok() && ledger::VerifyNote(*note, witness).ok()) info.sizes.push_back(c.size);
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<int> Repository::ImportCosignatures(const std::string& text) {
+  ASSIGN_OR_RETURN(ledger::SignedNote incoming, ledger::SignedNote::Parse(text));
+  ASSIGN_OR_RETURN(std::vector<std::string> keys, store_->ListWitnesses());
+  Transaction txn(*store_);
+  RETURN_IF_ERROR(txn.Begin());
+  ASSIGN_OR_RETURN(auto stored, store_->ListCheckpoints());
+  auto match = std::find_if(stored.begin(), stored.end(), [&](const auto& c) {
+    Result<ledger::SignedNote> note = ledger::SignedNote::Parse(c.note);
+    return note.ok() && note->body == incoming.body;
+  });
+  if (match == stored.end()) {
+    return NotFoundError("no checkpoint of this repository has that body; a witness must sign "
+                         "a checkpoint exactly as custodian issued it");
+  }
+  ASSIGN_OR_RETURN(ledger::SignedNote ours, ledger::SignedNote::Parse(match->note));
+  int added = 0;
+  for (const ledger::NoteSignature& sig : incoming.signatures) {
+    bool have = std::any_of(ours.signatures.begin(), ours.signatures.end(), [&](const auto& s) {
+      return s.name == sig.name && s.key_id == sig.key_id;
+    });
+    if (have) continue;
+    for (const std::string& key : keys) {
+      ASSIGN_OR_RETURN(ledger::NoteVerifier witness, ledger::NoteVerifier::Parse(key));
+      if (witness.name != sig.name || witness.key_id != sig.key_id) continue;
+      ledger::SignedNote single{.body = incoming.body, .signatures = {sig}};
+      RETURN_IF_ERROR(ledger::VerifyNote(single, witness).WithContext("cosignature"));
+      ours.signatures.push_back(sig);
+      ++added;
+    }
+  }
+  if (added == 0) {
+    return NotFoundError("the note carries no new signature by a known witness (add witnesses "
+                         "with custodian witness add)");
+  }
+  RETURN_IF_ERROR(store_->SetCheckpointNote(match->id, ours.ToString()));
+  RETURN_IF_ERROR(txn.Commit());
+  return added;
+}
+
+}  // namespace custodian::repo
