@@ -1,6 +1,7 @@
 // The POSIX Env: real clock, getrandom(2), and files written with fsync + rename.
 #include "base/env.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -62,6 +63,26 @@ class PosixEnv final : public Env {
     buffer << in.rdbuf();
     if (in.bad()) return UnavailableError("cannot read '" + path + "': " + ErrnoText());
     return buffer.str();
+  }
+
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    DIR* dir = ::opendir(path.c_str());
+    if (dir == nullptr) {
+      if (errno == ENOENT) return NotFoundError("no directory '" + path + "'");
+      return UnavailableError("cannot read directory '" + path + "': " + ErrnoText());
+    }
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(dir)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    ::closedir(dir);
+    return names;
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    if (::unlink(path.c_str()) == 0 || errno == ENOENT) return OkStatus();
+    return UnavailableError("cannot remove '" + path + "': " + ErrnoText());
   }
 
   Status WriteFileAtomically(const std::string& path, std::string_view data,

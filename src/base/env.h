@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -33,6 +34,9 @@ class Env {
   virtual bool FileExists(const std::string& path) = 0;
   virtual Status CreateDir(const std::string& path) = 0;
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
+  // Names in a directory (without "." and ".."); NotFound if it does not exist.
+  virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
+  virtual Status RemoveFile(const std::string& path) = 0;
 
   // Writes `data` to `path` via a temporary file, fsync and rename, so a crash leaves either
   // the old file or the new one. `mode` is the permission of the new file (0600 for keys).

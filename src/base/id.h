@@ -21,7 +21,7 @@ inline constexpr size_t kMaxIdLength = 64;
 // A fresh id such as "act-7k3m9q2x4v1z" for a three-letter `prefix`.
 std::string GenerateId(Env& env, std::string_view prefix);
 
-// True if `id` is "<prefix>-" followed by 1..59 characters of [a-z0-9-], not ending in '-'.
+// True if `id` is "<prefix>-" followed by 1..60 characters of [a-z0-9-], not ending in '-'.
 bool IsValidId(std::string_view id, std::string_view prefix);
 
 // The part before the first '-', or "" if there is none.

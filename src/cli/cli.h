@@ -13,7 +13,7 @@ namespace custodian::cli {
 // Options every command shares.
 struct Globals {
   std::string repo_dir;  // -C / --repo, else $CUSTODIAN_REPO, else "."
-  std::string actor;     // --as, else $CUSTODIAN_ACTOR, else $USER
+  std::string actor;     // --as, else $CUSTODIAN_ACTOR, $USER, $LOGNAME, else "local"
   bool json = false;     // --json: machine-readable output
   bool quiet = false;    // no progress bars
 };

@@ -82,7 +82,7 @@ Result<Json> ReadJsonArgument(const std::string& json_text, const std::string& f
   }
   if (text.empty()) return Json::object();
   Result<Json> doc = ParseJson(text, {.max_bytes = 16 << 20, .max_depth = 64});
-  if (!doc.ok()) return doc.status().WithContext(file.empty() ? "--json" : file);
+  if (!doc.ok()) return doc.status().WithContext(file.empty() ? "--doc" : file);
   if (!doc->is_object()) return InvalidArgumentError("the JSON document must be an object");
   return doc;
 }
@@ -132,7 +132,7 @@ void RegisterAdd(CLI::App& app, Globals& g, Action& run) {
                   "may be omitted when the JSON document has \"kind\"");
   cmd->add_option("--set", a->sets, "field=value (value parsed as JSON when it looks like it)");
   cmd->add_option("--set-string", a->set_strings, "field=value, value always a string");
-  cmd->add_option("--json", a->json, "The record as a JSON object");
+  cmd->add_option("--doc", a->json, "The record as a JSON object");
   cmd->add_option("--file", a->file, "Read the JSON object from a file ('-' for stdin)");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
@@ -200,15 +200,17 @@ void RegisterShow(CLI::App& app, Globals& g, Action& run) {
 void RegisterList(CLI::App& app, Globals& g, Action& run) {
   auto* cmd = app.add_subcommand("list", "List records matching filters");
   struct Args {
-    std::string kind, type, place, date, refers_to;
+    std::string kind, type, violation, place, date, refers_to;
     int64_t limit = 50, offset = 0;
     bool count = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--kind", a->kind, "Only records of this kind");
-  cmd->add_option("--type,--violation", a->type,
-                  "Only records classified under this term or a term below it (e.g. "
-                  "--violation killing)");
+  cmd->add_option("--type", a->type,
+                  "Only records classified under this term or a term below it, in the "
+                  "vocabulary of --kind if given (place_types, agencies, source_types, ...)");
+  cmd->add_option("--violation", a->violation,
+                  "Only acts of this violation type or a type below it (e.g. killing)");
   cmd->add_option("--place", a->place, "Only records at this place or anywhere inside it");
   cmd->add_option("--date", a->date,
                   "Only records whose date range overlaps this fuzzy date (e.g. 2009, "
@@ -225,6 +227,14 @@ void RegisterList(CLI::App& app, Globals& g, Action& run) {
         query.kind = kind;
       }
       query.type = a->type;
+      if (!a->violation.empty()) {
+        if (!a->type.empty() || (query.kind && *query.kind != model::Kind::kAct)) {
+          return InvalidArgumentError("--violation selects acts; it cannot be combined with "
+                                      "--type or another --kind");
+        }
+        query.kind = model::Kind::kAct;
+        query.type = a->violation;
+      }
       query.place = a->place;
       query.date = a->date;
       query.refers_to = a->refers_to;
@@ -260,7 +270,7 @@ void RegisterAmend(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--set", a->sets, "field=value");
   cmd->add_option("--set-string", a->set_strings, "field=value, value always a string");
   cmd->add_option("--unset", a->unsets, "Remove a field");
-  cmd->add_option("--json", a->json, "Changes as a JSON merge patch (RFC 7386)");
+  cmd->add_option("--doc", a->json, "Changes as a JSON merge patch (RFC 7386)");
   cmd->add_option("--file", a->file, "Read the merge patch from a file ('-' for stdin)");
   cmd->add_option("--reason", a->reason, "Why the record changes (kept in the ledger)")
       ->required();
@@ -351,7 +361,8 @@ void RegisterImport(CLI::App& app, Globals& g, Action& run) {
                                     "--skip-bad to import the rest)");
       }
       if (!g.json) {
-        std::cout << "imported " << report.created << " records from " << options.source_name;
+        std::cout << "imported " << report.created << (report.created == 1 ? " record" : " records")
+                  << " from " << options.source_name;
         if (report.unchanged) std::cout << " (" << report.unchanged << " already present)";
         if (report.rejected) std::cout << "; rejected " << report.rejected << " lines";
         std::cout << "\n";
@@ -449,7 +460,7 @@ void RegisterRebuild(CLI::App& app, Globals& g, Action& run) {
                    {"after", crypto::HexEncode(report.after)},
                    {"identical", report.identical()}});
       } else {
-        std::cout << "rebuilt projections from " << report.entries << " ledger entries\n"
+        std::cout << "rebuilt the tables from " << report.entries << " ledger entries\n"
                   << "  digest before " << crypto::HexEncode(report.before) << "\n"
                   << "  digest after  " << crypto::HexEncode(report.after) << "\n";
       }
@@ -458,7 +469,10 @@ void RegisterRebuild(CLI::App& app, Globals& g, Action& run) {
             "the projections differed from the ledger and have been rebuilt from it; "
             "something changed the tables outside Custodian");
       }
-      if (!g.json) std::cout << "identical: the projections matched the ledger\n";
+      if (!g.json) {
+        std::cout << "identical: the tables were already what the ledger says (custodian "
+                     "verify checks the ledger itself)\n";
+      }
       return OkStatus();
     };
   });

@@ -34,8 +34,7 @@ using Json = nlohmann::json;
 
 enum class Kind { kPlace, kOrganization, kPerson, kSource, kIncident, kAct, kPost, kClaim, kDossier };
 
-// All kinds, in the order in which records of one kind may refer to those before it; exports
-// are written in this order so that an import never meets a reference it cannot resolve yet.
+// All kinds, places first: the order in which kinds usually refer to those before them.
 const std::vector<Kind>& AllKinds();
 std::string_view KindName(Kind kind);    // "act"
 std::string_view KindPrefix(Kind kind);  // "act" -> the id prefix, e.g. "act-7k3m9q2x4v1z"
@@ -118,6 +117,9 @@ Result<ValidRecord> Validate(Kind kind, std::string id, const Json& body,
 // The projection of a record whose body is already valid and normalised (as read back from
 // a ledger entry). Validate() ends with it, so a rebuild projects exactly what an append did.
 Result<ValidRecord> Project(Kind kind, std::string id, Json body);
+
+// The vocabulary of a kind's classifying field ("violation_types" for acts), or "" if none.
+std::string_view TypeVocabulary(Kind kind);
 
 // The names of the fields a kind accepts, for help texts and error hints.
 std::vector<std::string> FieldNames(Kind kind);

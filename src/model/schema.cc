@@ -147,6 +147,12 @@ std::string Quote(std::string_view s) {
 
 std::string TypeName(const Json& v) { return v.type_name(); }
 
+// "a person", "an act", "an organization".
+std::string Article(std::string_view noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(noun);
+}
+
 // Validates one field and adds what it contributes to `out`.
 class FieldChecker {
  public:
@@ -167,7 +173,7 @@ class FieldChecker {
       case F::kText:
         return CheckString(value, kMaxText, /*single_line=*/false);
       case F::kDate:
-        return CheckDate(spec, value);
+        return CheckDate(value);
       case F::kInteger:
       case F::kNumber:
         return CheckNumber(spec, value);
@@ -220,7 +226,9 @@ class FieldChecker {
     return OkStatus();
   }
 
-  Status CheckDate(const FieldSpec& spec, Json& value) {
+  static Status CheckDate(Json& value) {
+    // A bare year typed on a command line arrives as a number; it means that year.
+    if (value.is_number_integer()) value = std::to_string(value.get<int64_t>());
     if (!value.is_string()) return Expected("a date string such as \"spring 2009\"", value);
     ASSIGN_OR_RETURN(FuzzyDate date, ParseFuzzyDate(value.get_ref<const std::string&>()));
     value = date.Canonical();
@@ -274,8 +282,8 @@ class FieldChecker {
           allowed += (allowed.empty() ? "" : " or ") + std::string(KindName(k));
         }
       }
-      return InvalidArgumentError(Quote(id) + " is a " + std::string(KindName(id_kind)) +
-                                  " id; expected a " + allowed);
+      return InvalidArgumentError(Quote(id) + " is " + Article(KindName(id_kind)) +
+                                  " id; expected " + Article(allowed));
     }
     // Checked before the lookup: a new record referring to itself does not exist yet, and
     // "no such record" would hide the real mistake.
@@ -370,6 +378,13 @@ void CollectRefs(const FieldSpec& spec, const Json& value,
 
 }  // namespace
 
+std::string_view TypeVocabulary(Kind kind) {
+  for (const FieldSpec& spec : Schema(kind)) {
+    if (spec.projection == P::kType) return spec.vocabulary;
+  }
+  return {};
+}
+
 std::vector<std::string> FieldNames(Kind kind) {
   std::vector<std::string> out;
   for (const FieldSpec& spec : Schema(kind)) out.emplace_back(spec.name);
@@ -394,8 +409,8 @@ Result<ValidRecord> Validate(Kind kind, std::string id, const Json& body,
     if (!known) {
       std::string fields;
       for (const FieldSpec& f : schema) fields += (fields.empty() ? "" : ", ") + std::string(f.name);
-      return InvalidArgumentError("field " + Quote(key) + ": not a field of a " +
-                                  std::string(KindName(kind)) + "; its fields are " + fields);
+      return InvalidArgumentError("field " + Quote(key) + ": not a field of " +
+                                  Article(KindName(kind)) + "; its fields are " + fields);
     }
   }
   Json normalised = Json::object();
@@ -404,13 +419,17 @@ Result<ValidRecord> Validate(Kind kind, std::string id, const Json& body,
     auto it = body.find(spec.name);
     if (it == body.end() || it->is_null()) {
       if (spec.required) {
-        return InvalidArgumentError("field '" + std::string(spec.name) + "': required for a " +
-                                    std::string(KindName(kind)));
+        return InvalidArgumentError("field '" + std::string(spec.name) + "': required for " +
+                                    Article(KindName(kind)));
       }
       continue;
     }
     Json value = *it;
     RETURN_IF_ERROR(checker.Check(spec, value));
+    if (spec.required && value.is_array() && value.empty()) {
+      return InvalidArgumentError("field '" + std::string(spec.name) +
+                                  "': needs at least one item");
+    }
     normalised[std::string(spec.name)] = std::move(value);
   }
   return Project(kind, std::move(id), std::move(normalised));

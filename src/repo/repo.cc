@@ -75,11 +75,31 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
   if (env.FileExists(db_path)) {
     return AlreadyExistsError("'" + dir + "' already holds a Custodian repository");
   }
+  Result<std::vector<std::string>> existing = env.ListDir(dir);
+  if (existing.ok() && !existing->empty()) {
+    return AlreadyExistsError("'" + dir + "' is not empty; a repository needs a directory of "
+                              "its own");
+  }
   RETURN_IF_ERROR(env.CreateDir(dir));
-  crypto::SigningKey key = crypto::SigningKey::Generate(env);
-  RETURN_IF_ERROR(env.WriteFileAtomically(dir + "/" + kKeyFile, KeyFileText(key), 0600));
+  // Whatever init leaves half-made is removed, so a failed init can simply be retried.
+  struct Cleanup {
+    Env& env;
+    std::string dir;
+    bool armed = true;
+    ~Cleanup() {
+      if (!armed) return;
+      for (const char* f : {"custodian.db", "custodian.db-wal", "custodian.db-shm", kKeyFile}) {
+        env.RemoveFile(dir + "/" + f).IgnoreError();
+      }
+    }
+  } cleanup{env, dir};
+  // The database is made private before SQLite opens it; its -wal and -shm files inherit
+  // the mode. The directory itself is 0700 when init creates it.
+  RETURN_IF_ERROR(env.WriteFileAtomically(db_path, "", 0600));
   ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
                    store::Store::OpenSqlite(db_path, store::Store::OpenMode::kCreate));
+  crypto::SigningKey key = crypto::SigningKey::Generate(env);
+  RETURN_IF_ERROR(env.WriteFileAtomically(dir + "/" + kKeyFile, KeyFileText(key), 0600));
   std::unique_ptr<Repository> repo(new Repository(dir, options, std::move(store)));
 
   std::array<uint8_t, 16> repository_id;
@@ -101,7 +121,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
   RETURN_IF_ERROR(txn.log().Append(CanonicalJson(entry)).status());
   RETURN_IF_ERROR(repo->store_->SetMeta("repository_id", crypto::HexEncode(repository_id)));
   RETURN_IF_ERROR(repo->store_->SetMeta("public_key", public_key));
-  if (init.gazetteer) {
+  if (init.gazetteer) {  // the gazetteer's places are ordinary, amendable records
     ASSIGN_OR_RETURN(std::vector<Json> places, model::BuiltinGazetteer());
     for (const Json& place : places) {
       Result<Record> added = repo->AddInTransaction(txn, place, /*reject_existing=*/true);
@@ -109,6 +129,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
     }
   }
   RETURN_IF_ERROR(txn.Commit());
+  cleanup.armed = false;
   return repo;
 }
 
@@ -319,13 +340,19 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
   store::RecordFilter filter;
   if (query.kind) filter.kind = std::string(model::KindName(*query.kind));
   if (!query.type.empty()) {
+    // With a kind, the term is looked up in that kind's vocabulary only; without one, in
+    // every vocabulary (a code such as "other" may then match several kinds).
     std::set<std::string> types;
     for (const auto& [name, vocab] : vocabularies().all()) {
+      if (query.kind && name != model::TypeVocabulary(*query.kind)) continue;
       for (std::string& code : vocab.WithDescendants(query.type)) types.insert(std::move(code));
     }
     if (types.empty()) {
-      return InvalidArgumentError("'" + query.type.substr(0, 60) +
-                                  "' is not a term of any vocabulary (see custodian vocab)");
+      std::string where = query.kind ? "vocabulary " +
+                                           std::string(model::TypeVocabulary(*query.kind))
+                                     : std::string("any vocabulary");
+      return InvalidArgumentError("'" + query.type.substr(0, 60) + "' is not a term of " + where +
+                                  " (see custodian vocab)");
     }
     filter.types.assign(types.begin(), types.end());
   }
@@ -340,10 +367,12 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
   if (!query.date.empty()) {
     Result<FuzzyDate> date = ParseFuzzyDate(query.date);
     if (!date.ok()) return date.status().WithContext("--date");
-    if (date->precision != DatePrecision::kUnknown) {
-      filter.date_first = date->first_day;
-      filter.date_last = date->last_day;
+    if (date->precision == DatePrecision::kUnknown) {
+      return InvalidArgumentError("--date: give a date or range to filter by; records with an "
+                                  "unknown date match no date filter");
     }
+    filter.date_first = date->first_day;
+    filter.date_last = date->last_day;
   }
   filter.refers_to = query.refers_to;
   filter.limit = query.limit;
@@ -353,17 +382,17 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
 
 Status Repository::List(const ListQuery& query, const std::function<bool(const Record&)>& visit) {
   ASSIGN_OR_RETURN(store::RecordFilter filter, Filter(query));
-  std::vector<store::RecordRow> rows;
+  Status status;
   RETURN_IF_ERROR(store_->ListRecords(filter, [&](const store::RecordRow& row) {
-    rows.push_back(row);
-    return true;
+    Result<Json> entry = ReadEntryJson(*store_, row.seq);
+    Result<Record> record = entry.ok() ? RecordFromEntry(row.seq, *entry) : entry.status();
+    if (!record.ok()) {
+      status = record.status();
+      return false;
+    }
+    return visit(*record);
   }));
-  for (const store::RecordRow& row : rows) {
-    ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, row.seq));
-    ASSIGN_OR_RETURN(Record record, RecordFromEntry(row.seq, entry));
-    if (!visit(record)) break;
-  }
-  return OkStatus();
+  return status;
 }
 
 Result<int64_t> Repository::Count(const ListQuery& query) {
@@ -489,6 +518,11 @@ Result<Stats> Repository::Statistics() {
     inside.within_place = province;
     ASSIGN_OR_RETURN(int64_t n, store_->CountRecords(inside));
     if (n > 0) stats.acts_by_province.emplace_back(province, n);
+  }
+  // Largest first, as a reader scans them; years stay in time order.
+  for (auto* counts : {&stats.acts_by_violation, &stats.acts_by_province, &stats.sources_by_type}) {
+    std::stable_sort(counts->begin(), counts->end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
   }
   return stats;
 }

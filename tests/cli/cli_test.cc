@@ -142,7 +142,7 @@ TEST_F(CliTest, ErrorsNameTheProblemAndExitNonZero) {
   EXPECT_NE(not_repo.err.find("custodian init"), std::string::npos);
   Outcome twice = Custodian({"init", repo_});
   EXPECT_EQ(twice.exit_code, 4);
-  Outcome bad_json = Custodian({"-C", repo_, "add", "--json", "{\"kind\":"});
+  Outcome bad_json = Custodian({"-C", repo_, "add", "--doc", "{\"kind\":"});
   EXPECT_EQ(bad_json.exit_code, 2);
   Outcome no_reason = Custodian({"-C", repo_, "amend", "plc-kp"});
   EXPECT_EQ(no_reason.exit_code, 1);  // --reason is required by the command line itself

@@ -635,6 +635,10 @@ TEST_F(ValidateTest, Incident) {
   EXPECT_EQ(incident.date->precision, DatePrecision::kSeason);
   EXPECT_EQ(incident.place, "plc-mss-holding-onsong");
   EXPECT_EQ(incident.refs, (Refs{{"place", "plc-mss-holding-onsong"}, {"sources", "src-test-1"}}));
+  // A bare year typed as a number (custodian add --set date=2009) means that year.
+  ValidRecord by_number = CheckOk(Kind::kIncident, "inc-test-year", {{"title", "t"}, {"date", 2009}});
+  EXPECT_EQ(by_number.body["date"], "2009");
+  EXPECT_EQ(by_number.date->precision, DatePrecision::kYear);
 }
 
 TEST_F(ValidateTest, Act) {
@@ -788,7 +792,7 @@ std::vector<BadCase> BadCases() {
        "20O9"},
       {"DayMonthOrderRefused", Kind::kIncident, With(incident, "date", "03/04/2009"), kInvalid,
        "date", ""},
-      {"NumberForDate", Kind::kIncident, With(incident, "date", 2009), kInvalid, "date",
+      {"FractionForDate", Kind::kIncident, With(incident, "date", 2009.5), kInvalid, "date",
        "expected a date string"},
       {"UnparseableBirthDate", Kind::kPerson, With(person, "born", "once upon a time"), kInvalid,
        "born", ""},

@@ -25,6 +25,10 @@ class TestEnv : public Env {
   Result<std::string> ReadFile(const std::string& path) override {
     return Env::Default().ReadFile(path);
   }
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    return Env::Default().ListDir(path);
+  }
+  Status RemoveFile(const std::string& path) override { return Env::Default().RemoveFile(path); }
   Status WriteFileAtomically(const std::string& path, std::string_view data,
                              unsigned mode) override {
     return Env::Default().WriteFileAtomically(path, data, mode);
