@@ -88,11 +88,43 @@ std::string HumanBytes(uint64_t n) {
   return std::to_string(n) + " bytes";
 }
 
+// References in an import mostly point at records made earlier in the same file, or at the
+// same few places again and again: answer those from memory instead of asking the store.
+class CachingResolver : public model::RecordResolver {
+ public:
+  explicit CachingResolver(store::Store& store) : store_(store) {}
+
+  Result<std::optional<model::Kind>> KindOf(std::string_view id) override {
+    auto it = known_.find(std::string(id));
+    if (it != known_.end()) return std::optional<model::Kind>(it->second);
+    ASSIGN_OR_RETURN(std::optional<model::Kind> kind, store_.KindOf(id));
+    if (kind) known_.emplace(std::string(id), *kind);
+    return kind;
+  }
+  void Created(const std::string& id, model::Kind kind) { known_.emplace(id, kind); }
+
+ private:
+  StoreResolver store_;
+  std::unordered_map<std::string, model::Kind> known_;
+};
+
+// Below this many bytes of input an import just inserts; above it, and when the import is
+// larger than the repository, the secondary indexes are rebuilt once at the end instead.
+constexpr uint64_t kBulkLoadBytes = 8 << 20;
+constexpr uint64_t kBytesPerRecordGuess = 1024;
+
 }  // namespace
 
 Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& options) {
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
+  bool bulk = false;
+  if (options.source_bytes >= kBulkLoadBytes) {
+    ASSIGN_OR_RETURN(int64_t existing, store_->CountRecords({}));
+    bulk = options.source_bytes / kBytesPerRecordGuess > static_cast<uint64_t>(existing);
+    if (bulk) RETURN_IF_ERROR(store_->BeginBulkLoad());
+  }
+  CachingResolver resolver(*store_);
   ImportReport report;
   LineReader reader(in, options.max_line_bytes);
   std::string line;
@@ -136,7 +168,7 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
     }
     bool unchanged = false;
     Result<Record> added =
-        AddInTransaction(txn, *document, /*reject_existing=*/false, &unchanged);
+        AddInTransaction(txn, *document, /*reject_existing=*/false, &unchanged, &resolver);
     if (!added.ok()) {
       if (!IsInputError(added.status())) {
         return added.status().WithContext(options.source_name + " line " +
@@ -146,10 +178,12 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
       continue;
     }
     ++(unchanged ? report.unchanged : report.created);
+    resolver.Created(added->id, added->kind);
   }
   if (in.bad()) return UnavailableError("cannot read " + options.source_name);
   if (options.progress) options.progress(reader.consumed(), options.source_bytes);
   if (report.rejected > 0 && !options.skip_bad) return report;  // rolled back by ~Transaction
+  if (bulk) RETURN_IF_ERROR(store_->EndBulkLoad());
   RETURN_IF_ERROR(txn.Commit());
   report.applied = true;
   return report;

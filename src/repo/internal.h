@@ -41,6 +41,15 @@ class StoreResolver : public model::RecordResolver {
   store::Store& store_;
 };
 
+// What an amendment needs to know about the version it replaces.
+struct PriorVersion {
+  int64_t version = 0;
+  uint64_t seq = 0;          // its ledger entry
+  uint64_t created_seq = 0;  // the ledger entry of version 1
+  std::vector<std::pair<std::string, std::string>> refs;  // its references, to be replaced
+  std::string reason;        // why the new version was made
+};
+
 struct DocumentParts {
   model::Kind kind;
   std::string id;  // "" if the document has none

@@ -147,28 +147,32 @@ Result<std::unique_ptr<Repository>> Repository::Open(const std::string& dir,
 
 // ---- Writing records ----
 
-Result<Record> Repository::AppendRecord(Transaction& txn, const std::string& op,
-                                        const model::ValidRecord& record, int64_t version,
-                                        uint64_t created_seq, const std::string& reason) {
+Result<Record> Repository::AppendRecord(Transaction& txn, model::ValidRecord record,
+                                        const PriorVersion* prior) {
   Record out{.id = record.id,
              .kind = record.kind,
-             .version = version,
-             .body = record.body,
+             .version = prior ? prior->version + 1 : 1,
              .at = FormatTimestamp(options_.env->NowMicros()),
              .by = options_.actor,
-             .reason = reason};
-  Json entry = {{"op", op},
+             .reason = prior ? prior->reason : ""};
+  Json entry = {{"op", prior ? "amend" : "create"},
                 {"seq", txn.log().size()},
                 {"kind", std::string(model::KindName(record.kind))},
                 {"id", record.id},
-                {"version", version},
-                {"record", record.body},
+                {"version", out.version},
+                {"record", std::move(record.body)},
                 {"at", out.at},
                 {"by", out.by}};
-  if (!reason.empty()) entry["reason"] = reason;
+  if (prior) {
+    entry["reason"] = prior->reason;
+    entry["previous"] = prior->seq;  // history is the chain of these back to version 1
+  }
   ASSIGN_OR_RETURN(out.seq, txn.log().Append(CanonicalJson(entry)));
-  if (version == 1) created_seq = out.seq;
-  RETURN_IF_ERROR(store_->PutRecord(ToRow(record, version, out.seq, created_seq), record.refs));
+  out.body = std::move(entry["record"]);
+  const uint64_t created_seq = prior ? prior->created_seq : out.seq;
+  static const store::Store::Refs kNone;
+  RETURN_IF_ERROR(store_->PutRecord(ToRow(record, out.version, out.seq, created_seq), record.refs,
+                                    prior ? prior->refs : kNone));
   return out;
 }
 
@@ -212,13 +216,15 @@ Result<DocumentParts> SplitDocument(const Json& document) {
 }
 
 Result<Record> Repository::AddInTransaction(Transaction& txn, const Json& document,
-                                            bool reject_existing, bool* unchanged) {
+                                            bool reject_existing, bool* unchanged,
+                                            model::RecordResolver* resolver) {
   ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(document));
   const bool given_id = !parts.id.empty();
   if (!given_id) parts.id = GenerateId(*options_.env, model::KindPrefix(parts.kind));
-  StoreResolver resolver(*store_);
+  StoreResolver store_resolver(*store_);
   ASSIGN_OR_RETURN(model::ValidRecord record,
-                   model::Validate(parts.kind, parts.id, parts.body, vocabularies(), resolver));
+                   model::Validate(parts.kind, parts.id, parts.body, vocabularies(),
+                                   resolver ? *resolver : store_resolver));
   if (given_id) {
     ASSIGN_OR_RETURN(std::optional<store::RecordRow> existing, store_->GetRecord(record.id));
     if (existing) {
@@ -234,7 +240,7 @@ Result<Record> Repository::AddInTransaction(Transaction& txn, const Json& docume
                                 "custodian amend " + record.id);
     }
   }
-  return AppendRecord(txn, "create", record, 1, 0, "");
+  return AppendRecord(txn, std::move(record), nullptr);
 }
 
 Result<Record> Repository::Add(const Json& document) {
@@ -269,8 +275,13 @@ Result<Record> Repository::Amend(const std::string& id, const Json& changes,
     return InvalidArgumentError("the amendment changes nothing in " + id);
   }
   ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
-  ASSIGN_OR_RETURN(Record amended, AppendRecord(txn, "amend", record, current.version + 1,
-                                                row->created_seq, reason));
+  ASSIGN_OR_RETURN(model::ValidRecord old, model::Project(current.kind, id, current.body));
+  PriorVersion prior{.version = current.version,
+                     .seq = current.seq,
+                     .created_seq = row->created_seq,
+                     .refs = std::move(old.refs),
+                     .reason = reason};
+  ASSIGN_OR_RETURN(Record amended, AppendRecord(txn, std::move(record), &prior));
   RETURN_IF_ERROR(txn.Commit());
   return amended;
 }
@@ -291,6 +302,7 @@ Result<Record> Repository::RecordFromEntry(uint64_t seq, const Json& entry) {
   out.at = entry.value("at", "");
   out.by = entry.value("by", "");
   out.reason = entry.value("reason", "");
+  out.previous = entry.value("previous", uint64_t{0});
   return out;
 }
 
@@ -308,31 +320,43 @@ Result<Record> Repository::Get(const std::string& id, std::optional<int64_t> ver
   ASSIGN_OR_RETURN(model::Kind kind, model::KindOfId(id));
   ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
   if (!row) return NotFoundError("no " + std::string(model::KindName(kind)) + " " + id);
-  uint64_t seq = row->seq;
-  if (version && *version != row->version) {
-    ASSIGN_OR_RETURN(auto history, store_->History(id));
-    auto it = std::find_if(history.begin(), history.end(),
-                           [&](const auto& v) { return v.first == *version; });
-    if (it == history.end()) {
-      return NotFoundError(id + " has versions 1 to " + std::to_string(row->version) +
-                           ", not " + std::to_string(*version));
-    }
-    seq = it->second;
+  if (version && (*version < 1 || *version > row->version)) {
+    return NotFoundError(id + " has versions 1 to " + std::to_string(row->version) + ", not " +
+                         std::to_string(*version));
   }
-  ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, seq));
-  return RecordFromEntry(seq, entry);
+  ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, row->seq));
+  ASSIGN_OR_RETURN(Record record, RecordFromEntry(row->seq, entry));
+  while (version && record.version > *version) {
+    ASSIGN_OR_RETURN(record, PreviousVersion(record));
+  }
+  return record;
+}
+
+Result<Record> Repository::PreviousVersion(const Record& record) {
+  if (record.version <= 1 || record.previous >= record.seq) {
+    return DataLossError("ledger entry " + std::to_string(record.seq) + " (" + record.id +
+                         " version " + std::to_string(record.version) +
+                         ") does not name an earlier version");
+  }
+  ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, record.previous));
+  ASSIGN_OR_RETURN(Record previous, RecordFromEntry(record.previous, entry));
+  if (previous.id != record.id || previous.version != record.version - 1) {
+    return DataLossError("ledger entry " + std::to_string(record.seq) +
+                         " names an entry that is not its record's previous version");
+  }
+  return previous;
 }
 
 Result<std::vector<Record>> Repository::History(const std::string& id) {
-  ASSIGN_OR_RETURN(model::Kind kind, model::KindOfId(id));
-  ASSIGN_OR_RETURN(auto history, store_->History(id));
-  if (history.empty()) return NotFoundError("no " + std::string(model::KindName(kind)) + " " + id);
+  ASSIGN_OR_RETURN(Record record, Get(id));
   std::vector<Record> out;
-  for (const auto& [version, seq] : history) {
-    ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, seq));
-    ASSIGN_OR_RETURN(Record record, RecordFromEntry(seq, entry));
-    out.push_back(std::move(record));
+  while (true) {
+    bool first = record.version == 1;
+    out.push_back(record);
+    if (first) break;
+    ASSIGN_OR_RETURN(record, PreviousVersion(record));
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -438,20 +462,26 @@ Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
   ASSIGN_OR_RETURN(model::ValidRecord projected,
                    model::Project(record.kind, record.id, std::move(record.body)));
   uint64_t created_seq = seq;
+  store::Store::Refs old_refs;
   if (op == "amend") {
     ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(record.id));
-    if (!row || row->version + 1 != record.version) {
+    if (!row || row->version + 1 != record.version || row->seq != record.previous) {
       return DataLossError("ledger entry " + std::to_string(seq) + " amends " + record.id +
                            " to version " + std::to_string(record.version) +
-                           " but the ledger before it has no version " +
-                           std::to_string(record.version - 1));
+                           " but the ledger before it has no such previous version");
     }
     created_seq = row->created_seq;
+    ASSIGN_OR_RETURN(Json before, ReadEntryJson(*store_, row->seq));
+    ASSIGN_OR_RETURN(Record old, RecordFromEntry(row->seq, before));
+    ASSIGN_OR_RETURN(model::ValidRecord old_projection,
+                     model::Project(old.kind, old.id, std::move(old.body)));
+    old_refs = std::move(old_projection.refs);
   } else if (record.version != 1) {
     return DataLossError("ledger entry " + std::to_string(seq) + " creates " + record.id +
                          " at version " + std::to_string(record.version));
   }
-  return store_->PutRecord(ToRow(projected, record.version, seq, created_seq), projected.refs);
+  return store_->PutRecord(ToRow(projected, record.version, seq, created_seq), projected.refs,
+                           old_refs);
 }
 
 Result<Repository::RebuildReport> Repository::Rebuild(const Progress& progress) {
@@ -466,6 +496,7 @@ Result<Repository::RebuildReport> Repository::RebuildProjections(const Progress&
   RebuildReport report;
   ASSIGN_OR_RETURN(report.before, store_->ProjectionDigest());
   RETURN_IF_ERROR(store_->ClearProjections());
+  RETURN_IF_ERROR(store_->BeginBulkLoad());
   const uint64_t total = txn.log().size();
   // Entries are read in batches so that projection writes never interleave with an open scan.
   constexpr uint64_t kBatch = 4096;
@@ -487,6 +518,7 @@ Result<Repository::RebuildReport> Repository::RebuildProjections(const Progress&
     }
     if (progress) progress(std::min(total, from + kBatch), total);
   }
+  RETURN_IF_ERROR(store_->EndBulkLoad());
   ASSIGN_OR_RETURN(report.after, store_->ProjectionDigest());
   if (commit) RETURN_IF_ERROR(txn.Commit());
   return report;

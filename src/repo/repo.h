@@ -35,6 +35,7 @@ struct RecordFilter;
 namespace custodian::repo {
 
 using Json = nlohmann::json;
+struct PriorVersion;  // repo/internal.h
 
 struct Options {
   Env* env = &Env::Default();
@@ -57,6 +58,7 @@ struct Record {
   std::string at;    // when this version was recorded (RFC 3339, UTC)
   std::string by;    // who recorded it
   std::string reason;  // why it was amended ("" for version 1)
+  uint64_t previous = 0;  // the ledger entry of version - 1 (0 for version 1)
   // {"kind": ..., "id": ..., fields...}: the form that add, import and export use.
   Json ToDocument() const;
 };
@@ -218,12 +220,15 @@ class Repository {
   // Adds a record inside `txn`. An existing id is an error if `reject_existing`; otherwise
   // a record identical to the existing one is left alone and *unchanged set.
   Result<Record> AddInTransaction(Transaction& txn, const Json& document, bool reject_existing,
-                                  bool* unchanged = nullptr);
-  Result<Record> AppendRecord(Transaction& txn, const std::string& op,
-                              const model::ValidRecord& record, int64_t version,
-                              uint64_t created_seq, const std::string& reason);
+                                  bool* unchanged = nullptr,
+                                  model::RecordResolver* resolver = nullptr);
+  // Appends the entry for a new version of `record` and writes its projection. `prior` is
+  // the version it replaces (null for a new record).
+  Result<Record> AppendRecord(Transaction& txn, model::ValidRecord record,
+                              const PriorVersion* prior);
   Status ApplyProjection(uint64_t seq, const Json& entry);
   Result<Record> RecordFromEntry(uint64_t seq, const Json& entry);
+  Result<Record> PreviousVersion(const Record& record);
   Result<store::RecordFilter> Filter(const ListQuery& query);
   Result<Repository::RebuildReport> RebuildProjections(const Progress& progress, bool commit);
   Result<std::string> Origin();

@@ -78,12 +78,17 @@ class Store : public ledger::LogStore {
                              const std::function<bool(uint64_t, std::string_view)>& visit) = 0;
 
   virtual Result<std::optional<RecordRow>> GetRecord(std::string_view id) = 0;
-  // Writes the projection of a new version of a record: the row (replacing the previous
-  // version's), a history row, and its references (replacing the previous version's).
-  virtual Status PutRecord(const RecordRow& row,
-                           const std::vector<std::pair<std::string, std::string>>& refs) = 0;
-  // (version, ledger seq) of every version of a record, oldest first.
-  virtual Result<std::vector<std::pair<int64_t, uint64_t>>> History(std::string_view id) = 0;
+  using Refs = std::vector<std::pair<std::string, std::string>>;  // (field, referenced id)
+  // Writes the projection of a version of a record: its row (replacing the previous
+  // version's) and its references, replacing `old_refs`, the previous version's. (History
+  // needs no table: each amendment's ledger entry names the entry of the version before.)
+  virtual Status PutRecord(const RecordRow& row, const Refs& refs, const Refs& old_refs) = 0;
+
+  // Bulk loading: drops the secondary indexes so that a large import appends rows instead of
+  // inserting into random places of several B-trees, and recreates them (sorted, in one pass)
+  // when it ends. Both run inside the caller's transaction, so a crash restores the indexes.
+  virtual Status BeginBulkLoad() = 0;
+  virtual Status EndBulkLoad() = 0;
   virtual Status ListRecords(const RecordFilter& filter,
                              const std::function<bool(const RecordRow&)>& visit) = 0;
   virtual Result<int64_t> CountRecords(const RecordFilter& filter) = 0;

@@ -21,30 +21,33 @@ CREATE TABLE checkpoints (
   id INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, note TEXT NOT NULL, at TEXT NOT NULL
 );
 CREATE TABLE witnesses (verifier_key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
+-- Keyed by the ledger entry that created the record, so new records append to the table.
 CREATE TABLE records (
-  id TEXT PRIMARY KEY,
+  created_seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
   kind TEXT NOT NULL,
   version INTEGER NOT NULL,
   seq INTEGER NOT NULL,
-  created_seq INTEGER NOT NULL,
   type TEXT,
   place TEXT,
   date_first INTEGER,
   date_last INTEGER
-) WITHOUT ROWID;
-CREATE INDEX records_kind_type ON records (kind, type);
-CREATE INDEX records_place ON records (place);
-CREATE INDEX records_date ON records (date_first, date_last);
-CREATE INDEX records_created ON records (created_seq);
-CREATE TABLE record_versions (
-  id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL,
-  PRIMARY KEY (id, version)
-) WITHOUT ROWID;
-CREATE TABLE refs (
-  to_id TEXT NOT NULL, field TEXT NOT NULL, from_id TEXT NOT NULL,
-  PRIMARY KEY (to_id, field, from_id)
-) WITHOUT ROWID;
-CREATE INDEX refs_from ON refs (from_id);
+);
+CREATE TABLE refs (to_id TEXT NOT NULL, field TEXT NOT NULL, from_id TEXT NOT NULL);
+)sql";
+
+// Secondary indexes, dropped and recreated around bulk loads.
+constexpr const char* kCreateIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS records_kind_type ON records (kind, type);
+CREATE INDEX IF NOT EXISTS records_place ON records (place);
+CREATE INDEX IF NOT EXISTS records_date ON records (date_first, date_last);
+CREATE INDEX IF NOT EXISTS refs_to ON refs (to_id, field, from_id);
+)sql";
+constexpr const char* kDropIndexes = R"sql(
+DROP INDEX IF EXISTS records_kind_type;
+DROP INDEX IF EXISTS records_place;
+DROP INDEX IF EXISTS records_date;
+DROP INDEX IF EXISTS refs_to;
 )sql";
 
 // Places inside ?N (itself included), following the place hierarchy's "parent" references.
@@ -177,6 +180,7 @@ class SqliteStore final : public Store {
     if (mode == OpenMode::kCreate) {
       RETURN_IF_ERROR(store->Exec("BEGIN IMMEDIATE"));
       Status created = store->Exec(kSchema);
+      if (created.ok()) created = store->Exec(kCreateIndexes);
       if (created.ok()) {
         created = store->SetMeta("schema_version", std::to_string(kSchemaVersion));
       }
@@ -290,23 +294,17 @@ class SqliteStore final : public Store {
     return Error("reading a record");
   }
 
-  Status PutRecord(const RecordRow& row,
-                   const std::vector<std::pair<std::string, std::string>>& refs) override {
+  Status PutRecord(const RecordRow& row, const Refs& refs, const Refs& old_refs) override {
     {
       Use q(put_record_);
-      q.Text(row.id).Text(row.kind).Int(row.version).Int(static_cast<int64_t>(row.seq));
-      q.Int(static_cast<int64_t>(row.created_seq));
+      q.Int(static_cast<int64_t>(row.created_seq)).Text(row.id).Text(row.kind).Int(row.version);
+      q.Int(static_cast<int64_t>(row.seq));
       q.TextOrNull(row.type).TextOrNull(row.place).IntOrNull(row.date_first).IntOrNull(row.date_last);
       RETURN_IF_ERROR(Done(q.Step(), "writing a record"));
     }
-    {
-      Use q(put_version_);
-      q.Text(row.id).Int(row.version).Int(static_cast<int64_t>(row.seq));
-      RETURN_IF_ERROR(Done(q.Step(), "writing a record version"));
-    }
-    if (row.version > 1) {
-      Use q(delete_refs_);
-      q.Text(row.id);
+    for (const auto& [field, to_id] : old_refs) {
+      Use q(delete_ref_);
+      q.Text(to_id).Text(field).Text(row.id);
       RETURN_IF_ERROR(Done(q.Step(), "replacing references"));
     }
     for (const auto& [field, to_id] : refs) {
@@ -317,18 +315,8 @@ class SqliteStore final : public Store {
     return OkStatus();
   }
 
-  Result<std::vector<std::pair<int64_t, uint64_t>>> History(std::string_view id) override {
-    Use q(history_);
-    q.Text(id);
-    std::vector<std::pair<int64_t, uint64_t>> out;
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      out.emplace_back(sqlite3_column_int64(q.get(), 0),
-                       static_cast<uint64_t>(sqlite3_column_int64(q.get(), 1)));
-    }
-    RETURN_IF_ERROR(Done(rc, "reading record history"));
-    return out;
-  }
+  Status BeginBulkLoad() override { return Exec(kDropIndexes); }
+  Status EndBulkLoad() override { return Exec(kCreateIndexes); }
 
   Status ListRecords(const RecordFilter& filter,
                      const std::function<bool(const RecordRow&)>& visit) override {
@@ -442,7 +430,7 @@ class SqliteStore final : public Store {
   }
 
   Status ClearProjections() override {
-    return Exec("DELETE FROM records; DELETE FROM record_versions; DELETE FROM refs;");
+    return Exec("DELETE FROM records; DELETE FROM refs;");
   }
 
   Result<ledger::Hash> ProjectionDigest() override {
@@ -456,7 +444,6 @@ class SqliteStore final : public Store {
     static constexpr const char* kQueries[] = {
         "SELECT id, kind, version, seq, created_seq, type, place, date_first, date_last "
         "FROM records ORDER BY id",
-        "SELECT id, version, seq FROM record_versions ORDER BY id, version",
         "SELECT to_id, field, from_id FROM refs ORDER BY to_id, field, from_id",
     };
     for (const char* sql : kQueries) {
@@ -550,12 +537,14 @@ class SqliteStore final : public Store {
         {&write_node_, "INSERT INTO ledger_nodes (key, hash) VALUES (?, ?)"},
         {&read_node_, "SELECT hash FROM ledger_nodes WHERE key = ?"},
         {&get_record_, std::string("SELECT ") + kRowColumns + " FROM records WHERE id = ?"},
-        {&put_record_, std::string("INSERT OR REPLACE INTO records (") + kRowColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-        {&put_version_, "INSERT INTO record_versions (id, version, seq) VALUES (?, ?, ?)"},
-        {&delete_refs_, "DELETE FROM refs WHERE from_id = ?"},
-        {&put_ref_, "INSERT OR IGNORE INTO refs (to_id, field, from_id) VALUES (?, ?, ?)"},
-        {&history_, "SELECT version, seq FROM record_versions WHERE id = ? ORDER BY version"},
+        {&put_record_,
+         "INSERT INTO records (created_seq, id, kind, version, seq, type, place, date_first, "
+         "date_last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (created_seq) DO UPDATE SET "
+         "version = excluded.version, seq = excluded.seq, type = excluded.type, "
+         "place = excluded.place, date_first = excluded.date_first, "
+         "date_last = excluded.date_last"},
+        {&delete_ref_, "DELETE FROM refs WHERE to_id = ? AND field = ? AND from_id = ?"},
+        {&put_ref_, "INSERT INTO refs (to_id, field, from_id) VALUES (?, ?, ?)"},
         {&scan_nodes_,
          "SELECT key, hash FROM ledger_nodes WHERE key >= ? AND key < ? ORDER BY key"},
         {&node_count_, "SELECT count(*) FROM ledger_nodes"},
@@ -600,8 +589,7 @@ class SqliteStore final : public Store {
 
   sqlite3* db_ = nullptr;
   Statement get_meta_, set_meta_, entry_count_, write_entry_, read_entry_, scan_entries_,
-      write_node_, read_node_, get_record_, put_record_, put_version_, delete_refs_, put_ref_,
-      history_, scan_nodes_, node_count_, add_checkpoint_, set_checkpoint_note_,
+      write_node_, read_node_, get_record_, put_record_, delete_ref_, put_ref_, scan_nodes_, node_count_, add_checkpoint_, set_checkpoint_note_,
       list_checkpoints_, add_witness_, list_witnesses_;
 };
 
