@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base/canonical_json.h"
+#include "crypto/crypto.h"
 #include "testing/test_env.h"
 
 namespace custodian {
@@ -35,7 +36,16 @@ std::string Slurp(const std::string& path) {
 class CliTest : public ::testing::Test {
  protected:
   Outcome Custodian(const std::vector<std::string>& args, const std::string& stdin_file = "") {
-    std::string cmd = std::string(CUSTODIAN_BINARY) + " --as cli-test";
+    return Exec(std::string(CUSTODIAN_BINARY) + " --as cli-test", args, stdin_file);
+  }
+
+  Outcome Verifier(const std::vector<std::string>& args) {
+    return Exec(CUSTODIAN_VERIFY_BINARY, args, "");
+  }
+
+  Outcome Exec(const std::string& program, const std::vector<std::string>& args,
+               const std::string& stdin_file) {
+    std::string cmd = program;
     for (const std::string& a : args) cmd += " " + Quote(a);
     cmd += " >" + dir_ / "out" + " 2>" + dir_ / "err";
     cmd += " <" + (stdin_file.empty() ? std::string("/dev/null") : stdin_file);
@@ -205,6 +215,88 @@ TEST_F(CliTest, VocabListsTerms) {
   EXPECT_NE(facilities.out.find("kwanliso"), std::string::npos);
   EXPECT_NE(facilities.out.find("관리소"), std::string::npos);
   EXPECT_EQ(Custodian({"vocab", "nope"}).exit_code, 3);
+}
+
+TEST_F(CliTest, IntegrityWorkflowForACourt) {
+  Init();
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "person", "--set", "names=[\"리영희\"]"}).exit_code, 0);
+  Outcome first = Custodian({"-C", repo_, "checkpoint"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("\n\n\xE2\x80\x94 custodian/"), std::string::npos) << first.out;
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "person", "--set", "names=[\"박영호\"]"}).exit_code, 0);
+  ASSERT_EQ(Custodian({"-C", repo_, "checkpoint"}).exit_code, 0);
+  Outcome list = Custodian({"-C", repo_, "checkpoint", "--list"});
+  EXPECT_NE(list.out.find("#1"), std::string::npos);
+  EXPECT_NE(list.out.find("#2"), std::string::npos);
+
+  std::string key = Custodian({"-C", repo_, "key"}).out;
+  key.pop_back();
+  EXPECT_EQ(key.find("custodian/"), 0u);
+
+  Outcome verify = Custodian({"-C", repo_, "verify", "--key", key});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_NE(verify.out.find("2 signed checkpoints match"), std::string::npos) << verify.out;
+
+  // Inclusion of the latest entry, checked with nothing but the published key.
+  Outcome log = Custodian({"-C", repo_, "--json", "log", "--tail", "--limit", "1"});
+  Result<nlohmann::json> last = ParseJson(log.out.substr(0, log.out.find('\n')));
+  ASSERT_TRUE(last.ok()) << log.out;
+  std::string seq = std::to_string((*last)["seq"].get<uint64_t>());
+  ASSERT_EQ(Custodian({"-C", repo_, "prove", "inclusion", seq, "-o", dir_ / "p.json"}).exit_code,
+            0);
+  Outcome included = Verifier({"inclusion", dir_ / "p.json", "--key", key});
+  EXPECT_EQ(included.exit_code, 0) << included.err;
+  EXPECT_NE(included.out.find("박영호"), std::string::npos);
+  // A proof whose entry was edited fails with exit 5.
+  std::string proof = Slurp(dir_ / "p.json");
+  Result<nlohmann::json> doc = ParseJson(proof);
+  ASSERT_TRUE(doc.ok());
+  std::string entry = crypto::Base64Decode((*doc)["entry"].get<std::string>()).value();
+  ASSERT_NE(entry.find("cli-test"), std::string::npos);
+  entry.replace(entry.find("cli-test"), 8, "CLI-TEST");
+  (*doc)["entry"] = crypto::Base64Encode(entry);
+  Write("forged.json", doc->dump());
+  EXPECT_EQ(Verifier({"inclusion", dir_ / "forged.json", "--key", key}).exit_code, 5);
+  EXPECT_EQ(Verifier({"inclusion", dir_ / "p.json"}).exit_code, 1);  // --key is required
+
+  ASSERT_EQ(Custodian({"-C", repo_, "prove", "consistency", "1", "2", "-o", dir_ / "c.json"})
+                .exit_code,
+            0);
+  EXPECT_EQ(Verifier({"consistency", dir_ / "c.json", "--key", key}).exit_code, 0);
+
+  // A witness cosigns the newest checkpoint; the repository keeps and shows it.
+  Outcome witness_key = Verifier({"keygen", "ngo.example/witness", "--key-file", dir_ / "w.key"});
+  ASSERT_EQ(witness_key.exit_code, 0) << witness_key.err;
+  std::string wkey = witness_key.out.substr(0, witness_key.out.find('\n'));
+  ASSERT_EQ(Custodian({"-C", repo_, "witness", "add", wkey}).exit_code, 0);
+  Outcome cp = Custodian({"-C", repo_, "checkpoint"});  // returns the newest, unchanged
+  Write("cp.txt", cp.out);
+  Outcome cosigned = Verifier({"cosign", dir_ / "cp.txt", "--key", key, "--key-file", dir_ / "w.key"});
+  ASSERT_EQ(cosigned.exit_code, 0) << cosigned.err;
+  Write("cp.cosigned", cosigned.out);
+  EXPECT_EQ(Custodian({"-C", repo_, "checkpoint", "--import-cosignatures", dir_ / "cp.cosigned"})
+                .exit_code,
+            0);
+  EXPECT_NE(Custodian({"-C", repo_, "witness", "list"}).out.find("vouched for tree sizes: "),
+            std::string::npos);
+
+  // The bundle verifies independently, and names the witness.
+  ASSERT_EQ(Custodian({"-C", repo_, "bundle", "-o", dir_ / "b.jsonl"}).exit_code, 0);
+  Outcome bundle = Verifier({"bundle", dir_ / "b.jsonl", "--key", key});
+  EXPECT_EQ(bundle.exit_code, 0) << bundle.err;
+  EXPECT_NE(bundle.out.find("witness ngo.example/witness"), std::string::npos) << bundle.out;
+  Outcome wrong_key = Verifier({"bundle", dir_ / "b.jsonl", "--key", wkey});
+  EXPECT_NE(wrong_key.exit_code, 0);
+
+  // Tampering with the database is caught and named, with exit code 5.
+  std::string sql = "sqlite3 " + repo_ + "/custodian.db \"UPDATE ledger_entries SET entry = " +
+                    "replace(entry, '리영희', '김영희') WHERE seq = " + std::to_string(std::stoull(seq) - 1) + "\"";
+  ASSERT_EQ(std::system(sql.c_str()), 0);
+  Outcome tampered = Custodian({"-C", repo_, "verify"});
+  EXPECT_EQ(tampered.exit_code, 5);
+  EXPECT_NE(tampered.err.find("TAMPERED"), std::string::npos) << tampered.err;
+  EXPECT_NE(tampered.err.find("entry " + std::to_string(std::stoull(seq) - 1)), std::string::npos)
+      << tampered.err;
 }
 
 }  // namespace
