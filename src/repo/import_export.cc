@@ -1,6 +1,10 @@
 // Import and export of JSON Lines (docs/formats/jsonl.md). An import is one transaction: it
 // applies completely, or (unless skip_bad) reports every bad line and applies nothing.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <unordered_set>
 
@@ -101,7 +105,7 @@ class CachingResolver : public model::RecordResolver {
     if (kind) known_.emplace(std::string(id), *kind);
     return kind;
   }
-  void Created(const std::string& id, model::Kind kind) { known_.emplace(id, kind); }
+  void Created(const std::string& id, model::Kind kind) { known_[id] = kind; }
 
  private:
   StoreResolver store_;
@@ -113,8 +117,58 @@ class CachingResolver : public model::RecordResolver {
 constexpr uint64_t kBulkLoadBytes = 8 << 20;
 constexpr uint64_t kBytesPerRecordGuess = 1024;
 
+// Prepared records travel from the preparing thread to the writing thread in batches, at most
+// kMaxBatches in flight, so memory stays bounded however large the file.
+constexpr size_t kBatchSize = 256;
+constexpr size_t kMaxBatches = 16;
+
 }  // namespace
 
+class Pipe {
+ public:
+  // False if the writer gave up; the preparer should stop.
+  bool Push(std::vector<PreparedVersion>&& batch) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return queue_.size() < kMaxBatches || stopped_; });
+    if (stopped_) return false;
+    queue_.push_back(std::move(batch));
+    ready_.notify_one();
+    return true;
+  }
+  // False when the preparer is done (or gave up) and nothing is left.
+  bool Pop(std::vector<PreparedVersion>& batch) {
+    std::unique_lock lock(mu_);
+    ready_.wait(lock, [&] { return !queue_.empty() || closed_ || stopped_; });
+    if (stopped_ || queue_.empty()) return false;
+    batch = std::move(queue_.front());
+    queue_.pop_front();
+    room_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    ready_.notify_all();
+    room_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<std::vector<PreparedVersion>> queue_;
+  bool closed_ = false, stopped_ = false;
+};
+
+// An import runs on two threads: this one owns the write transaction and only appends
+// entries and projections; a preparing thread reads, parses and validates lines and builds
+// their ledger entries. The preparer sees the repository through its own read connection,
+// which shows the state before the import (the write transaction is not committed), and it
+// remembers what the import itself has made.
 Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& options) {
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
@@ -124,13 +178,73 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
     bulk = options.source_bytes / kBytesPerRecordGuess > static_cast<uint64_t>(existing);
     if (bulk) RETURN_IF_ERROR(store_->BeginBulkLoad());
   }
-  CachingResolver resolver(*store_);
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> snapshot,
+                   store::Store::OpenSqlite(dir_ + "/" + kDatabaseFile,
+                                            store::Store::OpenMode::kExisting));
+  const uint64_t first_seq = txn.log().size();
+
   ImportReport report;
+  Status preparer_status;
+  Pipe pipe;
+  std::thread preparer([&] {
+    try {
+      preparer_status = PrepareImport(in, options, *snapshot, first_seq, pipe, report);
+    } catch (const std::exception& e) {
+      preparer_status = InternalError(std::string("import stopped: ") + e.what());
+    }
+    if (!preparer_status.ok()) pipe.Stop();
+    pipe.Close();
+  });
+
+  Status writer_status;
+  std::vector<PreparedVersion> batch;
+  while (writer_status.ok() && pipe.Pop(batch)) {
+    for (PreparedVersion& prepared : batch) {
+      Result<Record> written = AppendPrepared(txn, std::move(prepared));
+      if (!written.ok()) {
+        writer_status = written.status();
+        pipe.Stop();
+        break;
+      }
+    }
+  }
+  preparer.join();
+  snapshot.reset();
+  RETURN_IF_ERROR(writer_status);
+  RETURN_IF_ERROR(preparer_status);
+  if (report.rejected > 0 && !options.skip_bad) return report;  // rolled back by ~Transaction
+  if (bulk) RETURN_IF_ERROR(store_->EndBulkLoad());
+  RETURN_IF_ERROR(txn.Commit());
+  report.applied = true;
+  return report;
+}
+
+Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
+                                 store::Store& snapshot, uint64_t first_seq, Pipe& pipe,
+                                 ImportReport& report) {
+  CachingResolver resolver(snapshot);
+  // Ids this import has made, with the line that made them: a second line with the same id
+  // is an error in the file, not an update.
+  std::unordered_map<std::string, uint64_t> made_on_line;
+  ExistingLookup existing = [&](const std::string& id) -> Result<std::optional<Record>> {
+    if (auto it = made_on_line.find(id); it != made_on_line.end()) {
+      return AlreadyExistsError("field 'id': " + id + " was already used on line " +
+                                std::to_string(it->second) + " of this file");
+    }
+    ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, snapshot.GetRecord(id));
+    if (!row) return std::optional<Record>();
+    ASSIGN_OR_RETURN(Json entry, ReadEntryJson(snapshot, row->seq));
+    ASSIGN_OR_RETURN(Record record, RecordFromEntry(row->seq, entry));
+    return std::optional<Record>(std::move(record));
+  };
+
   LineReader reader(in, options.max_line_bytes);
   std::string line;
   bool too_long = false;
   uint64_t length = 0;
   const JsonLimits limits{.max_bytes = options.max_line_bytes, .max_depth = 64};
+  uint64_t next_seq = first_seq;
+  std::vector<PreparedVersion> batch;
 
   auto reject = [&](const Status& why, std::string_view text) {
     ++report.rejected;
@@ -166,27 +280,35 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
       reject(document.status(), line);
       continue;
     }
-    bool unchanged = false;
-    Result<Record> added =
-        AddInTransaction(txn, *document, /*reject_existing=*/false, &unchanged, &resolver);
-    if (!added.ok()) {
-      if (!IsInputError(added.status())) {
-        return added.status().WithContext(options.source_name + " line " +
-                                          std::to_string(report.lines));
+    Result<std::optional<PreparedVersion>> prepared =
+        PrepareCreate(*document, /*reject_existing=*/false, next_seq, resolver, existing);
+    if (!prepared.ok()) {
+      if (!IsInputError(prepared.status())) {
+        return prepared.status().WithContext(options.source_name + " line " +
+                                             std::to_string(report.lines));
       }
-      reject(added.status(), line);
+      reject(prepared.status(), line);
       continue;
     }
-    ++(unchanged ? report.unchanged : report.created);
-    resolver.Created(added->id, added->kind);
+    if (!prepared->has_value()) {
+      ++report.unchanged;
+      continue;
+    }
+    PreparedVersion& version = **prepared;
+    resolver.Created(version.record.id, version.record.kind);
+    made_on_line.emplace(version.record.id, report.lines);
+    ++report.created;
+    ++next_seq;
+    batch.push_back(std::move(version));
+    if (batch.size() == kBatchSize) {
+      if (!pipe.Push(std::move(batch))) return OkStatus();  // the writer failed; it reports
+      batch.clear();
+    }
   }
   if (in.bad()) return UnavailableError("cannot read " + options.source_name);
+  if (!batch.empty()) pipe.Push(std::move(batch));
   if (options.progress) options.progress(reader.consumed(), options.source_bytes);
-  if (report.rejected > 0 && !options.skip_bad) return report;  // rolled back by ~Transaction
-  if (bulk) RETURN_IF_ERROR(store_->EndBulkLoad());
-  RETURN_IF_ERROR(txn.Commit());
-  report.applied = true;
-  return report;
+  return OkStatus();
 }
 
 Status Repository::Export(std::ostream& out, const Progress& progress) {

@@ -50,6 +50,17 @@ struct PriorVersion {
   std::string reason;        // why the new version was made
 };
 
+// A version of a record turned into its ledger entry for position `seq`, ready to append.
+struct PreparedVersion {
+  model::ValidRecord record;
+  int64_t version = 1;
+  uint64_t seq = 0;
+  uint64_t created_seq = 0;  // == seq for version 1
+  std::string at, by, reason;
+  std::vector<std::pair<std::string, std::string>> old_refs;  // the replaced version's
+  std::string entry;  // canonical JSON bytes
+};
+
 struct DocumentParts {
   model::Kind kind;
   std::string id;  // "" if the document has none
@@ -60,7 +71,11 @@ Result<DocumentParts> SplitDocument(const Json& document);
 store::RecordRow ToRow(const model::ValidRecord& record, int64_t version, uint64_t seq,
                        uint64_t created_seq);
 
+inline constexpr const char* kDatabaseFile = "custodian.db";
+
 Result<Json> ReadEntryJson(store::Store& store, uint64_t seq);
+// The record version held by a create or amend entry.
+Result<Record> RecordFromEntry(uint64_t seq, const Json& entry);
 
 // The ledger's signing key lives in DIR/ledger.key as "custodian-ledger-key-v1\n<base64 seed>\n"
 // (mode 0600), outside the database, so that a copy of the database cannot forge checkpoints.

@@ -14,7 +14,6 @@ namespace custodian::repo {
 
 namespace {
 
-constexpr const char* kDatabaseFile = "custodian.db";
 constexpr const char* kSoftware = "custodian 0.1.0";
 
 }  // namespace
@@ -123,9 +122,12 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
   RETURN_IF_ERROR(repo->store_->SetMeta("public_key", public_key));
   if (init.gazetteer) {  // the gazetteer's places are ordinary, amendable records
     ASSIGN_OR_RETURN(std::vector<Json> places, model::BuiltinGazetteer());
+    StoreResolver resolver(*repo->store_);
     for (const Json& place : places) {
-      Result<Record> added = repo->AddInTransaction(txn, place, /*reject_existing=*/true);
-      if (!added.ok()) return added.status().WithContext("built-in gazetteer");
+      Result<std::optional<PreparedVersion>> prepared = repo->PrepareCreate(
+          place, /*reject_existing=*/true, txn.log().size(), resolver, repo->StoreLookup());
+      if (!prepared.ok()) return prepared.status().WithContext("built-in gazetteer");
+      RETURN_IF_ERROR(repo->AppendPrepared(txn, std::move(**prepared)).status());
     }
   }
   RETURN_IF_ERROR(txn.Commit());
@@ -147,16 +149,17 @@ Result<std::unique_ptr<Repository>> Repository::Open(const std::string& dir,
 
 // ---- Writing records ----
 
-Result<Record> Repository::AppendRecord(Transaction& txn, model::ValidRecord record,
-                                        const PriorVersion* prior) {
-  Record out{.id = record.id,
-             .kind = record.kind,
-             .version = prior ? prior->version + 1 : 1,
-             .at = FormatTimestamp(options_.env->NowMicros()),
-             .by = options_.actor,
-             .reason = prior ? prior->reason : ""};
+PreparedVersion Repository::PrepareVersion(model::ValidRecord record, uint64_t seq,
+                                           const PriorVersion* prior) {
+  PreparedVersion out{.version = prior ? prior->version + 1 : 1,
+                      .seq = seq,
+                      .created_seq = prior ? prior->created_seq : seq,
+                      .at = FormatTimestamp(options_.env->NowMicros()),
+                      .by = options_.actor,
+                      .reason = prior ? prior->reason : ""};
+  if (prior) out.old_refs = prior->refs;
   Json entry = {{"op", prior ? "amend" : "create"},
-                {"seq", txn.log().size()},
+                {"seq", seq},
                 {"kind", std::string(model::KindName(record.kind))},
                 {"id", record.id},
                 {"version", out.version},
@@ -167,13 +170,29 @@ Result<Record> Repository::AppendRecord(Transaction& txn, model::ValidRecord rec
     entry["reason"] = prior->reason;
     entry["previous"] = prior->seq;  // history is the chain of these back to version 1
   }
-  ASSIGN_OR_RETURN(out.seq, txn.log().Append(CanonicalJson(entry)));
-  out.body = std::move(entry["record"]);
-  const uint64_t created_seq = prior ? prior->created_seq : out.seq;
-  static const store::Store::Refs kNone;
-  RETURN_IF_ERROR(store_->PutRecord(ToRow(record, out.version, out.seq, created_seq), record.refs,
-                                    prior ? prior->refs : kNone));
+  out.entry = CanonicalJson(entry);
+  record.body = std::move(entry["record"]);
+  out.record = std::move(record);
   return out;
+}
+
+Result<Record> Repository::AppendPrepared(Transaction& txn, PreparedVersion prepared) {
+  ASSIGN_OR_RETURN(uint64_t seq, txn.log().Append(prepared.entry));
+  if (seq != prepared.seq) {
+    return InternalError("entry prepared for ledger position " + std::to_string(prepared.seq) +
+                         " landed at " + std::to_string(seq));
+  }
+  RETURN_IF_ERROR(store_->PutRecord(
+      ToRow(prepared.record, prepared.version, seq, prepared.created_seq), prepared.record.refs,
+      prepared.old_refs));
+  return Record{.id = std::move(prepared.record.id),
+                .kind = prepared.record.kind,
+                .version = prepared.version,
+                .seq = seq,
+                .body = std::move(prepared.record.body),
+                .at = std::move(prepared.at),
+                .by = std::move(prepared.by),
+                .reason = std::move(prepared.reason)};
 }
 
 store::RecordRow ToRow(const model::ValidRecord& record, int64_t version, uint64_t seq,
@@ -215,38 +234,45 @@ Result<DocumentParts> SplitDocument(const Json& document) {
   return parts;
 }
 
-Result<Record> Repository::AddInTransaction(Transaction& txn, const Json& document,
-                                            bool reject_existing, bool* unchanged,
-                                            model::RecordResolver* resolver) {
+Result<std::optional<PreparedVersion>> Repository::PrepareCreate(
+    const Json& document, bool reject_existing, uint64_t seq, model::RecordResolver& resolver,
+    const ExistingLookup& existing) {
   ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(document));
   const bool given_id = !parts.id.empty();
   if (!given_id) parts.id = GenerateId(*options_.env, model::KindPrefix(parts.kind));
-  StoreResolver store_resolver(*store_);
   ASSIGN_OR_RETURN(model::ValidRecord record,
-                   model::Validate(parts.kind, parts.id, parts.body, vocabularies(),
-                                   resolver ? *resolver : store_resolver));
+                   model::Validate(parts.kind, parts.id, parts.body, vocabularies(), resolver));
   if (given_id) {
-    ASSIGN_OR_RETURN(std::optional<store::RecordRow> existing, store_->GetRecord(record.id));
-    if (existing) {
-      if (!reject_existing) {
-        ASSIGN_OR_RETURN(Record current, Get(record.id));
-        if (current.kind == record.kind && current.body == record.body) {
-          if (unchanged) *unchanged = true;
-          return current;
-        }
+    ASSIGN_OR_RETURN(std::optional<Record> current, existing(record.id));
+    if (current) {
+      if (!reject_existing && current->kind == record.kind && current->body == record.body) {
+        return std::optional<PreparedVersion>();
       }
       return AlreadyExistsError("field 'id': " + record.id +
-                                " already exists with other content; change it with "
-                                "custodian amend " + record.id);
+                                " already exists" + (reject_existing ? "" : " with other content") +
+                                "; change it with custodian amend " + record.id);
     }
   }
-  return AppendRecord(txn, std::move(record), nullptr);
+  return std::optional<PreparedVersion>(PrepareVersion(std::move(record), seq, nullptr));
+}
+
+ExistingLookup Repository::StoreLookup() {
+  return [this](const std::string& id) -> Result<std::optional<Record>> {
+    ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
+    if (!row) return std::optional<Record>();
+    ASSIGN_OR_RETURN(Record record, Get(id));
+    return std::optional<Record>(std::move(record));
+  };
 }
 
 Result<Record> Repository::Add(const Json& document) {
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
-  ASSIGN_OR_RETURN(Record record, AddInTransaction(txn, document, /*reject_existing=*/true));
+  StoreResolver resolver(*store_);
+  ASSIGN_OR_RETURN(std::optional<PreparedVersion> prepared,
+                   PrepareCreate(document, /*reject_existing=*/true, txn.log().size(), resolver,
+                                 StoreLookup()));
+  ASSIGN_OR_RETURN(Record record, AppendPrepared(txn, std::move(*prepared)));
   RETURN_IF_ERROR(txn.Commit());
   return record;
 }
@@ -281,14 +307,15 @@ Result<Record> Repository::Amend(const std::string& id, const Json& changes,
                      .created_seq = row->created_seq,
                      .refs = std::move(old.refs),
                      .reason = reason};
-  ASSIGN_OR_RETURN(Record amended, AppendRecord(txn, std::move(record), &prior));
+  ASSIGN_OR_RETURN(Record amended,
+                   AppendPrepared(txn, PrepareVersion(std::move(record), txn.log().size(), &prior)));
   RETURN_IF_ERROR(txn.Commit());
   return amended;
 }
 
 // ---- Reading records ----
 
-Result<Record> Repository::RecordFromEntry(uint64_t seq, const Json& entry) {
+Result<Record> RecordFromEntry(uint64_t seq, const Json& entry) {
   const std::string op = entry.value("op", "");
   if (op != "create" && op != "amend") {
     return DataLossError("ledger entry " + std::to_string(seq) + " is not a record entry");

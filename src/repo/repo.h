@@ -35,7 +35,9 @@ struct RecordFilter;
 namespace custodian::repo {
 
 using Json = nlohmann::json;
-struct PriorVersion;  // repo/internal.h
+struct PriorVersion;     // repo/internal.h
+struct PreparedVersion;  // repo/internal.h
+class Pipe;              // repo/import_export.cc
 
 struct Options {
   Env* env = &Env::Default();
@@ -146,6 +148,9 @@ struct VerifyReport {
   bool projections_checked = false;
 };
 
+// Looks up an existing record by id for the "already exists" check of a create.
+using ExistingLookup = std::function<Result<std::optional<Record>>(const std::string& id)>;
+
 class Repository {
  public:
   // Creates DIR (which must not exist or be empty) with a new ledger and signing key.
@@ -217,17 +222,26 @@ class Repository {
   class Transaction;  // repo/internal.h
   Repository(std::string dir, const Options& options, std::unique_ptr<store::Store> store);
 
-  // Adds a record inside `txn`. An existing id is an error if `reject_existing`; otherwise
-  // a record identical to the existing one is left alone and *unchanged set.
-  Result<Record> AddInTransaction(Transaction& txn, const Json& document, bool reject_existing,
-                                  bool* unchanged = nullptr,
-                                  model::RecordResolver* resolver = nullptr);
-  // Appends the entry for a new version of `record` and writes its projection. `prior` is
-  // the version it replaces (null for a new record).
-  Result<Record> AppendRecord(Transaction& txn, model::ValidRecord record,
-                              const PriorVersion* prior);
+  // Validates a create document and builds its entry for ledger position `seq`. An existing
+  // id is an error if `reject_existing`; otherwise a document identical to the existing record
+  // gives nullopt (nothing to write). Touches the store only through its arguments, so an
+  // import can prepare on one thread while another appends.
+  Result<std::optional<PreparedVersion>> PrepareCreate(const Json& document, bool reject_existing,
+                                                       uint64_t seq,
+                                                       model::RecordResolver& resolver,
+                                                       const ExistingLookup& existing);
+  // Builds the entry of a new version of `record`; `prior` is the one it replaces (null for
+  // a new record).
+  PreparedVersion PrepareVersion(model::ValidRecord record, uint64_t seq,
+                                 const PriorVersion* prior);
+  // Appends a prepared version to the ledger and writes its projection.
+  Result<Record> AppendPrepared(Transaction& txn, PreparedVersion prepared);
+  // Existing records as this repository's own store sees them.
+  ExistingLookup StoreLookup();
+  // The reading, parsing and validating half of Import, run on its own thread.
+  Status PrepareImport(std::istream& in, const ImportOptions& options, store::Store& snapshot,
+                       uint64_t first_seq, Pipe& pipe, ImportReport& report);
   Status ApplyProjection(uint64_t seq, const Json& entry);
-  Result<Record> RecordFromEntry(uint64_t seq, const Json& entry);
   Result<Record> PreviousVersion(const Record& record);
   Result<store::RecordFilter> Filter(const ListQuery& query);
   Result<Repository::RebuildReport> RebuildProjections(const Progress& progress, bool commit);

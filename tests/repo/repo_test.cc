@@ -290,7 +290,7 @@ TEST_F(RepoTest, ImportWithBadLinesReportsEachAndAppliesNothing) {
   EXPECT_NE(report->errors[1].message.find("per-ghost"), std::string::npos);
   EXPECT_NE(report->errors[2].message.find("did you mean 'torture'"), std::string::npos);
   EXPECT_NE(report->errors[3].message.find("end of input"), std::string::npos);
-  EXPECT_NE(report->errors[7].message.find("already exists"), std::string::npos);
+  EXPECT_NE(report->errors[7].message.find("already used on line 1"), std::string::npos);
   EXPECT_EQ(Fingerprint(), before);
   EXPECT_EQ(repo_->Get("per-i1").status().code(), StatusCode::kNotFound);
 }
