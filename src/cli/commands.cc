@@ -686,12 +686,18 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      // The key may be given as its text or as a file holding it, as for custodian-verify.
+      std::string key = a->key;
+      if (!key.empty() && Env::Default().FileExists(key)) {
+        ASSIGN_OR_RETURN(key, Env::Default().ReadFile(key));
+        while (!key.empty() && (key.back() == '\n' || key.back() == ' ')) key.pop_back();
+      }
       ProgressBar bar("verify", ProgressEnabled(g));
       repo::VerifyOptions options{
           .progress = [&bar](uint64_t done, uint64_t total) {
             if (total > 8192) bar.Update(done, total);
           },
-          .trusted_key = a->key,
+          .trusted_key = key,
           .projections = !a->skip_projections};
       Result<repo::VerifyReport> report = repo->Verify(options);
       if (!report.ok()) {
@@ -701,6 +707,7 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
       }
       if (g.json) {
         PrintJson({{"entries", report->entries},
+                   {"uncovered_entries", report->uncovered},
                    {"nodes", report->nodes},
                    {"checkpoints", report->checkpoints},
                    {"root", crypto::HexEncode(report->root)},
@@ -714,6 +721,10 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
                   << (report->projections_checked ? "equal a rebuild" : "not checked") << "\n"
                   << "root " << crypto::HexEncode(report->root) << "\n"
                   << "key  " << report->verifier_key << "\n";
+        if (report->uncovered > 0) {
+          std::cout << "note: the last " << report->uncovered << " entries are not in a signed "
+                    << "checkpoint yet; run custodian checkpoint and publish it\n";
+        }
       }
       return OkStatus();
     };
@@ -722,8 +733,7 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
 
 void RegisterBundle(CLI::App& app, Globals& g, Action& run) {
   auto* cmd = app.add_subcommand(
-      "bundle", "Export the ledger, checkpoints and key for independent verification "
-                "(sealed fields stay encrypted)");
+      "bundle", "Export the ledger, checkpoints and public key for independent verification");
   auto out_path = std::make_shared<std::string>();
   cmd->add_option("-o,--output", *out_path, "Bundle file to write")->required();
   cmd->callback([&g, &run, out_path] {

@@ -10,8 +10,6 @@ namespace {
 
 constexpr std::string_view kKeyHeader = "custodian-ledger-key-v1\n";
 
-std::string Hex(const ledger::Hash& h) { return crypto::HexEncode(h); }
-
 }  // namespace
 
 std::string KeyFileText(const crypto::SigningKey& key) {
@@ -54,14 +52,24 @@ Result<std::string> Repository::Origin() {
 
 Result<std::string> Repository::VerifierKey() {
   ASSIGN_OR_RETURN(std::string origin, Origin());
-  ASSIGN_OR_RETURN(crypto::SigningKey key,
-                   ReadKeyFile(*options_.env, dir_ + "/" + kKeyFile));
-  return ledger::NoteVerifier::For(origin, key.public_key()).ToString();
+  if (options_.env->FileExists(dir_ + "/" + kKeyFile)) {
+    ASSIGN_OR_RETURN(crypto::SigningKey key, ReadKeyFile(*options_.env, dir_ + "/" + kKeyFile));
+    return ledger::NoteVerifier::For(origin, key.public_key()).ToString();
+  }
+  // A copy of the database without its key file still knows its public key: the ledger's
+  // first entry recorded it.
+  ASSIGN_OR_RETURN(Json init, ReadEntryJson(*store_, 0));
+  Result<std::string> key = crypto::Base64Decode(init.value("public_key", ""));
+  crypto::Ed25519PublicKey public_key;
+  if (!key.ok() || key->size() != public_key.size()) {
+    return DataLossError("the ledger's first entry does not hold a public key");
+  }
+  std::copy(key->begin(), key->end(), public_key.begin());
+  return ledger::NoteVerifier::For(origin, public_key).ToString();
 }
 
 Result<CheckpointInfo> Repository::Checkpoint() {
   ASSIGN_OR_RETURN(std::string origin, Origin());
-  ASSIGN_OR_RETURN(crypto::SigningKey key, ReadKeyFile(*options_.env, dir_ + "/" + kKeyFile));
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   ASSIGN_OR_RETURN(auto stored, store_->ListCheckpoints());
@@ -69,6 +77,7 @@ Result<CheckpointInfo> Repository::Checkpoint() {
     const auto& last = stored.back();
     return CheckpointInfo{last.id, last.size, last.note, last.at};
   }
+  ASSIGN_OR_RETURN(crypto::SigningKey key, ReadKeyFile(*options_.env, dir_ + "/" + kKeyFile));
   ledger::Checkpoint cp{.origin = origin, .size = txn.log().size(), .root = txn.log().RootHash()};
   ledger::SignedNote note{.body = cp.Body()};
   note.signatures.push_back(ledger::SignNote(note.body, origin, key));
@@ -140,12 +149,19 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
 
   // Which key to trust: the published one if given, else the key file's. Either way it must
   // be the key the ledger's first entry recorded, or someone swapped keys.
-  ASSIGN_OR_RETURN(std::string own_key, VerifierKey());
-  const std::string& trusted_text = options.trusted_key.empty() ? own_key : options.trusted_key;
+  std::string trusted_text = options.trusted_key;
+  if (trusted_text.empty()) {
+    if (!options_.env->FileExists(dir_ + "/" + kKeyFile)) {
+      return FailedPreconditionError("there is no " + std::string(kKeyFile) +
+                                     " beside this database; give the log's published key "
+                                     "with --key");
+    }
+    ASSIGN_OR_RETURN(trusted_text, VerifierKey());
+  }
   ASSIGN_OR_RETURN(ledger::NoteVerifier trusted, ledger::NoteVerifier::Parse(trusted_text));
   if (trusted.name != origin) {
-    return DataLossError("the trusted key is for log '" + trusted.name + "', this is '" + origin +
-                         "'");
+    return InvalidArgumentError("that key is for the log '" + trusted.name + "'; this one is '" +
+                                origin + "'");
   }
   report.verifier_key = trusted.ToString();
 
@@ -262,18 +278,21 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   report.root = tree.Root();
   ASSIGN_OR_RETURN(uint64_t stored_nodes, store_->NodeCount());
   if (stored_nodes != report.nodes) {
-    return DataLossError("the ledger has " + std::to_string(stored_nodes) + " stored nodes but " +
-                         std::to_string(report.nodes) + " are expected: nodes were inserted");
+    return DataLossError("the ledger has " + std::to_string(stored_nodes) + " stored tree nodes "
+                         "but its " + std::to_string(report.entries) + " entries make " +
+                         std::to_string(report.nodes) +
+                         ": entries were removed from its end, or nodes inserted");
   }
   report.checkpoints = signed_trees.size();
+  report.uncovered = report.entries - (signed_trees.empty() ? 0 : signed_trees.back().size);
 
   // The first entry names the key the repository was created with.
   if (size > 0) {
     ASSIGN_OR_RETURN(Json init, ReadEntryJson(*store_, 0));
-    ASSIGN_OR_RETURN(ledger::NoteVerifier own, ledger::NoteVerifier::Parse(own_key));
-    if (init.value("op", "") != "init" ||
-        init.value("public_key", "") != crypto::Base64Encode(crypto::AsBytes(own.key))) {
-      return DataLossError("the ledger's first entry does not record this repository's key");
+      if (init.value("op", "") != "init" ||
+        init.value("public_key", "") != crypto::Base64Encode(crypto::AsBytes(trusted.key))) {
+      return DataLossError("the ledger's first entry records another key than the one trusted: "
+                           "the key file or the ledger was replaced");
     }
   }
 

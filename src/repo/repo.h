@@ -146,6 +146,9 @@ struct VerifyReport {
   ledger::Hash root{};
   std::string verifier_key;
   bool projections_checked = false;
+  // Entries after the newest checkpoint: intact as far as the repository can tell, but only a
+  // checkpoint held outside it (published, or cosigned by a witness) protects them.
+  uint64_t uncovered = 0;
 };
 
 // Looks up an existing record by id for the "already exists" check of a create.

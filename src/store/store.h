@@ -3,8 +3,8 @@
 // A Store holds, in one database:
 //   - the ledger: entries and Merkle node hashes (it implements ledger::LogStore);
 //   - projections: one row per record (kind, current version, the ledger entry that holds it,
-//     and the columns filters need), its version history, and its references to other
-//     records. Projections are derived: repo can clear and rebuild them from the ledger.
+//     and the columns filters need) and its references to other records;
+//   - checkpoints (signed tree heads) and the witnesses whose cosignatures are kept. Projections are derived: repo can clear and rebuild them from the ledger.
 // Every statement is parameterised; nothing a user typed is ever pasted into SQL.
 //
 // Transactions are explicit (Begin/Commit/Rollback) so that repo can append a ledger entry
@@ -112,7 +112,7 @@ class Store : public ledger::LogStore {
                                         std::string_view at) = 0;
   virtual Status SetCheckpointNote(int64_t id, std::string_view note) = 0;
   virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;
-  // Witnesses are keyed by their verifier key text; `name` is for people.
+  // Witnesses are keyed by their verifier key text (which begins with their name).
   virtual Status AddWitness(std::string_view verifier_key, std::string_view at) = 0;
   virtual Result<std::vector<std::string>> ListWitnesses() = 0;
 

@@ -94,6 +94,14 @@ void Register(CLI::App& app, Action& run) {
       ASSIGN_OR_RETURN(Json json, ReadJson(*path));
       ASSIGN_OR_RETURN(ledger::InclusionProofDoc doc, ledger::InclusionProofFromJson(json));
       RETURN_IF_ERROR(ledger::VerifyInclusionDoc(doc, log));
+      // Custodian entries also name their own position; a proof for one entry presented as
+      // another's would otherwise pass the Merkle check.
+      Result<Json> entry = ParseJson(doc.entry, {.max_bytes = 64 << 20, .max_depth = 64});
+      if (entry.ok() && entry->is_object() && entry->contains("seq") &&
+          (*entry)["seq"] != doc.index) {
+        return DataLossError("the entry says it is entry " + (*entry)["seq"].dump() +
+                             ", not entry " + std::to_string(doc.index));
+      }
       std::cout << "OK: entry " << doc.index << " is in the tree of " << doc.tree_size
                 << " entries signed by " << log.name << "\nentry: " << doc.entry << "\n";
       return OkStatus();
@@ -168,7 +176,11 @@ void Register(CLI::App& app, Action& run) {
       ASSIGN_OR_RETURN(std::string text, ReadText(*path));
       ASSIGN_OR_RETURN(ledger::SignedNote note, ledger::SignedNote::Parse(text));
       RETURN_IF_ERROR(ledger::VerifyNote(note, log).WithContext("the log's signature"));
-      RETURN_IF_ERROR(ledger::ParseCheckpoint(note.body).status());
+      ASSIGN_OR_RETURN(ledger::Checkpoint cp, ledger::ParseCheckpoint(note.body));
+      if (cp.origin != log.name) {
+        return DataLossError("the checkpoint is for '" + cp.origin + "', not the log '" + log.name +
+                             "'");
+      }
       ASSIGN_OR_RETURN(std::string secret, Env::Default().ReadFile(*key_file));
       std::string_view view = secret;
       size_t nl = view.find('\n', kWitnessKeyHeader.size());
@@ -200,6 +212,7 @@ int main(int argc, char** argv) {
       "its public key.",
       "custodian-verify"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "custodian-verify 0.1.0");
   custodian::verifier::Action run;
   custodian::verifier::Register(app, run);
   try {

@@ -190,6 +190,37 @@ TEST_F(IntegrityTest, ForgedCheckpointAndSwappedKeyAreDetected) {
   EXPECT_EQ(repo_->Verify(with_published).status().code(), StatusCode::kDataLoss);
 }
 
+TEST_F(IntegrityTest, ACopyOfTheDatabaseVerifiesAgainstThePublishedKey) {
+  std::string published = repo_->VerifierKey().value();
+  ASSERT_TRUE(repo_->Add({{"kind", "person"}, {"names", {"새 사람"}}}).ok());
+  repo_.reset();
+  std::filesystem::remove(dir_ / "r/ledger.key");
+  auto copy = Repository::Open(dir_ / "r", options_);
+  ASSERT_TRUE(copy.ok());
+  // Without the key file the trusted key must come from outside.
+  EXPECT_EQ((*copy)->Verify({}).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*copy)->VerifierKey().value(), published);  // from the ledger's first entry
+  Result<VerifyReport> report = (*copy)->Verify({.trusted_key = published});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->uncovered, 1u);  // the person added after the last checkpoint
+  // A key for another log is a mistake, not evidence of tampering.
+  crypto::SigningKey other = crypto::SigningKey::Generate(env_);
+  std::string foreign = ledger::NoteVerifier::For("custodian/other", other.public_key()).ToString();
+  EXPECT_EQ((*copy)->Verify({.trusted_key = foreign}).status().code(),
+            StatusCode::kInvalidArgument);
+  // Signing needs the key file; proving and bundling what is already signed does not.
+  EXPECT_EQ((*copy)->Checkpoint().status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE((*copy)->ProveInclusion(3, std::nullopt).ok());
+}
+
+TEST_F(IntegrityTest, CutTailWithoutCheckpointIsNamed) {
+  ASSERT_TRUE(repo_->Add({{"kind", "person"}, {"names", {"마지막"}}}).ok());
+  Tamper("DELETE FROM ledger_entries WHERE seq = " + std::to_string(size_));
+  Status s = VerifyStatus();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("removed from its end"), std::string::npos) << s.message();
+}
+
 TEST_F(IntegrityTest, ProofsVerifyIndependently) {
   ledger::NoteVerifier key = ledger::NoteVerifier::Parse(repo_->VerifierKey().value()).value();
   std::vector<CheckpointInfo> checkpoints = repo_->Checkpoints().value();
