@@ -111,7 +111,7 @@ struct ValidRecord {
 
 // Checks `body` (the fields of a record of `kind`; "kind" and "id" must not be among them)
 // and returns the normalised record. On failure, the message starts with "field 'name': ".
-Result<ValidRecord> Validate(Kind kind, std::string id, const Json& body,
+Result<ValidRecord> Validate(Kind kind, std::string id, Json body,
                              const Vocabularies& vocabularies, RecordResolver& resolver);
 
 // The projection of a record whose body is already valid and normalised (as read back from

@@ -281,7 +281,8 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
       continue;
     }
     Result<std::optional<PreparedVersion>> prepared =
-        PrepareCreate(*document, /*reject_existing=*/false, next_seq, resolver, existing);
+        PrepareCreate(std::move(*document), /*reject_existing=*/false, next_seq, resolver,
+                      existing);
     if (!prepared.ok()) {
       if (!IsInputError(prepared.status())) {
         return prepared.status().WithContext(options.source_name + " line " +

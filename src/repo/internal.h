@@ -66,7 +66,7 @@ struct DocumentParts {
   std::string id;  // "" if the document has none
   Json body;       // the document without "kind" and "id"
 };
-Result<DocumentParts> SplitDocument(const Json& document);
+Result<DocumentParts> SplitDocument(Json document);
 
 store::RecordRow ToRow(const model::ValidRecord& record, int64_t version, uint64_t seq,
                        uint64_t created_seq);

@@ -212,7 +212,7 @@ store::RecordRow ToRow(const model::ValidRecord& record, int64_t version, uint64
   return row;
 }
 
-Result<DocumentParts> SplitDocument(const Json& document) {
+Result<DocumentParts> SplitDocument(Json document) {
   if (!document.is_object()) {
     return InvalidArgumentError("a record is a JSON object such as {\"kind\": \"act\", ...}");
   }
@@ -223,25 +223,26 @@ Result<DocumentParts> SplitDocument(const Json& document) {
   }
   DocumentParts parts;
   ASSIGN_OR_RETURN(parts.kind, model::ParseKind(kind_it->get<std::string>()));
-  parts.body = document;
-  parts.body.erase("kind");
   auto id_it = document.find("id");
   if (id_it != document.end()) {
     if (!id_it->is_string()) return InvalidArgumentError("field 'id': expected a string");
     parts.id = id_it->get<std::string>();
-    parts.body.erase("id");
+    document.erase("id");
   }
+  document.erase("kind");
+  parts.body = std::move(document);
   return parts;
 }
 
 Result<std::optional<PreparedVersion>> Repository::PrepareCreate(
-    const Json& document, bool reject_existing, uint64_t seq, model::RecordResolver& resolver,
+    Json document, bool reject_existing, uint64_t seq, model::RecordResolver& resolver,
     const ExistingLookup& existing) {
-  ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(document));
+  ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(std::move(document)));
   const bool given_id = !parts.id.empty();
   if (!given_id) parts.id = GenerateId(*options_.env, model::KindPrefix(parts.kind));
   ASSIGN_OR_RETURN(model::ValidRecord record,
-                   model::Validate(parts.kind, parts.id, parts.body, vocabularies(), resolver));
+                   model::Validate(parts.kind, parts.id, std::move(parts.body), vocabularies(),
+                                   resolver));
   if (given_id) {
     ASSIGN_OR_RETURN(std::optional<Record> current, existing(record.id));
     if (current) {
@@ -296,7 +297,7 @@ Result<Record> Repository::Amend(const std::string& id, const Json& changes,
   body.merge_patch(changes);
   StoreResolver resolver(*store_);
   ASSIGN_OR_RETURN(model::ValidRecord record,
-                   model::Validate(current.kind, id, body, vocabularies(), resolver));
+                   model::Validate(current.kind, id, std::move(body), vocabularies(), resolver));
   if (record.body == current.body) {
     return InvalidArgumentError("the amendment changes nothing in " + id);
   }

@@ -229,7 +229,7 @@ class Repository {
   // id is an error if `reject_existing`; otherwise a document identical to the existing record
   // gives nullopt (nothing to write). Touches the store only through its arguments, so an
   // import can prepare on one thread while another appends.
-  Result<std::optional<PreparedVersion>> PrepareCreate(const Json& document, bool reject_existing,
+  Result<std::optional<PreparedVersion>> PrepareCreate(Json document, bool reject_existing,
                                                        uint64_t seq,
                                                        model::RecordResolver& resolver,
                                                        const ExistingLookup& existing);
