@@ -416,8 +416,13 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
   bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::json::exception& error) override {
     status_ = InvalidArgumentError(DescribeSyntaxError(position, last_token, error));
+    syntax_error_ = true;
     return false;
   }
+
+  // Syntax errors carry the lexer's own position; the other checks (depth, duplicate keys,
+  // large integers) need to know how far the input was read, which only tracking provides.
+  bool needs_positions() const { return !status_.ok() && !syntax_error_; }
 
  private:
   // Bytes the lexer has consumed so far.
@@ -548,6 +553,7 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
   const JsonLimits& limits_;
   const char* read_end_;  // advanced by TrackingIterator
   Status status_;
+  bool syntax_error_ = false;
   json root_;
   std::vector<json*> stack_;        // open arrays and objects, innermost last
   json* pending_member_ = nullptr;  // the member whose key was just read
@@ -573,10 +579,18 @@ Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
                                 ": NUL byte (JSON allows it only escaped, as \\u0000)");
   }
   try {
+    // Plain pointers let the lexer run at full speed; only a rejected text is parsed again
+    // with a tracking iterator, to say at which byte the problem is.
     StrictDomBuilder builder(text, limits);
-    bool parsed = json::sax_parse(builder.InputBegin(), builder.InputEnd(), &builder,
+    bool parsed = json::sax_parse(text.data(), text.data() + text.size(), &builder,
                                   json::input_format_t::json, /*strict=*/true,
                                   /*ignore_comments=*/false);
+    if (builder.needs_positions()) {
+      StrictDomBuilder tracked(text, limits);
+      json::sax_parse(tracked.InputBegin(), tracked.InputEnd(), &tracked,
+                      json::input_format_t::json, /*strict=*/true, /*ignore_comments=*/false);
+      return tracked.status().ok() ? builder.status() : tracked.status();
+    }
     if (!builder.status().ok()) return builder.status();
     if (!parsed) return InternalError("JSON parser stopped without saying why");
     return std::move(builder.root());
