@@ -173,6 +173,11 @@ class SqliteStore final : public Store {
       return UnavailableError("cannot create repository database '" + path + "': " + why);
     }
     sqlite3_busy_timeout(store->db_, 10000);
+    if (mode == OpenMode::kCreate) {
+      // Entries of about 1 KB pack four times better into 16 KiB pages: fewer page splits
+      // and writes per append (measured in bench/ledger_bench). Only settable before WAL.
+      RETURN_IF_ERROR(store->Exec("PRAGMA page_size=16384"));
+    }
     // FULL: a committed testimony survives power loss, not only a process crash.
     RETURN_IF_ERROR(store->Exec(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
