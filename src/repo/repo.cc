@@ -484,6 +484,12 @@ Result<LedgerInfo> Repository::Ledger() {
 }
 
 Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
+  // Entries name their own position, so one that was moved is caught here too.
+  if (!entry.is_object() || entry.value("seq", UINT64_MAX) != seq) {
+    return DataLossError("ledger entry " + std::to_string(seq) +
+                         " does not say it is entry " + std::to_string(seq) +
+                         ": entries were reordered, removed or inserted");
+  }
   const std::string op = entry.value("op", "");
   if (op == "init") return OkStatus();
   ASSIGN_OR_RETURN(Record record, RecordFromEntry(seq, entry));
