@@ -319,6 +319,17 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
                          ": entries were removed from its end, or nodes inserted");
   }
   report.checkpoints = signed_trees.size();
+  // Each checkpoint must also be provably a prefix of the next, from the stored nodes alone:
+  // the proof a partner holding only the two checkpoints would ask for.
+  ASSIGN_OR_RETURN(ledger::Log log, ledger::Log::Open(*store_));
+  for (size_t i = 1; i < signed_trees.size(); ++i) {
+    const ledger::Checkpoint& older = signed_trees[i - 1];
+    const ledger::Checkpoint& newer = signed_trees[i];
+    ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, log.ConsistencyProof(older.size, newer.size));
+    RETURN_IF_ERROR(ledger::VerifyConsistency(older.size, newer.size, older.root, newer.root, proof)
+                        .WithContext("checkpoints of " + std::to_string(older.size) + " and " +
+                                     std::to_string(newer.size) + " entries"));
+  }
   report.uncovered = report.entries - (signed_trees.empty() ? 0 : signed_trees.back().size);
 
   // The first entry names the key the repository was created with.
