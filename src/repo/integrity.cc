@@ -206,11 +206,21 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   size_t next_checkpoint = 0;
   auto hash_batch = [&](Batch batch) {
     batch.computed.resize(64);
-    size_t begin = 0;
-    for (size_t end : batch.ends) {
-      std::string_view entry(batch.bytes.data() + begin, end - begin);
-      begin = end;
-      tree.Append(ledger::LeafHash(entry), [&](int level, uint64_t index, const ledger::Hash& h) {
+    // Leaf hashes are most of the work and independent of each other: two halves at once.
+    std::vector<ledger::Hash> leaves(batch.ends.size());
+    auto hash_leaves = [&batch, &leaves](size_t first, size_t last) {
+      for (size_t i = first; i < last; ++i) {
+        size_t begin = i == 0 ? 0 : batch.ends[i - 1];
+        leaves[i] = ledger::LeafHash(
+            std::string_view(batch.bytes.data() + begin, batch.ends[i] - begin));
+      }
+    };
+    const size_t half = leaves.size() / 2;
+    std::future<void> other_half = std::async(std::launch::async, hash_leaves, half, leaves.size());
+    hash_leaves(0, half);
+    other_half.get();
+    for (const ledger::Hash& leaf : leaves) {
+      tree.Append(leaf, [&](int level, uint64_t index, const ledger::Hash& h) {
         batch.computed[level].emplace_back(index, h);
       });
       while (next_checkpoint < signed_trees.size() &&
@@ -233,39 +243,59 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
                          " was altered: it no longer hashes to its recorded leaf");
   };
 
-  // Compares a hashed batch with the stored nodes and the signed roots.
-  auto check_batch = [&](const Batch& batch) -> Status {
+  // The stored nodes a batch of leaves [from, to) completes, level by level, read on a second
+  // connection so that this one can go on reading entries meanwhile.
+  using Nodes = std::vector<std::vector<std::pair<uint64_t, ledger::Hash>>>;
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> node_reader,
+                   store::Store::OpenSqlite(dir_ + "/" + kDatabaseFile,
+                                            store::Store::OpenMode::kExisting));
+  auto read_nodes = [&node_reader](uint64_t from, uint64_t to) -> Result<Nodes> {
+    Nodes nodes(64);
     Status status;
+    for (int level = 0; level < 64 && (to >> level) > 0 && status.ok(); ++level) {
+      // Node (level, j) completes with leaf (j + 1) * 2^level - 1.
+      const uint64_t first = ((from + (uint64_t{1} << level)) >> level) - 1;
+      const uint64_t end = to >> level;
+      if (end <= first) continue;
+      RETURN_IF_ERROR(node_reader->ScanNodes(level, first, end,
+                                             [&](uint64_t index, std::string_view hash) {
+                                               ledger::Hash h;
+                                               if (hash.size() != h.size()) {
+                                                 status = DataLossError(
+                                                     "ledger node (level " +
+                                                     std::to_string(level) + ", index " +
+                                                     std::to_string(index) +
+                                                     ") is not a 32-byte hash");
+                                                 return false;
+                                               }
+                                               std::copy(hash.begin(), hash.end(), h.begin());
+                                               nodes[level].emplace_back(index, h);
+                                               return true;
+                                             }));
+    }
+    RETURN_IF_ERROR(status);
+    return nodes;
+  };
+
+  // Compares a hashed batch with the stored nodes and the signed roots.
+  auto check_batch = [&](const Batch& batch, const Nodes& stored) -> Status {
     for (int level = 0; level < 64; ++level) {
       const auto& want = batch.computed[level];
-      if (want.empty()) continue;
-      size_t i = 0;
-      uint64_t altered_leaf = UINT64_MAX;
-      RETURN_IF_ERROR(store_->ScanNodes(
-          level, want.front().first, want.back().first + 1,
-          [&](uint64_t index, std::string_view hash) {
-            if (i >= want.size() || index != want[i].first) {
-              status = DataLossError("ledger node (level " + std::to_string(level) + ", index " +
-                                     std::to_string(index) + ") should not exist");
-              return false;
-            }
-            if (hash != crypto::AsBytes(want[i].second)) {
-              if (level == 0) {
-                altered_leaf = index;
-              } else {
-                status = DataLossError("ledger node (level " + std::to_string(level) +
-                                       ", index " + std::to_string(index) + ") was altered");
-              }
-              return false;
-            }
-            ++i;
-            return true;
-          }));
-      if (altered_leaf != UINT64_MAX) return diagnose(altered_leaf);
-      RETURN_IF_ERROR(status);
-      if (i != want.size()) {
-        return DataLossError("ledger node (level " + std::to_string(level) + ", index " +
-                             std::to_string(want[i].first) + ") is missing");
+      const auto& have = stored[level];
+      for (size_t i = 0; i < std::max(want.size(), have.size()); ++i) {
+        if (i >= have.size()) {
+          return DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                               std::to_string(want[i].first) + ") is missing");
+        }
+        if (i >= want.size() || have[i].first != want[i].first) {
+          return DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                               std::to_string(have[i].first) + ") should not exist");
+        }
+        if (have[i].second != want[i].second) {
+          if (level == 0) return diagnose(have[i].first);
+          return DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                               std::to_string(have[i].first) + ") was altered");
+        }
       }
       report.nodes += want.size();
     }
@@ -280,8 +310,20 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
     return OkStatus();
   };
 
+  // Three things overlap: this thread reads batch i + 1's entries while one task hashes
+  // batch i and another reads the nodes stored for it.
   constexpr uint64_t kBatch = 8192;
   std::future<Batch> hashing;
+  std::future<Result<Nodes>> reading;
+  // The previous batch's results; the next batch is handed out before they are compared, so
+  // that hashing never waits for the comparison.
+  auto collect_previous = [&]() -> Result<std::optional<std::pair<Batch, Nodes>>> {
+    if (!hashing.valid()) return std::optional<std::pair<Batch, Nodes>>();
+    Batch hashed = hashing.get();
+    ASSIGN_OR_RETURN(Nodes stored, reading.get());
+    return std::optional<std::pair<Batch, Nodes>>(std::make_pair(std::move(hashed),
+                                                                 std::move(stored)));
+  };
   for (uint64_t from = 0; from < size; from += kBatch) {
     const uint64_t to = std::min(size, from + kBatch);
     Batch batch{.from = from};
@@ -302,13 +344,14 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
     if (status.ok() && expected != to) {
       status = DataLossError("ledger entry " + std::to_string(expected) + " is missing");
     }
-    Status previous;
-    if (hashing.valid()) previous = check_batch(hashing.get());
-    RETURN_IF_ERROR(previous);
+    ASSIGN_OR_RETURN(auto previous, collect_previous());
     RETURN_IF_ERROR(status);
     hashing = std::async(std::launch::async, hash_batch, std::move(batch));
+    reading = std::async(std::launch::async, read_nodes, from, to);
+    if (previous) RETURN_IF_ERROR(check_batch(previous->first, previous->second));
   }
-  if (hashing.valid()) RETURN_IF_ERROR(check_batch(hashing.get()));
+  ASSIGN_OR_RETURN(auto last, collect_previous());
+  if (last) RETURN_IF_ERROR(check_batch(last->first, last->second));
   report.entries = tree.size();
   report.root = tree.Root();
   ASSIGN_OR_RETURN(uint64_t stored_nodes, store_->NodeCount());
