@@ -53,41 +53,40 @@ struct Syllable {
 };
 
 constexpr Syllable kSurnames[] = {
-    {"김", "Kim"},  {"이", "Ri"},    {"박", "Pak"},  {"최", "Choe"},  {"정", "Jong"},
-    {"강", "Kang"}, {"조", "Jo"},    {"윤", "Yun"},  {"장", "Jang"},  {"림", "Rim"},
-    {"한", "Han"},  {"오", "O"},     {"서", "So"},   {"신", "Sin"},   {"권", "Kwon"},
-    {"황", "Hwang"}, {"안", "An"},   {"송", "Song"}, {"전", "Jon"},   {"홍", "Hong"},
+    {"김", "Kim"},   {"이", "Ri"}, {"박", "Pak"},  {"최", "Choe"}, {"정", "Jong"},
+    {"강", "Kang"},  {"조", "Jo"}, {"윤", "Yun"},  {"장", "Jang"}, {"림", "Rim"},
+    {"한", "Han"},   {"오", "O"},  {"서", "So"},   {"신", "Sin"},  {"권", "Kwon"},
+    {"황", "Hwang"}, {"안", "An"}, {"송", "Song"}, {"전", "Jon"},  {"홍", "Hong"},
 };
 constexpr Syllable kGiven[] = {
-    {"철", "chol"}, {"수", "su"},   {"영", "yong"}, {"희", "hui"},  {"명", "myong"},
-    {"순", "sun"},  {"혜", "hye"},  {"광", "kwang"}, {"성", "song"}, {"옥", "ok"},
-    {"정", "jong"}, {"일", "il"},   {"남", "nam"},  {"금", "kum"},  {"춘", "chun"},
-    {"경", "kyong"}, {"혁", "hyok"}, {"련", "ryon"}, {"국", "guk"},  {"미", "mi"},
+    {"철", "chol"},  {"수", "su"},   {"영", "yong"},  {"희", "hui"},  {"명", "myong"},
+    {"순", "sun"},   {"혜", "hye"},  {"광", "kwang"}, {"성", "song"}, {"옥", "ok"},
+    {"정", "jong"},  {"일", "il"},   {"남", "nam"},   {"금", "kum"},  {"춘", "chun"},
+    {"경", "kyong"}, {"혁", "hyok"}, {"련", "ryon"},  {"국", "guk"},  {"미", "mi"},
 };
 
 constexpr const char* kEnglishWords[] = {
-    "the",       "guards",    "detained",  "at",        "border",    "crossing",  "was",
-    "taken",     "to",        "the",       "holding",   "centre",    "where",     "she",
-    "he",        "they",      "were",      "interrogated", "for",    "several",   "days",
-    "about",     "contact",   "with",      "South",     "Korea",     "and",       "religion",
-    "family",    "members",   "later",     "learned",   "that",      "transfer",  "to",
-    "labour",    "camp",      "witness",   "saw",       "beating",   "with",      "sticks",
-    "in",        "winter",    "without",   "food",      "or",        "medical",   "care",
-    "after",     "repatriation", "from",   "China",     "security",  "agents",    "of",
-    "the",       "Ministry",  "of",        "State",     "Security",  "questioned", "every",
-    "night",     "cell",      "was",       "crowded",   "twenty",    "people",    "could",
-    "not",       "lie",       "down",      "released",  "months",    "later",     "never",
-    "seen",      "again",     "public",    "trial",     "held",      "market",    "square",
-    "residents", "ordered",   "to",        "attend",    "execution", "by",        "shooting",
+    "the",       "guards",       "detained", "at",           "border",    "crossing",   "was",
+    "taken",     "to",           "the",      "holding",      "centre",    "where",      "she",
+    "he",        "they",         "were",     "interrogated", "for",       "several",    "days",
+    "about",     "contact",      "with",     "South",        "Korea",     "and",        "religion",
+    "family",    "members",      "later",    "learned",      "that",      "transfer",   "to",
+    "labour",    "camp",         "witness",  "saw",          "beating",   "with",       "sticks",
+    "in",        "winter",       "without",  "food",         "or",        "medical",    "care",
+    "after",     "repatriation", "from",     "China",        "security",  "agents",     "of",
+    "the",       "Ministry",     "of",       "State",        "Security",  "questioned", "every",
+    "night",     "cell",         "was",      "crowded",      "twenty",    "people",     "could",
+    "not",       "lie",          "down",     "released",     "months",    "later",      "never",
+    "seen",      "again",        "public",   "trial",        "held",      "market",     "square",
+    "residents", "ordered",      "to",       "attend",       "execution", "by",         "shooting",
 };
 
 constexpr const char* kKoreanWords[] = {
-    "보위부",   "구류장",   "조사",     "받았다",   "국경",     "경비대",   "강제송환",
-    "중국",     "에서",     "잡혀",     "왔다",     "교화소",   "노동",     "단련대",
-    "가족",     "소식",     "모른다",   "매일",     "밤",       "구타",     "당했다",
-    "식사",     "옥수수",   "한",       "줌",       "병",       "치료",     "없이",
-    "공개처형", "장마당",   "주민",     "동원",     "되었다",   "그",       "사람",
-    "다시",     "보지",     "못했다",   "감방",     "에는",     "스무",     "명이",
+    "보위부", "구류장",   "조사",   "받았다", "국경",   "경비대", "강제송환", "중국",   "에서",
+    "잡혀",   "왔다",     "교화소", "노동",   "단련대", "가족",   "소식",     "모른다", "매일",
+    "밤",     "구타",     "당했다", "식사",   "옥수수", "한",     "줌",       "병",     "치료",
+    "없이",   "공개처형", "장마당", "주민",   "동원",   "되었다", "그",       "사람",   "다시",
+    "보지",   "못했다",   "감방",   "에는",   "스무",   "명이",
 };
 
 const char kIdAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford base32
@@ -251,12 +250,14 @@ class Generator {
     OJson doc = {{"kind", "person"}, {"id", NewId("per")}};
     doc["names"] = OJson::array({
         {{"text", std::string(sur.hangul) + g1.hangul + g2.hangul}, {"lang", "ko"}},
-        {{"text", std::string(sur.latin) + " " + latin_given}, {"lang", "ko-Latn"},
+        {{"text", std::string(sur.latin) + " " + latin_given},
+         {"lang", "ko-Latn"},
          {"variant", "mr"}},
     });
     if (Chance(30)) {
       doc["names"].push_back({{"text", std::string(Pick(kGiven).hangul) + Pick(kGiven).hangul},
-                              {"lang", "ko"}, {"type", "alias"}});
+                              {"lang", "ko"},
+                              {"type", "alias"}});
     }
     doc["sex"] = Chance(5) ? Pick(vocab_.sexes) : (Chance(55) ? "female" : "male");
     doc["born"] = std::to_string(Uniform(1940, 2005));
@@ -273,8 +274,8 @@ class Generator {
     OJson doc = {{"kind", "source"}, {"id", NewId("src")}};
     const bool interview = Chance(75);
     doc["type"] = interview ? "interview" : Pick(vocab_.source_types);
-    doc["title"] = "Interview " + std::to_string(sources_.size() + 1) + ", " +
-                   Pick(vocab_.places).substr(4);
+    doc["title"] =
+        "Interview " + std::to_string(sources_.size() + 1) + ", " + Pick(vocab_.places).substr(4);
     doc["date"] = Date();
     doc["languages"] = Chance(80) ? OJson::array({"ko"}) : OJson::array({"ko", "en"});
     if (interview) {
@@ -411,30 +412,32 @@ Timing TimeCustodian(const std::string& jsonl, const std::string& dir, uint64_t 
   import.source_bytes = fs::file_size(jsonl);
   // Import reports progress one last time after the last line, just before it commits.
   Clock::time_point last_progress;
-  import.progress = [&](uint64_t, uint64_t) { last_progress = Clock::now(); };
+  import.progress = [&](uint64_t, uint64_t) { last_progress = Clock::now();
+};
 
-  const double cpu_start = CpuSeconds();
-  const double wait_start = RunQueueWaitSeconds();
-  const auto start = Clock::now();
-  auto report = (*repo)->Import(in, import);
-  const auto end = Clock::now();
-  const double cpu_end = CpuSeconds();
-  const double wait_end = RunQueueWaitSeconds();
+const double cpu_start = CpuSeconds();
+const double wait_start = RunQueueWaitSeconds();
+const auto start = Clock::now();
+auto report = (*repo) -> Import(in, import);
+const auto end = Clock::now();
+const double cpu_end = CpuSeconds();
+const double wait_end = RunQueueWaitSeconds();
 
-  if (!report.ok()) Die("import: " + report.status().message());
-  if (!report->applied || report->created != expected || report->rejected != 0) {
-    std::string why = "import: created " + std::to_string(report->created) + " of " +
-                      std::to_string(expected) + ", rejected " +
-                      std::to_string(report->rejected);
-    for (const auto& e : report->errors) {
-      why += "\n  line " + std::to_string(e.line) + ": " + e.message;
-      if (&e - report->errors.data() >= 4) break;
-    }
-    Die(why);
+if (!report.ok()) Die("import: " + report.status().message());
+if (!report->applied || report->created != expected || report->rejected != 0) {
+  std::string why = "import: created " + std::to_string(report->created) + " of " +
+                    std::to_string(expected) + ", rejected " + std::to_string(report->rejected);
+  for (const auto& e : report->errors) {
+    why += "\n  line " + std::to_string(e.line) + ": " + e.message;
+    if (&e - report->errors.data() >= 4) break;
   }
-  return {.wall = Seconds(start, end), .cpu = cpu_end - cpu_start, .wait = wait_end - wait_start,
-          .commit = Seconds(last_progress, end)};
+  Die(why);
 }
+return {.wall = Seconds(start, end),
+        .cpu = cpu_end - cpu_start,
+        .wait = wait_end - wait_start,
+        .commit = Seconds(last_progress, end)};
+}  // namespace
 
 void Exec(sqlite3* db, const char* sql) {
   char* error = nullptr;
@@ -460,8 +463,8 @@ Timing TimeRawSqlite(const std::string& jsonl, const std::string& db_path, uint6
        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
   Exec(db, "CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT, body TEXT)");
   sqlite3_stmt* insert = nullptr;
-  if (sqlite3_prepare_v2(db, "INSERT INTO records (id, kind, body) VALUES (?, ?, ?)", -1,
-                         &insert, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "INSERT INTO records (id, kind, body) VALUES (?, ?, ?)", -1, &insert,
+                         nullptr) != SQLITE_OK) {
     Die(std::string("prepare: ") + sqlite3_errmsg(db));
   }
   std::ifstream in(jsonl, std::ios::binary);
@@ -503,9 +506,11 @@ Timing TimeRawSqlite(const std::string& jsonl, const std::string& db_path, uint6
 
   sqlite3_finalize(insert);
   sqlite3_close_v2(db);
-  if (n != expected) Die("raw insert: " + std::to_string(n) + " rows, expected " +
-                         std::to_string(expected));
-  return {.wall = Seconds(start, end), .cpu = cpu_end - cpu_start, .wait = wait_end - wait_start,
+  if (n != expected)
+    Die("raw insert: " + std::to_string(n) + " rows, expected " + std::to_string(expected));
+  return {.wall = Seconds(start, end),
+          .cpu = cpu_end - cpu_start,
+          .wait = wait_end - wait_start,
           .commit = Seconds(commit_start, end)};
 }
 
@@ -604,12 +609,13 @@ int main(int argc, char** argv) {
     raw_rate.push_back(records / r.wall);
     custodian_cpu_rate.push_back(records / c.cpu);
     raw_cpu_rate.push_back(records / r.cpu);
-    std::printf("run %llu: custodian %.2f s (cpu %.2f, cpu-wait %.2f, commit %.2f) = %.0f "
-                "records/s, %.1f MB/s | raw SQLite %.2f s (cpu %.2f, cpu-wait %.2f, commit %.2f) "
-                "= %.0f records/s | ratio %.3f\n",
-                static_cast<unsigned long long>(run), c.wall, c.cpu, c.wait, c.commit,
-                records / c.wall, stats.bytes / c.wall / 1e6, r.wall, r.cpu, r.wait, r.commit,
-                records / r.wall, r.wall / c.wall);
+    std::printf(
+        "run %llu: custodian %.2f s (cpu %.2f, cpu-wait %.2f, commit %.2f) = %.0f "
+        "records/s, %.1f MB/s | raw SQLite %.2f s (cpu %.2f, cpu-wait %.2f, commit %.2f) "
+        "= %.0f records/s | ratio %.3f\n",
+        static_cast<unsigned long long>(run), c.wall, c.cpu, c.wait, c.commit, records / c.wall,
+        stats.bytes / c.wall / 1e6, r.wall, r.cpu, r.wait, r.commit, records / r.wall,
+        r.wall / c.wall);
     std::fflush(stdout);
     if (!keep) {
       fs::remove_all(repo_dir);
@@ -623,22 +629,25 @@ int main(int argc, char** argv) {
   const double peer = Median(raw_rate);
   const double ratio = value / peer;
   const bool pass = value >= kTarget;
-  const std::string figure = "import records/s (" + CountLabel(records) +
-                             " mixed ~1KB JSONL, full path)";
+  const std::string figure =
+      "import records/s (" + CountLabel(records) + " mixed ~1KB JSONL, full path)";
   const std::string peer_name = "raw SQLite insert of same rows";
 
   const double cpu_value = Median(custodian_cpu_rate);
   const double cpu_peer = Median(raw_cpu_rate);
-  std::printf("median of %llu: custodian %.0f records/s, raw SQLite %.0f records/s, ratio %.3f; "
-              "mean line %.0f bytes\n",
-              static_cast<unsigned long long>(runs), value, peer, ratio, mean_line);
-  std::printf("per CPU second (median): custodian %.0f records/s, raw SQLite %.0f records/s, "
-              "ratio %.3f\n",
-              cpu_value, cpu_peer, cpu_value / cpu_peer);
-  std::printf("RESULT\tfigure=%s\tvalue=%.0f\tpeer=%s\tpeer_value=%.0f\tratio=%.4f\t"
-              "target=>= %.0f\tpass=%s\truns=%llu\n",
-              figure.c_str(), value, peer_name.c_str(), peer, ratio, kTarget,
-              pass ? "true" : "false", static_cast<unsigned long long>(runs));
+  std::printf(
+      "median of %llu: custodian %.0f records/s, raw SQLite %.0f records/s, ratio %.3f; "
+      "mean line %.0f bytes\n",
+      static_cast<unsigned long long>(runs), value, peer, ratio, mean_line);
+  std::printf(
+      "per CPU second (median): custodian %.0f records/s, raw SQLite %.0f records/s, "
+      "ratio %.3f\n",
+      cpu_value, cpu_peer, cpu_value / cpu_peer);
+  std::printf(
+      "RESULT\tfigure=%s\tvalue=%.0f\tpeer=%s\tpeer_value=%.0f\tratio=%.4f\t"
+      "target=>= %.0f\tpass=%s\truns=%llu\n",
+      figure.c_str(), value, peer_name.c_str(), peer, ratio, kTarget, pass ? "true" : "false",
+      static_cast<unsigned long long>(runs));
 
   if (!json_path.empty()) {
     nlohmann::ordered_json result = nlohmann::ordered_json::array();

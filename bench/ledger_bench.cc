@@ -106,7 +106,8 @@ class Stopwatch {
   Stopwatch() : cpu_(CpuSeconds()), wait_(RunQueueWaitSeconds()), start_(Clock::now()) {}
   Timing Stop() const {
     const auto end = Clock::now();
-    return {.wall = Seconds(start_, end), .cpu = CpuSeconds() - cpu_,
+    return {.wall = Seconds(start_, end),
+            .cpu = CpuSeconds() - cpu_,
             .wait = RunQueueWaitSeconds() - wait_};
   }
 
@@ -191,22 +192,20 @@ sqlite3* OpenRaw(const std::string& path, int flags) {
 // ---- Entries --------------------------------------------------------------------------------
 
 constexpr const char* kWords[] = {
-    "the",      "guards",   "detained", "at",       "border",     "crossing", "was",
-    "taken",    "to",       "holding",  "centre",   "where",      "she",      "he",
-    "they",     "were",     "questioned", "for",    "several",    "days",     "about",
-    "contact",  "with",     "family",   "members",  "later",      "learned",  "that",
-    "transfer", "labour",   "camp",     "witness",  "saw",        "beating",  "in",
-    "winter",   "without",  "food",     "or",       "medical",    "care",     "after",
-    "security", "agents",   "night",    "cell",     "crowded",    "released", "months",
-    "보위부",   "구류장",   "조사",     "받았다",   "국경",       "경비대",   "강제송환",
-    "중국",     "교화소",   "가족",     "소식",     "매일",       "구타",     "당했다",
+    "the",        "guards",  "detained", "at",     "border",   "crossing", "was",     "taken",
+    "to",         "holding", "centre",   "where",  "she",      "he",       "they",    "were",
+    "questioned", "for",     "several",  "days",   "about",    "contact",  "with",    "family",
+    "members",    "later",   "learned",  "that",   "transfer", "labour",   "camp",    "witness",
+    "saw",        "beating", "in",       "winter", "without",  "food",     "or",      "medical",
+    "care",       "after",   "security", "agents", "night",    "cell",     "crowded", "released",
+    "months",     "보위부",  "구류장",   "조사",   "받았다",   "국경",     "경비대",  "강제송환",
+    "중국",       "교화소",  "가족",     "소식",   "매일",     "구타",     "당했다",
 };
 constexpr const char* kHangulNames[] = {"김철수", "리영희", "박명순", "최광일", "정혜옥",
                                         "강성남", "조금춘", "윤경혁", "장련미", "림국순"};
-constexpr const char* kLatinNames[] = {"Kim Chol-su",   "Ri Yong-hui",   "Pak Myong-sun",
-                                       "Choe Kwang-il", "Jong Hye-ok",   "Kang Song-nam",
-                                       "Jo Kum-chun",   "Yun Kyong-hyok", "Jang Ryon-mi",
-                                       "Rim Guk-sun"};
+constexpr const char* kLatinNames[] = {
+    "Kim Chol-su",   "Ri Yong-hui", "Pak Myong-sun",  "Choe Kwang-il", "Jong Hye-ok",
+    "Kang Song-nam", "Jo Kum-chun", "Yun Kyong-hyok", "Jang Ryon-mi",  "Rim Guk-sun"};
 const char kIdAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford base32
 
 // Unique, random-looking 12-character ids: seq times an odd constant is a bijection mod 2^60.
@@ -230,9 +229,9 @@ class EntryGenerator {
     if (persons_.empty() || Uniform(0, 99) < 60) {
       kind = "person";
       const size_t n = static_cast<size_t>(Uniform(0, 9));
-      record["names"] = Json::array({{{"text", kHangulNames[n]}, {"lang", "ko"}},
-                                     {{"text", kLatinNames[n]}, {"lang", "ko-Latn"},
-                                      {"variant", "mr"}}});
+      record["names"] =
+          Json::array({{{"text", kHangulNames[n]}, {"lang", "ko"}},
+                       {{"text", kLatinNames[n]}, {"lang", "ko-Latn"}, {"variant", "mr"}}});
       record["sex"] = Uniform(0, 1) ? "female" : "male";
       record["born"] = std::to_string(Uniform(1940, 2005));
       record["roles"] = Json::array({Uniform(0, 3) ? "victim" : "witness"});
@@ -245,20 +244,21 @@ class EntryGenerator {
       record["date"] = date;
       record["languages"] = Json::array({"ko"});
       record["interviewer"] = "Field team " + std::to_string(Uniform(1, 12));
-      record["interviewee"] = persons_[static_cast<size_t>(
-          Uniform(0, static_cast<int>(persons_.size()) - 1))];
+      record["interviewee"] =
+          persons_[static_cast<size_t>(Uniform(0, static_cast<int>(persons_.size()) - 1))];
       record["consent_to_use"] = true;
     }
     const std::string id = IdFor(kind == "person" ? "per" : "src", seq);
     if (kind == "person" && persons_.size() < 10000) persons_.push_back(id);
-    Json entry = {{"op", "create"},
-                  {"seq", seq},
-                  {"kind", kind},
-                  {"id", id},
-                  {"version", 1},
-                  {"record", record},
-                  {"at", custodian::FormatTimestamp(kEpochMicros + static_cast<int64_t>(seq) * 1000)},
-                  {"by", "ledger_bench"}};
+    Json entry = {
+        {"op", "create"},
+        {"seq", seq},
+        {"kind", kind},
+        {"id", id},
+        {"version", 1},
+        {"record", record},
+        {"at", custodian::FormatTimestamp(kEpochMicros + static_cast<int64_t>(seq) * 1000)},
+        {"by", "ledger_bench"}};
     const size_t bare = custodian::CanonicalJson(entry).size();
     const size_t want = static_cast<size_t>(
         Uniform(static_cast<int>(target_ * 8 / 10), static_cast<int>(target_ * 12 / 10)));
@@ -343,13 +343,13 @@ void PrintResult(const OJson& f) {
     s << v.get<double>();
     return s.str();
   };
-  std::printf("RESULT\tfigure=%s\tvalue=%s\tpeer=%s\tpeer_value=%s\tratio=%s\ttarget=%s\t"
-              "pass=%s\truns=%llu\n",
-              f["figure"].get<std::string>().c_str(), num(f["value"]).c_str(),
-              f["peer"].get<std::string>().c_str(), num(f["peer_value"]).c_str(),
-              num(f["ratio"]).c_str(), f["target"].get<std::string>().c_str(),
-              f["pass"].get<bool>() ? "true" : "false",
-              static_cast<unsigned long long>(f["runs"].get<uint64_t>()));
+  std::printf(
+      "RESULT\tfigure=%s\tvalue=%s\tpeer=%s\tpeer_value=%s\tratio=%s\ttarget=%s\t"
+      "pass=%s\truns=%llu\n",
+      f["figure"].get<std::string>().c_str(), num(f["value"]).c_str(),
+      f["peer"].get<std::string>().c_str(), num(f["peer_value"]).c_str(), num(f["ratio"]).c_str(),
+      f["target"].get<std::string>().c_str(), f["pass"].get<bool>() ? "true" : "false",
+      static_cast<unsigned long long>(f["runs"].get<uint64_t>()));
   std::fflush(stdout);
 }
 
@@ -384,8 +384,8 @@ Timing TimeRawAppends(const std::vector<std::string>& entries, uint64_t n, uint6
   Exec(db, kStorePragmas);
   Exec(db, "CREATE TABLE ledger_entries (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
   sqlite3_stmt* insert = nullptr;
-  if (sqlite3_prepare_v2(db, "INSERT INTO ledger_entries (seq, entry) VALUES (?, ?)", -1,
-                         &insert, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "INSERT INTO ledger_entries (seq, entry) VALUES (?, ?)", -1, &insert,
+                         nullptr) != SQLITE_OK) {
     Die(std::string("prepare: ") + sqlite3_errmsg(db));
   }
   double commit = 0;
@@ -416,11 +416,11 @@ void BenchAppends(const Config& cfg, const std::vector<std::string>& entries, OJ
   uint64_t bytes = 0;
   for (uint64_t i = 0; i < n; ++i) bytes += entries[i].size();
   const double mean = static_cast<double>(bytes) / static_cast<double>(n);
-  std::printf("\n== appends: %llu entries (mean %.0f bytes, %.1f MB), transactions of %llu, "
-              "%llu runs\n",
-              static_cast<unsigned long long>(n), mean, bytes / 1e6,
-              static_cast<unsigned long long>(cfg.batch),
-              static_cast<unsigned long long>(cfg.runs));
+  std::printf(
+      "\n== appends: %llu entries (mean %.0f bytes, %.1f MB), transactions of %llu, "
+      "%llu runs\n",
+      static_cast<unsigned long long>(n), mean, bytes / 1e6,
+      static_cast<unsigned long long>(cfg.batch), static_cast<unsigned long long>(cfg.runs));
   std::fflush(stdout);
   std::vector<double> rate, raw_rate, cpu_rate, raw_cpu_rate;
   const std::string log_db = cfg.workdir + "/append-log.db";
@@ -439,12 +439,12 @@ void BenchAppends(const Config& cfg, const std::vector<std::string>& entries, OJ
     raw_rate.push_back(n / r.wall);
     cpu_rate.push_back(n / c.cpu);
     raw_cpu_rate.push_back(n / r.cpu);
-    std::printf("run %llu: Log::Append %.2f s (cpu %.2f, cpu-wait %.2f, commits %.2f) = %.0f "
-                "entries/s, %.1f MB/s | raw SQLite %.2f s (cpu %.2f, cpu-wait %.2f, commits "
-                "%.2f) = %.0f entries/s | ratio %.3f\n",
-                static_cast<unsigned long long>(run), c.wall, c.cpu, c.wait, c.commit,
-                n / c.wall, bytes / c.wall / 1e6, r.wall, r.cpu, r.wait, r.commit, n / r.wall,
-                r.wall / c.wall);
+    std::printf(
+        "run %llu: Log::Append %.2f s (cpu %.2f, cpu-wait %.2f, commits %.2f) = %.0f "
+        "entries/s, %.1f MB/s | raw SQLite %.2f s (cpu %.2f, cpu-wait %.2f, commits "
+        "%.2f) = %.0f entries/s | ratio %.3f\n",
+        static_cast<unsigned long long>(run), c.wall, c.cpu, c.wait, c.commit, n / c.wall,
+        bytes / c.wall / 1e6, r.wall, r.cpu, r.wait, r.commit, n / r.wall, r.wall / c.wall);
     std::fflush(stdout);
     if (!cfg.keep) {
       RemoveDb(log_db);
@@ -452,10 +452,11 @@ void BenchAppends(const Config& cfg, const std::vector<std::string>& entries, OJ
     }
   }
   const double value = Median(rate), peer = Median(raw_rate);
-  std::printf("median of %llu: Log::Append %.0f entries/s, raw SQLite %.0f entries/s, ratio "
-              "%.3f; per CPU second %.0f vs %.0f\n",
-              static_cast<unsigned long long>(cfg.runs), value, peer, value / peer,
-              Median(cpu_rate), Median(raw_cpu_rate));
+  std::printf(
+      "median of %llu: Log::Append %.0f entries/s, raw SQLite %.0f entries/s, ratio "
+      "%.3f; per CPU second %.0f vs %.0f\n",
+      static_cast<unsigned long long>(cfg.runs), value, peer, value / peer, Median(cpu_rate),
+      Median(raw_cpu_rate));
   OJson f = Figure("ledger appends entries/s (" + BytesLabel(cfg.entry_bytes) + ", batches of " +
                        CountLabel(cfg.batch) + ")",
                    std::round(value), "raw SQLite insert of same blobs, same batches",
@@ -533,20 +534,22 @@ void BenchVerify(const Config& cfg, const std::vector<std::string>& entries, OJs
   const auto rebuild_start = Clock::now();
   auto rebuilt = Must(repo->Rebuild([&](uint64_t done, uint64_t total) {
     if (done % 200000 < 4096 || done == total) {
-      std::fprintf(stderr, "verify: projected %llu / %llu\n",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+      std::fprintf(stderr, "verify: projected %llu / %llu\n", static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
     }
-  }), "rebuild the projections");
+  }),
+                      "rebuild the projections");
   const double rebuild_seconds = Seconds(rebuild_start, Clock::now());
   auto checkpoint = Must(repo->Checkpoint(), "checkpoint");
   if (checkpoint.size != n + 1 || rebuilt.entries != n + 1) Die("unexpected ledger size");
 
   uint64_t bytes = init_entry.size();
   for (uint64_t i = 0; i < n; ++i) bytes += entries[i].size();
-  std::printf("built: %llu entries, %.1f MB of entries, appended in %.1f s, projections rebuilt "
-              "in %.1f s; repository %.1f MB on disk\n",
-              static_cast<unsigned long long>(n + 1), bytes / 1e6, append_seconds,
-              rebuild_seconds, DirBytes(dir) / 1e6);
+  std::printf(
+      "built: %llu entries, %.1f MB of entries, appended in %.1f s, projections rebuilt "
+      "in %.1f s; repository %.1f MB on disk\n",
+      static_cast<unsigned long long>(n + 1), bytes / 1e6, append_seconds, rebuild_seconds,
+      DirBytes(dir) / 1e6);
   std::fflush(stdout);
 
   // The peer: SHA-256 of every entry, from memory, one thread.
@@ -586,10 +589,11 @@ void BenchVerify(const Config& cfg, const std::vector<std::string>& entries, OJs
     verify_cpu_rate.push_back(bytes / v.cpu / 1e6);
     raw_rate.push_back(bytes / s.wall / 1e6);
     ratio.push_back(s.wall / v.wall);
-    std::printf("run %llu: verify %.2f s (cpu %.2f, cpu-wait %.2f) = %.1f MB/s, %.0f entries/s "
-                "| raw SHA-256 %.3f s = %.1f MB/s | ratio %.3f",
-                static_cast<unsigned long long>(run), v.wall, v.cpu, v.wait, bytes / v.wall / 1e6,
-                (n + 1) / v.wall, s.wall, bytes / s.wall / 1e6, s.wall / v.wall);
+    std::printf(
+        "run %llu: verify %.2f s (cpu %.2f, cpu-wait %.2f) = %.1f MB/s, %.0f entries/s "
+        "| raw SHA-256 %.3f s = %.1f MB/s | ratio %.3f",
+        static_cast<unsigned long long>(run), v.wall, v.cpu, v.wait, bytes / v.wall / 1e6,
+        (n + 1) / v.wall, s.wall, bytes / s.wall / 1e6, s.wall / v.wall);
     if (cfg.projections) {
       p = verify(true);
       proj_rate.push_back(bytes / p.wall / 1e6);
@@ -627,9 +631,9 @@ void BenchVerify(const Config& cfg, const std::vector<std::string>& entries, OJs
   if (cfg.projections) {
     const double pv = Median(proj_rate);
     std::printf("median with projections: %.1f MB/s, ratio %.3f\n", pv, pv / peer);
-    OJson g = Figure("verify with projections throughput / raw SHA-256 (informative)",
-                     Round(pv, 1), "raw SHA-256 of same entries (crypto::Sha256, 1 thread)",
-                     Round(peer, 1), pv / peer, "-", true, cfg.runs, "MB/s");
+    OJson g = Figure("verify with projections throughput / raw SHA-256 (informative)", Round(pv, 1),
+                     "raw SHA-256 of same entries (crypto::Sha256, 1 thread)", Round(peer, 1),
+                     pv / peer, "-", true, cfg.runs, "MB/s");
     g["informative"] = true;
     g["samples"] = Rounded(proj_rate, 1);
     PrintResult(g);
@@ -667,12 +671,11 @@ void BenchProofs(const Config& cfg, OJson& results) {
   const uint64_t n = cfg.proof_entries;
   const std::string path = cfg.workdir + "/proofs.db";
   RemoveDb(path);
-  std::printf("\n== inclusion proofs: ledger of %llu entries of %llu bytes, %llu proofs per run, "
-              "%llu runs\n",
-              static_cast<unsigned long long>(n),
-              static_cast<unsigned long long>(cfg.proof_entry_bytes),
-              static_cast<unsigned long long>(cfg.proofs),
-              static_cast<unsigned long long>(cfg.runs));
+  std::printf(
+      "\n== inclusion proofs: ledger of %llu entries of %llu bytes, %llu proofs per run, "
+      "%llu runs\n",
+      static_cast<unsigned long long>(n), static_cast<unsigned long long>(cfg.proof_entry_bytes),
+      static_cast<unsigned long long>(cfg.proofs), static_cast<unsigned long long>(cfg.runs));
   std::fflush(stdout);
 
   // Build: the real Store and Log, transactions of --proof-batch entries.
@@ -697,10 +700,10 @@ void BenchProofs(const Config& cfg, OJson& results) {
     }
     build = watch.Stop();
   }
-  std::printf("built in %.1f s (cpu %.1f, cpu-wait %.1f) = %.0f entries/s; database %.1f MB\n",
-              build.wall, build.cpu, build.wait, n / build.wall,
-              (fs::file_size(path) + (fs::exists(path + "-wal") ? fs::file_size(path + "-wal") : 0)) /
-                  1e6);
+  std::printf(
+      "built in %.1f s (cpu %.1f, cpu-wait %.1f) = %.0f entries/s; database %.1f MB\n", build.wall,
+      build.cpu, build.wait, n / build.wall,
+      (fs::file_size(path) + (fs::exists(path + "-wal") ? fs::file_size(path + "-wal") : 0)) / 1e6);
 
   // Independent root: the same entries through a TreeBuilder in memory.
   custodian::ledger::Hash expected_root;
@@ -801,27 +804,28 @@ void BenchProofs(const Config& cfg, OJson& results) {
     p99s.push_back(Percentile(us, 0.99));
     peer_medians.push_back(Percentile(peer_us, 0.5));
     peer_p99s.push_back(Percentile(peer_us, 0.99));
-    std::printf("run %llu: InclusionProof median %.1f us, p99 %.1f us, mean %.1f us, max %.1f us "
-                "| raw node reads median %.1f us, p99 %.1f us | ratio %.2f\n",
-                static_cast<unsigned long long>(run), medians.back(), p99s.back(), means.back(),
-                us.back(), peer_medians.back(), peer_p99s.back(),
-                medians.back() / peer_medians.back());
+    std::printf(
+        "run %llu: InclusionProof median %.1f us, p99 %.1f us, mean %.1f us, max %.1f us "
+        "| raw node reads median %.1f us, p99 %.1f us | ratio %.2f\n",
+        static_cast<unsigned long long>(run), medians.back(), p99s.back(), means.back(), us.back(),
+        peer_medians.back(), peer_p99s.back(), medians.back() / peer_medians.back());
     std::fflush(stdout);
   }
   sqlite3_finalize(read_node);
   sqlite3_close_v2(raw);
   const double value = Median(medians), peer = Median(peer_medians);
   const double p99 = Median(p99s), peer_p99 = Median(peer_p99s);
-  std::printf("median of %llu runs: InclusionProof median %.1f us, p99 %.1f us; %.1f hashes and "
-              "%.1f node reads per proof; Log::Open %.0f us; %llu proofs verified\n",
-              static_cast<unsigned long long>(cfg.runs), value, p99, hashes_per_proof,
-              reads_per_proof, open_us, static_cast<unsigned long long>(verified));
+  std::printf(
+      "median of %llu runs: InclusionProof median %.1f us, p99 %.1f us; %.1f hashes and "
+      "%.1f node reads per proof; Log::Open %.0f us; %llu proofs verified\n",
+      static_cast<unsigned long long>(cfg.runs), value, p99, hashes_per_proof, reads_per_proof,
+      open_us, static_cast<unsigned long long>(verified));
 
   const std::string at = CountLabel(n);
   const std::string peer_name = "raw SQLite: as many random node-row reads as the proof has hashes";
-  OJson f = Figure("inclusion proof median at " + at + " entries (us)", Round(value, 1),
-                   peer_name, Round(peer, 1), value / peer,
-                   "< " + std::to_string(int(kProofTarget)), value < kProofTarget, cfg.runs, "us");
+  OJson f = Figure("inclusion proof median at " + at + " entries (us)", Round(value, 1), peer_name,
+                   Round(peer, 1), value / peer, "< " + std::to_string(int(kProofTarget)),
+                   value < kProofTarget, cfg.runs, "us");
   f["lower_is_better"] = true;
   f["entries"] = n;
   f["entry_bytes"] = cfg.proof_entry_bytes;
@@ -943,8 +947,8 @@ int main(int argc, char** argv) {
     fs::create_directories(cfg.workdir);
   }
   std::printf("ledger_bench: %llu runs, seed %llu, in %s\n",
-              static_cast<unsigned long long>(cfg.runs),
-              static_cast<unsigned long long>(cfg.seed), cfg.workdir.c_str());
+              static_cast<unsigned long long>(cfg.runs), static_cast<unsigned long long>(cfg.seed),
+              cfg.workdir.c_str());
 
   // The ~1 KB entries that appends and verify share (entry i has "seq": i + 1, as the verify
   // repository's init entry is seq 0), generated before any timing.

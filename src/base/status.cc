@@ -5,15 +5,24 @@ namespace custodian {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kInvalidArgument: return "InvalidArgument";
-    case StatusCode::kNotFound: return "NotFound";
-    case StatusCode::kAlreadyExists: return "AlreadyExists";
-    case StatusCode::kPermissionDenied: return "PermissionDenied";
-    case StatusCode::kFailedPrecondition: return "FailedPrecondition";
-    case StatusCode::kDataLoss: return "DataLoss";
-    case StatusCode::kUnavailable: return "Unavailable";
-    case StatusCode::kInternal: return "Internal";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kInvalidArgument:
+      return "InvalidArgument";
+    case StatusCode::kNotFound:
+      return "NotFound";
+    case StatusCode::kAlreadyExists:
+      return "AlreadyExists";
+    case StatusCode::kPermissionDenied:
+      return "PermissionDenied";
+    case StatusCode::kFailedPrecondition:
+      return "FailedPrecondition";
+    case StatusCode::kDataLoss:
+      return "DataLoss";
+    case StatusCode::kUnavailable:
+      return "Unavailable";
+    case StatusCode::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }
@@ -21,15 +30,24 @@ std::string_view StatusCodeName(StatusCode code) {
 int ExitCodeFor(StatusCode code) {
   // 1 is left to "the command line itself was wrong" (CLI11's usage errors).
   switch (code) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kNotFound: return 3;
-    case StatusCode::kAlreadyExists: return 4;
-    case StatusCode::kDataLoss: return 5;
-    case StatusCode::kPermissionDenied: return 6;
-    case StatusCode::kFailedPrecondition: return 7;
-    case StatusCode::kUnavailable: return 8;
-    case StatusCode::kInternal: return 70;  // EX_SOFTWARE
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidArgument:
+      return 2;
+    case StatusCode::kNotFound:
+      return 3;
+    case StatusCode::kAlreadyExists:
+      return 4;
+    case StatusCode::kDataLoss:
+      return 5;
+    case StatusCode::kPermissionDenied:
+      return 6;
+    case StatusCode::kFailedPrecondition:
+      return 7;
+    case StatusCode::kUnavailable:
+      return 8;
+    case StatusCode::kInternal:
+      return 70;  // EX_SOFTWARE
   }
   return 70;
 }

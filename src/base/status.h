@@ -82,7 +82,7 @@ Status InternalError(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design, like StatusOr
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design, like StatusOr
   Result(Status status) : data_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(data_).ok() && "Result<T> built from an OK status");
   }
@@ -112,9 +112,9 @@ class [[nodiscard]] Result {
 #define CUSTODIAN_CONCAT_(a, b) CUSTODIAN_CONCAT_INNER_(a, b)
 
 // Returns from the calling function if `expr` (a Status) failed.
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    ::custodian::Status _custodian_status = (expr);  \
+#define RETURN_IF_ERROR(expr)                              \
+  do {                                                     \
+    ::custodian::Status _custodian_status = (expr);        \
     if (!_custodian_status.ok()) return _custodian_status; \
   } while (0)
 

@@ -74,9 +74,9 @@ Status ApplySets(const std::vector<std::string>& sets, bool force_string, Json& 
 Result<Json> ReadJsonArgument(const std::string& json_text, const std::string& file) {
   std::string text = json_text;
   if (!file.empty()) {
-    Result<std::string> content = file == "-" ? Result<std::string>(std::string(
-                                                    std::istreambuf_iterator<char>(std::cin), {}))
-                                              : Env::Default().ReadFile(file);
+    Result<std::string> content =
+        file == "-" ? Result<std::string>(std::string(std::istreambuf_iterator<char>(std::cin), {}))
+                    : Env::Default().ReadFile(file);
     if (!content.ok()) return content.status();
     text = std::move(content).value();
   }
@@ -96,8 +96,9 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
   auto dir = std::make_shared<std::string>();
   auto bare = std::make_shared<bool>(false);
   cmd->add_option("dir", *dir, "Directory to create (must not hold a repository)")->required();
-  cmd->add_flag("--bare", *bare, "Start empty, without the built-in gazetteer (e.g. to restore "
-                                 "an export)");
+  cmd->add_flag("--bare", *bare,
+                "Start empty, without the built-in gazetteer (e.g. to restore "
+                "an export)");
   cmd->callback([&g, &run, dir, bare] {
     run = [&g, dir, bare]() -> Status {
       ASSIGN_OR_RETURN(auto repo, Repository::Init(*dir, MakeOptions(g), {.gazetteer = !*bare}));
@@ -229,8 +230,9 @@ void RegisterList(CLI::App& app, Globals& g, Action& run) {
       query.type = a->type;
       if (!a->violation.empty()) {
         if (!a->type.empty() || (query.kind && *query.kind != model::Kind::kAct)) {
-          return InvalidArgumentError("--violation selects acts; it cannot be combined with "
-                                      "--type or another --kind");
+          return InvalidArgumentError(
+              "--violation selects acts; it cannot be combined with "
+              "--type or another --kind");
         }
         query.kind = model::Kind::kAct;
         query.type = a->violation;
@@ -272,8 +274,7 @@ void RegisterAmend(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--unset", a->unsets, "Remove a field");
   cmd->add_option("--doc", a->json, "Changes as a JSON merge patch (RFC 7386)");
   cmd->add_option("--file", a->file, "Read the merge patch from a file ('-' for stdin)");
-  cmd->add_option("--reason", a->reason, "Why the record changes (kept in the ledger)")
-      ->required();
+  cmd->add_option("--reason", a->reason, "Why the record changes (kept in the ledger)")->required();
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
       ASSIGN_OR_RETURN(Json changes, ReadJsonArgument(a->json, a->file));
@@ -293,8 +294,8 @@ void RegisterAmend(CLI::App& app, Globals& g, Action& run) {
 }
 
 void RegisterImport(CLI::App& app, Globals& g, Action& run) {
-  auto* cmd = app.add_subcommand(
-      "import", "Import JSON Lines records; all or nothing unless --skip-bad");
+  auto* cmd =
+      app.add_subcommand("import", "Import JSON Lines records; all or nothing unless --skip-bad");
   struct Args {
     std::string file, rejects;
     bool skip_bad = false;
@@ -325,9 +326,9 @@ void RegisterImport(CLI::App& app, Globals& g, Action& run) {
       }
       std::ofstream rejects;
       if (a->skip_bad) {
-        std::string path = a->rejects.empty()
-                               ? (a->file == "-" ? "import.rejects.jsonl" : a->file + ".rejects.jsonl")
-                               : a->rejects;
+        std::string path = a->rejects.empty() ? (a->file == "-" ? "import.rejects.jsonl"
+                                                                : a->file + ".rejects.jsonl")
+                                              : a->rejects;
         rejects.open(path, std::ios::binary | std::ios::trunc);
         if (!rejects) return UnavailableError("cannot write the reject file " + path);
         options.on_reject = [&rejects](uint64_t line, std::string_view text,
@@ -416,29 +417,27 @@ void RegisterLog(CLI::App& app, Globals& g, Action& run) {
         ASSIGN_OR_RETURN(repo::LedgerInfo info, repo->Ledger());
         from = info.size > a->limit ? info.size - a->limit : 0;
       }
-      return repo->Log(from, a->limit,
-                       [&](uint64_t seq, const ledger::Hash& leaf, const Json& entry) {
-                         if (g.json) {
-                           std::cout << CanonicalJson({{"seq", seq},
-                                                       {"leaf_hash", crypto::HexEncode(leaf)},
-                                                       {"entry", entry}})
-                                     << "\n";
-                           return true;
-                         }
-                         std::string op = entry.value("op", "?");
-                         std::cout << seq << "  " << crypto::HexEncode(leaf).substr(0, 12)
-                                   << "  " << entry.value("at", "") << "  "
-                                   << entry.value("by", "") << "  " << op;
-                         if (op == "create" || op == "amend") {
-                           std::cout << " " << entry.value("id", "") << " v"
-                                     << entry.value("version", 0);
-                         }
-                         if (entry.contains("reason")) {
-                           std::cout << "  (" << entry.value("reason", "") << ")";
-                         }
-                         std::cout << "\n";
-                         return true;
-                       });
+      return repo->Log(
+          from, a->limit, [&](uint64_t seq, const ledger::Hash& leaf, const Json& entry) {
+            if (g.json) {
+              std::cout << CanonicalJson({{"seq", seq},
+                                          {"leaf_hash", crypto::HexEncode(leaf)},
+                                          {"entry", entry}})
+                        << "\n";
+              return true;
+            }
+            std::string op = entry.value("op", "?");
+            std::cout << seq << "  " << crypto::HexEncode(leaf).substr(0, 12) << "  "
+                      << entry.value("at", "") << "  " << entry.value("by", "") << "  " << op;
+            if (op == "create" || op == "amend") {
+              std::cout << " " << entry.value("id", "") << " v" << entry.value("version", 0);
+            }
+            if (entry.contains("reason")) {
+              std::cout << "  (" << entry.value("reason", "") << ")";
+            }
+            std::cout << "\n";
+            return true;
+          });
     };
   });
 }
@@ -547,8 +546,7 @@ void RegisterVocab(CLI::App& app, Globals& g, Action& run) {
       const model::Vocabularies& vocab = model::Vocabularies::Builtin();
       if (name->empty()) {
         for (const auto& [n, v] : vocab.all()) {
-          std::cout << n << " (version " << v.version() << ", " << v.terms().size()
-                    << " terms)\n";
+          std::cout << n << " (version " << v.version() << ", " << v.terms().size() << " terms)\n";
         }
         return OkStatus();
       }
@@ -614,12 +612,12 @@ void RegisterCheckpoint(CLI::App& app, Globals& g, Action& run) {
           Result<ledger::SignedNote> note = ledger::SignedNote::Parse(c.note);
           size_t signatures = note.ok() ? note->signatures.size() : 0;
           if (g.json) {
-            std::cout << CanonicalJson({{"id", c.id}, {"size", c.size}, {"at", c.at},
-                                        {"note", c.note}})
+            std::cout << CanonicalJson(
+                             {{"id", c.id}, {"size", c.size}, {"at", c.at}, {"note", c.note}})
                       << "\n";
           } else {
-            std::cout << "#" << c.id << "  " << c.size << " entries  " << c.at << "  "
-                      << signatures << " signature" << (signatures == 1 ? "" : "s") << "\n";
+            std::cout << "#" << c.id << "  " << c.size << " entries  " << c.at << "  " << signatures
+                      << " signature" << (signatures == 1 ? "" : "s") << "\n";
           }
         }
         return OkStatus();
@@ -632,8 +630,8 @@ void RegisterCheckpoint(CLI::App& app, Globals& g, Action& run) {
 }
 
 void RegisterProve(CLI::App& app, Globals& g, Action& run) {
-  auto* cmd = app.add_subcommand(
-      "prove", "Print a proof that a third party checks with custodian-verify");
+  auto* cmd =
+      app.add_subcommand("prove", "Print a proof that a third party checks with custodian-verify");
   cmd->require_subcommand(1);
   struct Args {
     uint64_t entry = 0;
@@ -693,12 +691,12 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
         while (!key.empty() && (key.back() == '\n' || key.back() == ' ')) key.pop_back();
       }
       ProgressBar bar("verify", ProgressEnabled(g));
-      repo::VerifyOptions options{
-          .progress = [&bar](uint64_t done, uint64_t total) {
-            if (total > 8192) bar.Update(done, total);
-          },
-          .trusted_key = key,
-          .projections = !a->skip_projections};
+      repo::VerifyOptions options{.progress =
+                                      [&bar](uint64_t done, uint64_t total) {
+                                        if (total > 8192) bar.Update(done, total);
+                                      },
+                                  .trusted_key = key,
+                                  .projections = !a->skip_projections};
       Result<repo::VerifyReport> report = repo->Verify(options);
       if (!report.ok()) {
         return report.status().code() == StatusCode::kDataLoss
@@ -715,9 +713,8 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
                    {"projections_checked", report->projections_checked}});
       } else {
         std::cout << "OK: " << report->entries << " entries and " << report->nodes
-                  << " tree nodes recomputed; " << report->checkpoints
-                  << " signed checkpoint" << (report->checkpoints == 1 ? "" : "s")
-                  << " match; projections "
+                  << " tree nodes recomputed; " << report->checkpoints << " signed checkpoint"
+                  << (report->checkpoints == 1 ? "" : "s") << " match; projections "
                   << (report->projections_checked ? "equal a rebuild" : "not checked") << "\n"
                   << "root " << crypto::HexEncode(report->root) << "\n"
                   << "key  " << report->verifier_key << "\n";
@@ -755,8 +752,8 @@ void RegisterBundle(CLI::App& app, Globals& g, Action& run) {
         return UnavailableError("cannot rename " + tmp + " to " + *out_path);
       }
       ASSIGN_OR_RETURN(std::string key, repo->VerifierKey());
-      std::cout << "wrote " << *out_path << "\ncheck it with: custodian-verify bundle "
-                << *out_path << " --key " << key << "\n";
+      std::cout << "wrote " << *out_path << "\ncheck it with: custodian-verify bundle " << *out_path
+                << " --key " << key << "\n";
       return OkStatus();
     };
   });
@@ -769,7 +766,8 @@ void RegisterWitness(CLI::App& app, Globals& g, Action& run) {
   auto* add = cmd->add_subcommand("add", "Trust signatures by this verifier key");
   add->add_option("verifier_key", *key, "name+keyid+base64 key (custodian-verify keygen)")
       ->required();
-  auto* list = cmd->add_subcommand("list", "Show witnesses and the tree sizes each has vouched for");
+  auto* list =
+      cmd->add_subcommand("list", "Show witnesses and the tree sizes each has vouched for");
   add->callback([&g, &run, key] {
     run = [&g, key]() -> Status {
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
@@ -812,7 +810,8 @@ void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   app.fallthrough();  // global options may also follow the subcommand
   app.add_option("-C,--repo", g.repo_dir,
                  "Repository directory (default: $CUSTODIAN_REPO, else the current directory)");
-  app.add_option("--as", g.actor, "Who is acting, for the ledger (default: $CUSTODIAN_ACTOR or $USER)");
+  app.add_option("--as", g.actor,
+                 "Who is acting, for the ledger (default: $CUSTODIAN_ACTOR or $USER)");
   app.add_flag("--json", g.json, "Machine-readable JSON output");
   app.add_flag("-q,--quiet", g.quiet, "No progress bars");
   RegisterInit(app, g, run);

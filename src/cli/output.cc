@@ -48,10 +48,14 @@ std::string_view VocabularyOf(model::Kind kind, const std::string& field) {
   if (field == "agency" || field == "operated_by") return "agencies";
   if (field == "type") {
     switch (kind) {
-      case model::Kind::kPlace: return "place_types";
-      case model::Kind::kSource: return "source_types";
-      case model::Kind::kDossier: return "dossier_types";
-      default: return "";
+      case model::Kind::kPlace:
+        return "place_types";
+      case model::Kind::kSource:
+        return "source_types";
+      case model::Kind::kDossier:
+        return "dossier_types";
+      default:
+        return "";
     }
   }
   return "";

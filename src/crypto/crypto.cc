@@ -49,7 +49,8 @@ Sha256Digest Sha256Parts(std::initializer_list<std::string_view> parts) {
 }
 
 Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), Sha256Md(), nullptr) != 1) {
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), Sha256Md(), nullptr) != 1) {
     std::abort();
   }
 }
@@ -78,8 +79,7 @@ SigningKey SigningKey::Generate(Env& env) {
 Result<SigningKey> SigningKey::FromSeed(std::span<const uint8_t> seed) {
   EnsureSodium();
   if (seed.size() != kEd25519SeedSize) {
-    return InvalidArgumentError("an Ed25519 seed is 32 bytes, got " +
-                                std::to_string(seed.size()));
+    return InvalidArgumentError("an Ed25519 seed is 32 bytes, got " + std::to_string(seed.size()));
   }
   SigningKey key;
   std::memcpy(key.seed_.data(), seed.data(), seed.size());
@@ -148,8 +148,8 @@ std::string HexEncode(std::span<const uint8_t> bytes) {
 }
 
 std::string HexEncode(std::string_view bytes) {
-  return HexEncode(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                            bytes.size()));
+  return HexEncode(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
 }
 
 Result<std::string> HexDecode(std::string_view hex) {
@@ -176,8 +176,8 @@ std::string Base64Encode(std::string_view bytes) {
   EnsureSodium();
   const size_t max = sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
   std::string out(max, '\0');
-  sodium_bin2base64(out.data(), max, reinterpret_cast<const uint8_t*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(out.data(), max, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
   out.resize(std::strlen(out.c_str()));
   return out;
 }

@@ -88,8 +88,7 @@ Result<Hash> Log::SubtreeHash(uint64_t begin, uint64_t end) const {
   return NodeHash(left, right);
 }
 
-Status Log::AppendPath(uint64_t index, uint64_t begin, uint64_t end,
-                       std::vector<Hash>& out) const {
+Status Log::AppendPath(uint64_t index, uint64_t begin, uint64_t end, std::vector<Hash>& out) const {
   const uint64_t n = end - begin;
   if (n <= 1) return OkStatus();
   const uint64_t k = SplitPoint(n);
@@ -111,8 +110,8 @@ Result<std::vector<Hash>> Log::InclusionProof(uint64_t index, uint64_t tree_size
                          std::to_string(tree_size));
   }
   if (index >= tree_size) {
-    return InvalidArgumentError("entry " + std::to_string(index) +
-                                " is not in a tree of size " + std::to_string(tree_size));
+    return InvalidArgumentError("entry " + std::to_string(index) + " is not in a tree of size " +
+                                std::to_string(tree_size));
   }
   std::vector<Hash> proof;
   RETURN_IF_ERROR(AppendPath(index, 0, tree_size, proof));

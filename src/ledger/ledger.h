@@ -21,13 +21,12 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <istream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "crypto/crypto.h"
@@ -80,7 +79,7 @@ class Log {
   // Appends `entry` as leaf number size() and returns that sequence number.
   Result<uint64_t> Append(std::string_view entry);
 
-  Hash RootHash() const;                            // of the current tree
+  Hash RootHash() const;                              // of the current tree
   Result<Hash> RootHashAt(uint64_t tree_size) const;  // of any earlier tree
 
   // RFC 6962 §2.1.1 audit path for leaf `index` in the tree of `tree_size` leaves.
@@ -168,8 +167,7 @@ struct SignedNote {
 };
 
 // A signature line's worth of signature over `body` by `key` under `name`.
-NoteSignature SignNote(std::string_view body, std::string_view name,
-                       const crypto::SigningKey& key);
+NoteSignature SignNote(std::string_view body, std::string_view name, const crypto::SigningKey& key);
 
 // OK if `note` carries a valid signature by `verifier`. Signatures by other keys are ignored;
 // a signature that claims to be by `verifier` (same name and key id) but does not verify is
@@ -202,7 +200,8 @@ Result<ConsistencyProofDoc> ConsistencyProofFromJson(const nlohmann::json& json)
 Status VerifyConsistencyDoc(const ConsistencyProofDoc& doc, const NoteVerifier& log);
 
 // A bundle is JSON Lines: a header {"format":"custodian-ledger-bundle/1","origin",
-// "verifier_key","tree_size","checkpoint_sizes"}, then {"seq","entry"} for every entry in order, then
+// "verifier_key","tree_size","checkpoint_sizes"}, then {"seq","entry"} for every entry in order,
+// then
 // {"checkpoint": note} for each checkpoint, then {"witness": verifier key} lines.
 inline constexpr std::string_view kBundleFormat = "custodian-ledger-bundle/1";
 

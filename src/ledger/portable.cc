@@ -161,7 +161,7 @@ Result<BundleReport> VerifyBundle(std::istream& in, const std::optional<NoteVeri
 
   // Entries: stream them through a tree builder, remembering the root at every size.
   TreeBuilder tree;
-  std::vector<Json> tail;          // checkpoint and witness lines after the entries
+  std::vector<Json> tail;  // checkpoint and witness lines after the entries
   std::optional<Json> item;
   while (true) {
     ASSIGN_OR_RETURN(item, next());
@@ -201,7 +201,8 @@ Result<BundleReport> VerifyBundle(std::istream& in, const std::optional<NoteVeri
       ASSIGN_OR_RETURN(SignedNote note, SignedNote::Parse(text));
       notes.push_back(std::move(note));
     } else {
-      return InvalidArgumentError("bundle has a line that is neither entry, checkpoint nor witness");
+      return InvalidArgumentError(
+          "bundle has a line that is neither entry, checkpoint nor witness");
     }
   }
   bool covers_all = false;
@@ -214,8 +215,8 @@ Result<BundleReport> VerifyBundle(std::istream& in, const std::optional<NoteVeri
     }
     if (cp.size > report.entries) {
       return DataLossError("a checkpoint signs " + std::to_string(cp.size) +
-                           " entries but the bundle holds only " +
-                           std::to_string(report.entries) + " (entries were removed)");
+                           " entries but the bundle holds only " + std::to_string(report.entries) +
+                           " (entries were removed)");
     }
     auto root = roots.find(cp.size);
     if (root == roots.end()) {

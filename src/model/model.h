@@ -32,7 +32,17 @@ namespace custodian::model {
 
 using Json = nlohmann::json;
 
-enum class Kind { kPlace, kOrganization, kPerson, kSource, kIncident, kAct, kPost, kClaim, kDossier };
+enum class Kind {
+  kPlace,
+  kOrganization,
+  kPerson,
+  kSource,
+  kIncident,
+  kAct,
+  kPost,
+  kClaim,
+  kDossier
+};
 
 // All kinds, places first: the order in which kinds usually refer to those before them.
 const std::vector<Kind>& AllKinds();
@@ -101,18 +111,18 @@ class RecordResolver {
 struct ValidRecord {
   Kind kind;
   std::string id;
-  Json body;                       // normalised fields, without "kind" and "id"
-  std::string type;                // the record's classifying term (violation, source type...)
-  std::string place;               // the place it happened at / belongs to ("" if none)
-  std::optional<FuzzyDate> date;   // when it happened, as a range
+  Json body;                      // normalised fields, without "kind" and "id"
+  std::string type;               // the record's classifying term (violation, source type...)
+  std::string place;              // the place it happened at / belongs to ("" if none)
+  std::optional<FuzzyDate> date;  // when it happened, as a range
   // (field, referenced id) for every reference, to check integrity and answer "what refers to".
   std::vector<std::pair<std::string, std::string>> refs;
 };
 
 // Checks `body` (the fields of a record of `kind`; "kind" and "id" must not be among them)
 // and returns the normalised record. On failure, the message starts with "field 'name': ".
-Result<ValidRecord> Validate(Kind kind, std::string id, Json body,
-                             const Vocabularies& vocabularies, RecordResolver& resolver);
+Result<ValidRecord> Validate(Kind kind, std::string id, Json body, const Vocabularies& vocabularies,
+                             RecordResolver& resolver);
 
 // The projection of a record whose body is already valid and normalised (as read back from
 // a ledger entry). Validate() ends with it, so a rebuild projects exactly what an append did.

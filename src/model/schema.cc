@@ -12,9 +12,9 @@ namespace custodian::model {
 namespace {
 
 enum class FieldType {
-  kString,     // one line of text, at most max_length bytes
-  kText,       // free text (transcripts, descriptions)
-  kDate,       // a fuzzy date, stored in canonical EDTF form
+  kString,  // one line of text, at most max_length bytes
+  kText,    // free text (transcripts, descriptions)
+  kDate,    // a fuzzy date, stored in canonical EDTF form
   kInteger,
   kNumber,
   kBoolean,
@@ -37,7 +37,9 @@ constexpr KindSet Of(std::initializer_list<Kind> kinds) {
   for (Kind k : kinds) set |= KindSet{1} << static_cast<int>(k);
   return set;
 }
-constexpr bool Contains(KindSet set, Kind kind) { return set & (KindSet{1} << static_cast<int>(kind)); }
+constexpr bool Contains(KindSet set, Kind kind) {
+  return set & (KindSet{1} << static_cast<int>(kind));
+}
 
 struct FieldSpec {
   std::string_view name;
@@ -123,9 +125,7 @@ const std::vector<FieldSpec>& Schema(Kind kind) {
         {"date", F::kDate, false, {}, {}, P::kDate},
         {"sources", F::kRefs, false, {}, Of({K::kSource})}}},
       {K::kClaim,
-       {{"subject", F::kRef, true},
-        {"statement", F::kText, true},
-        {"sources", F::kGrades, true}}},
+       {{"subject", F::kRef, true}, {"statement", F::kText, true}, {"sources", F::kGrades, true}}},
       {K::kDossier,
        {{"title", F::kString, true},
         {"type", F::kTerm, false, "dossier_types", {}, P::kType},
@@ -156,8 +156,7 @@ std::string Article(std::string_view noun) {
 // Validates one field and adds what it contributes to `out`.
 class FieldChecker {
  public:
-  FieldChecker(const Vocabularies& vocabularies, RecordResolver& resolver,
-               std::string_view self_id)
+  FieldChecker(const Vocabularies& vocabularies, RecordResolver& resolver, std::string_view self_id)
       : vocabularies_(vocabularies), resolver_(resolver), self_id_(self_id) {}
 
   Status Check(const FieldSpec& spec, Json& value) {
@@ -391,8 +390,8 @@ std::vector<std::string> FieldNames(Kind kind) {
   return out;
 }
 
-Result<ValidRecord> Validate(Kind kind, std::string id, Json body,
-                             const Vocabularies& vocabularies, RecordResolver& resolver) {
+Result<ValidRecord> Validate(Kind kind, std::string id, Json body, const Vocabularies& vocabularies,
+                             RecordResolver& resolver) {
   if (!IsValidId(id, KindPrefix(kind))) {
     return InvalidArgumentError("field 'id': " + Quote(id) + " is not a valid " +
                                 std::string(KindName(kind)) + " id; expected '" +
@@ -408,7 +407,8 @@ Result<ValidRecord> Validate(Kind kind, std::string id, Json body,
                              [&](const FieldSpec& f) { return f.name == key; });
     if (!known) {
       std::string fields;
-      for (const FieldSpec& f : schema) fields += (fields.empty() ? "" : ", ") + std::string(f.name);
+      for (const FieldSpec& f : schema)
+        fields += (fields.empty() ? "" : ", ") + std::string(f.name);
       return InvalidArgumentError("field " + Quote(key) + ": not a field of " +
                                   Article(KindName(kind)) + "; its fields are " + fields);
     }
@@ -445,15 +445,20 @@ Result<ValidRecord> Project(Kind kind, std::string id, Json body) {
     if (!it->is_string()) continue;
     const std::string& value = it->get_ref<const std::string&>();
     switch (spec.projection) {
-      case P::kType: out.type = value; break;
-      case P::kPlace: out.place = value; break;
+      case P::kType:
+        out.type = value;
+        break;
+      case P::kPlace:
+        out.place = value;
+        break;
       case P::kDate: {
         ASSIGN_OR_RETURN(FuzzyDate date, ParseFuzzyDate(value));
         // An unknown date matches no date filter, rather than every one.
         if (date.precision != DatePrecision::kUnknown) out.date = date;
         break;
       }
-      case P::kNone: break;
+      case P::kNone:
+        break;
     }
   }
   if (kind == Kind::kPlace) out.place = out.id;  // a place lies inside itself for filters

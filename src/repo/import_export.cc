@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
-#include <map>
 #include <unordered_set>
 
 #include "base/canonical_json.h"
@@ -178,9 +178,9 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
     bulk = options.source_bytes / kBytesPerRecordGuess > static_cast<uint64_t>(existing);
     if (bulk) RETURN_IF_ERROR(store_->BeginBulkLoad());
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> snapshot,
-                   store::Store::OpenSqlite(dir_ + "/" + kDatabaseFile,
-                                            store::Store::OpenMode::kExisting));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<store::Store> snapshot,
+      store::Store::OpenSqlite(dir_ + "/" + kDatabaseFile, store::Store::OpenMode::kExisting));
   const uint64_t first_seq = txn.log().size();
 
   ImportReport report;
@@ -280,9 +280,8 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
       reject(document.status(), line);
       continue;
     }
-    Result<std::optional<PreparedVersion>> prepared =
-        PrepareCreate(std::move(*document), /*reject_existing=*/false, next_seq, resolver,
-                      existing);
+    Result<std::optional<PreparedVersion>> prepared = PrepareCreate(
+        std::move(*document), /*reject_existing=*/false, next_seq, resolver, existing);
     if (!prepared.ok()) {
       if (!IsInputError(prepared.status())) {
         return prepared.status().WithContext(options.source_name + " line " +
@@ -328,25 +327,25 @@ Status Repository::Export(std::ostream& out, const Progress& progress) {
   std::multimap<std::string, std::pair<std::string, std::vector<std::string>>> waiting;
   uint64_t done = 0;
 
-  std::function<void(const std::string&, const std::string&)> write =
-      [&](const std::string& id, const std::string& line) {
-        out << line << '\n';
-        written.insert(id);
-        auto [first, last] = waiting.equal_range(id);
-        std::vector<std::pair<std::string, std::vector<std::string>>> released;
-        for (auto it = first; it != last; ++it) released.push_back(std::move(it->second));
-        waiting.erase(first, last);
-        for (auto& [waiting_line, refs] : released) {
-          auto missing = std::find_if(refs.begin(), refs.end(),
-                                      [&](const std::string& r) { return !written.count(r); });
-          std::string waiting_id = refs.back();  // the record's own id rides at the end
-          if (missing == refs.end() - 1) {
-            write(waiting_id, waiting_line);
-          } else {
-            waiting.emplace(*missing, std::make_pair(waiting_line, refs));
-          }
-        }
-      };
+  std::function<void(const std::string&, const std::string&)> write = [&](const std::string& id,
+                                                                          const std::string& line) {
+    out << line << '\n';
+    written.insert(id);
+    auto [first, last] = waiting.equal_range(id);
+    std::vector<std::pair<std::string, std::vector<std::string>>> released;
+    for (auto it = first; it != last; ++it) released.push_back(std::move(it->second));
+    waiting.erase(first, last);
+    for (auto& [waiting_line, refs] : released) {
+      auto missing = std::find_if(refs.begin(), refs.end(),
+                                  [&](const std::string& r) { return !written.count(r); });
+      std::string waiting_id = refs.back();  // the record's own id rides at the end
+      if (missing == refs.end() - 1) {
+        write(waiting_id, waiting_line);
+      } else {
+        waiting.emplace(*missing, std::make_pair(waiting_line, refs));
+      }
+    }
+  };
 
   for (const store::RecordRow& row : rows) {
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, row.seq));

@@ -39,8 +39,8 @@ Result<crypto::SigningKey> ReadKeyFile(Env& env, const std::string& path) {
   if (!seed.ok() || seed->size() != crypto::kEd25519SeedSize) {
     return DataLossError(path + " is damaged (the key is not 32 bytes of base64)");
   }
-  Result<crypto::SigningKey> key = crypto::SigningKey::FromSeed(
-      {reinterpret_cast<const uint8_t*>(seed->data()), seed->size()});
+  Result<crypto::SigningKey> key =
+      crypto::SigningKey::FromSeed({reinterpret_cast<const uint8_t*>(seed->data()), seed->size()});
   crypto::SecureWipe({reinterpret_cast<uint8_t*>(seed->data()), seed->size()});
   return key;
 }
@@ -82,8 +82,8 @@ Result<CheckpointInfo> Repository::Checkpoint() {
   ledger::Checkpoint cp{.origin = origin, .size = txn.log().size(), .root = txn.log().RootHash()};
   ledger::SignedNote note{.body = cp.Body()};
   note.signatures.push_back(ledger::SignNote(note.body, origin, key));
-  CheckpointInfo info{.size = cp.size, .note = note.ToString(),
-                      .at = FormatTimestamp(options_.env->NowMicros())};
+  CheckpointInfo info{
+      .size = cp.size, .note = note.ToString(), .at = FormatTimestamp(options_.env->NowMicros())};
   ASSIGN_OR_RETURN(info.id, store_->AddCheckpoint(info.size, info.note, info.at));
   RETURN_IF_ERROR(txn.Commit());
   return info;
@@ -101,8 +101,9 @@ namespace {
 Result<CheckpointInfo> FindCheckpoint(const std::vector<CheckpointInfo>& all,
                                       std::optional<int64_t> id) {
   if (all.empty()) {
-    return FailedPreconditionError("the repository has no checkpoint yet; make one with "
-                                   "custodian checkpoint");
+    return FailedPreconditionError(
+        "the repository has no checkpoint yet; make one with "
+        "custodian checkpoint");
   }
   if (!id) return all.back();
   for (const CheckpointInfo& c : all) {
@@ -173,8 +174,8 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   for (const CheckpointInfo& c : checkpoints) {
     Result<ledger::SignedNote> note = ledger::SignedNote::Parse(c.note);
     if (!note.ok()) return DataLossError("checkpoint #" + std::to_string(c.id) + " is damaged");
-    RETURN_IF_ERROR(ledger::VerifyNote(*note, trusted)
-                        .WithContext("checkpoint #" + std::to_string(c.id)));
+    RETURN_IF_ERROR(
+        ledger::VerifyNote(*note, trusted).WithContext("checkpoint #" + std::to_string(c.id)));
     Result<ledger::Checkpoint> cp = ledger::ParseCheckpoint(note->body);
     if (!cp.ok() || cp->origin != origin || cp->size != c.size) {
       return DataLossError("checkpoint #" + std::to_string(c.id) +
@@ -197,8 +198,8 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   // as bytes here; the rebuild below parses each one.
   struct Batch {
     uint64_t from = 0;
-    std::string bytes;             // the entries, back to back
-    std::vector<size_t> ends;      // where each ends in `bytes`
+    std::string bytes;         // the entries, back to back
+    std::vector<size_t> ends;  // where each ends in `bytes`
     std::vector<std::vector<std::pair<uint64_t, ledger::Hash>>> computed;  // per level
     std::vector<std::pair<size_t, ledger::Hash>> roots;  // (checkpoint index, root)
   };
@@ -211,8 +212,8 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
     auto hash_leaves = [&batch, &leaves](size_t first, size_t last) {
       for (size_t i = first; i < last; ++i) {
         size_t begin = i == 0 ? 0 : batch.ends[i - 1];
-        leaves[i] = ledger::LeafHash(
-            std::string_view(batch.bytes.data() + begin, batch.ends[i] - begin));
+        leaves[i] =
+            ledger::LeafHash(std::string_view(batch.bytes.data() + begin, batch.ends[i] - begin));
       }
     };
     const size_t half = leaves.size() / 2;
@@ -246,9 +247,9 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   // The stored nodes a batch of leaves [from, to) completes, level by level, read on a second
   // connection so that this one can go on reading entries meanwhile.
   using Nodes = std::vector<std::vector<std::pair<uint64_t, ledger::Hash>>>;
-  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> node_reader,
-                   store::Store::OpenSqlite(dir_ + "/" + kDatabaseFile,
-                                            store::Store::OpenMode::kExisting));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<store::Store> node_reader,
+      store::Store::OpenSqlite(dir_ + "/" + kDatabaseFile, store::Store::OpenMode::kExisting));
   auto read_nodes = [&node_reader](uint64_t from, uint64_t to) -> Result<Nodes> {
     Nodes nodes(64);
     Status status;
@@ -257,21 +258,18 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
       const uint64_t first = ((from + (uint64_t{1} << level)) >> level) - 1;
       const uint64_t end = to >> level;
       if (end <= first) continue;
-      RETURN_IF_ERROR(node_reader->ScanNodes(level, first, end,
-                                             [&](uint64_t index, std::string_view hash) {
-                                               ledger::Hash h;
-                                               if (hash.size() != h.size()) {
-                                                 status = DataLossError(
-                                                     "ledger node (level " +
-                                                     std::to_string(level) + ", index " +
-                                                     std::to_string(index) +
-                                                     ") is not a 32-byte hash");
-                                                 return false;
-                                               }
-                                               std::copy(hash.begin(), hash.end(), h.begin());
-                                               nodes[level].emplace_back(index, h);
-                                               return true;
-                                             }));
+      RETURN_IF_ERROR(
+          node_reader->ScanNodes(level, first, end, [&](uint64_t index, std::string_view hash) {
+            ledger::Hash h;
+            if (hash.size() != h.size()) {
+              status = DataLossError("ledger node (level " + std::to_string(level) + ", index " +
+                                     std::to_string(index) + ") is not a 32-byte hash");
+              return false;
+            }
+            std::copy(hash.begin(), hash.end(), h.begin());
+            nodes[level].emplace_back(index, h);
+            return true;
+          }));
     }
     RETURN_IF_ERROR(status);
     return nodes;
@@ -321,8 +319,8 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
     if (!hashing.valid()) return std::optional<std::pair<Batch, Nodes>>();
     Batch hashed = hashing.get();
     ASSIGN_OR_RETURN(Nodes stored, reading.get());
-    return std::optional<std::pair<Batch, Nodes>>(std::make_pair(std::move(hashed),
-                                                                 std::move(stored)));
+    return std::optional<std::pair<Batch, Nodes>>(
+        std::make_pair(std::move(hashed), std::move(stored)));
   };
   for (uint64_t from = 0; from < size; from += kBatch) {
     const uint64_t to = std::min(size, from + kBatch);
@@ -356,8 +354,10 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   report.root = tree.Root();
   ASSIGN_OR_RETURN(uint64_t stored_nodes, store_->NodeCount());
   if (stored_nodes != report.nodes) {
-    return DataLossError("the ledger has " + std::to_string(stored_nodes) + " stored tree nodes "
-                         "but its " + std::to_string(report.entries) + " entries make " +
+    return DataLossError("the ledger has " + std::to_string(stored_nodes) +
+                         " stored tree nodes "
+                         "but its " +
+                         std::to_string(report.entries) + " entries make " +
                          std::to_string(report.nodes) +
                          ": entries were removed from its end, or nodes inserted");
   }
@@ -378,19 +378,21 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   // The first entry names the key the repository was created with.
   if (size > 0) {
     ASSIGN_OR_RETURN(Json init, ReadEntryJson(*store_, 0));
-      if (init.value("op", "") != "init" ||
+    if (init.value("op", "") != "init" ||
         init.value("public_key", "") != crypto::Base64Encode(crypto::AsBytes(trusted.key))) {
-      return DataLossError("the ledger's first entry records another key than the one trusted: "
-                           "the key file or the ledger was replaced");
+      return DataLossError(
+          "the ledger's first entry records another key than the one trusted: "
+          "the key file or the ledger was replaced");
     }
   }
 
   if (options.projections) {
     ASSIGN_OR_RETURN(RebuildReport rebuilt, RebuildProjections({}, /*commit=*/false));
     if (!rebuilt.identical()) {
-      return DataLossError("the projection tables differ from a rebuild from the ledger: "
-                           "they were changed outside Custodian (custodian rebuild repairs "
-                           "them)");
+      return DataLossError(
+          "the projection tables differ from a rebuild from the ledger: "
+          "they were changed outside Custodian (custodian rebuild repairs "
+          "them)");
     }
     report.projections_checked = true;
   }
@@ -417,7 +419,8 @@ Status Repository::ExportBundle(std::ostream& out, const Progress& progress) {
     if (progress && seq % 4096 == 0) progress(seq, newest.size);
     return static_cast<bool>(out);
   }));
-  for (const CheckpointInfo& c : checkpoints) out << CanonicalJson({{"checkpoint", c.note}}) << "\n";
+  for (const CheckpointInfo& c : checkpoints)
+    out << CanonicalJson({{"checkpoint", c.note}}) << "\n";
   for (const std::string& w : witnesses) out << CanonicalJson({{"witness", w}}) << "\n";
   if (progress) progress(newest.size, newest.size);
   if (!out) return UnavailableError("cannot write the bundle");
@@ -460,8 +463,9 @@ Result<int> Repository::ImportCosignatures(const std::string& text) {
     return note.ok() && note->body == incoming.body;
   });
   if (match == stored.end()) {
-    return NotFoundError("no checkpoint of this repository has that body; a witness must sign "
-                         "a checkpoint exactly as custodian issued it");
+    return NotFoundError(
+        "no checkpoint of this repository has that body; a witness must sign "
+        "a checkpoint exactly as custodian issued it");
   }
   ASSIGN_OR_RETURN(ledger::SignedNote ours, ledger::SignedNote::Parse(match->note));
   int added = 0;
@@ -480,8 +484,9 @@ Result<int> Repository::ImportCosignatures(const std::string& text) {
     }
   }
   if (added == 0) {
-    return NotFoundError("the note carries no new signature by a known witness (add witnesses "
-                         "with custodian witness add)");
+    return NotFoundError(
+        "the note carries no new signature by a known witness (add witnesses "
+        "with custodian witness add)");
   }
   RETURN_IF_ERROR(store_->SetCheckpointNote(match->id, ours.ToString()));
   RETURN_IF_ERROR(txn.Commit());

@@ -44,10 +44,10 @@ class StoreResolver : public model::RecordResolver {
 // What an amendment needs to know about the version it replaces.
 struct PriorVersion {
   int64_t version = 0;
-  uint64_t seq = 0;          // its ledger entry
-  uint64_t created_seq = 0;  // the ledger entry of version 1
+  uint64_t seq = 0;                                       // its ledger entry
+  uint64_t created_seq = 0;                               // the ledger entry of version 1
   std::vector<std::pair<std::string, std::string>> refs;  // its references, to be replaced
-  std::string reason;        // why the new version was made
+  std::string reason;                                     // why the new version was made
 };
 
 // A version of a record turned into its ledger entry for position `seq`, ready to append.
@@ -58,7 +58,7 @@ struct PreparedVersion {
   uint64_t created_seq = 0;  // == seq for version 1
   std::string at, by, reason;
   std::vector<std::pair<std::string, std::string>> old_refs;  // the replaced version's
-  std::string entry;  // canonical JSON bytes
+  std::string entry;                                          // canonical JSON bytes
 };
 
 struct DocumentParts {

@@ -56,8 +56,7 @@ Status Repository::Transaction::Commit() {
 
 // ---- Opening ----
 
-Repository::Repository(std::string dir, const Options& options,
-                       std::unique_ptr<store::Store> store)
+Repository::Repository(std::string dir, const Options& options, std::unique_ptr<store::Store> store)
     : dir_(std::move(dir)), options_(options), store_(std::move(store)) {}
 
 Repository::~Repository() = default;
@@ -66,8 +65,7 @@ const model::Vocabularies& Repository::vocabularies() const {
   return model::Vocabularies::Builtin();
 }
 
-Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
-                                                     const Options& options,
+Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir, const Options& options,
                                                      const InitOptions& init) {
   Env& env = *options.env;
   const std::string db_path = dir + "/" + kDatabaseFile;
@@ -76,7 +74,8 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir,
   }
   Result<std::vector<std::string>> existing = env.ListDir(dir);
   if (existing.ok() && !existing->empty()) {
-    return AlreadyExistsError("'" + dir + "' is not empty; a repository needs a directory of "
+    return AlreadyExistsError("'" + dir +
+                              "' is not empty; a repository needs a directory of "
                               "its own");
   }
   RETURN_IF_ERROR(env.CreateDir(dir));
@@ -182,9 +181,9 @@ Result<Record> Repository::AppendPrepared(Transaction& txn, PreparedVersion prep
     return InternalError("entry prepared for ledger position " + std::to_string(prepared.seq) +
                          " landed at " + std::to_string(seq));
   }
-  RETURN_IF_ERROR(store_->PutRecord(
-      ToRow(prepared.record, prepared.version, seq, prepared.created_seq), prepared.record.refs,
-      prepared.old_refs));
+  RETURN_IF_ERROR(
+      store_->PutRecord(ToRow(prepared.record, prepared.version, seq, prepared.created_seq),
+                        prepared.record.refs, prepared.old_refs));
   return Record{.id = std::move(prepared.record.id),
                 .kind = prepared.record.kind,
                 .version = prepared.version,
@@ -218,8 +217,9 @@ Result<DocumentParts> SplitDocument(Json document) {
   }
   auto kind_it = document.find("kind");
   if (kind_it == document.end() || !kind_it->is_string()) {
-    return InvalidArgumentError("field 'kind': required, one of place, organization, person, "
-                                "source, incident, act, post, claim, dossier");
+    return InvalidArgumentError(
+        "field 'kind': required, one of place, organization, person, "
+        "source, incident, act, post, claim, dossier");
   }
   DocumentParts parts;
   ASSIGN_OR_RETURN(parts.kind, model::ParseKind(kind_it->get<std::string>()));
@@ -234,23 +234,24 @@ Result<DocumentParts> SplitDocument(Json document) {
   return parts;
 }
 
-Result<std::optional<PreparedVersion>> Repository::PrepareCreate(
-    Json document, bool reject_existing, uint64_t seq, model::RecordResolver& resolver,
-    const ExistingLookup& existing) {
+Result<std::optional<PreparedVersion>> Repository::PrepareCreate(Json document,
+                                                                 bool reject_existing, uint64_t seq,
+                                                                 model::RecordResolver& resolver,
+                                                                 const ExistingLookup& existing) {
   ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(std::move(document)));
   const bool given_id = !parts.id.empty();
   if (!given_id) parts.id = GenerateId(*options_.env, model::KindPrefix(parts.kind));
-  ASSIGN_OR_RETURN(model::ValidRecord record,
-                   model::Validate(parts.kind, parts.id, std::move(parts.body), vocabularies(),
-                                   resolver));
+  ASSIGN_OR_RETURN(
+      model::ValidRecord record,
+      model::Validate(parts.kind, parts.id, std::move(parts.body), vocabularies(), resolver));
   if (given_id) {
     ASSIGN_OR_RETURN(std::optional<Record> current, existing(record.id));
     if (current) {
       if (!reject_existing && current->kind == record.kind && current->body == record.body) {
         return std::optional<PreparedVersion>();
       }
-      return AlreadyExistsError("field 'id': " + record.id +
-                                " already exists" + (reject_existing ? "" : " with other content") +
+      return AlreadyExistsError("field 'id': " + record.id + " already exists" +
+                                (reject_existing ? "" : " with other content") +
                                 "; change it with custodian amend " + record.id);
     }
   }
@@ -270,9 +271,9 @@ Result<Record> Repository::Add(const Json& document) {
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   StoreResolver resolver(*store_);
-  ASSIGN_OR_RETURN(std::optional<PreparedVersion> prepared,
-                   PrepareCreate(document, /*reject_existing=*/true, txn.log().size(), resolver,
-                                 StoreLookup()));
+  ASSIGN_OR_RETURN(
+      std::optional<PreparedVersion> prepared,
+      PrepareCreate(document, /*reject_existing=*/true, txn.log().size(), resolver, StoreLookup()));
   ASSIGN_OR_RETURN(Record record, AppendPrepared(txn, std::move(*prepared)));
   RETURN_IF_ERROR(txn.Commit());
   return record;
@@ -308,8 +309,8 @@ Result<Record> Repository::Amend(const std::string& id, const Json& changes,
                      .created_seq = row->created_seq,
                      .refs = std::move(old.refs),
                      .reason = reason};
-  ASSIGN_OR_RETURN(Record amended,
-                   AppendPrepared(txn, PrepareVersion(std::move(record), txn.log().size(), &prior)));
+  ASSIGN_OR_RETURN(Record amended, AppendPrepared(txn, PrepareVersion(std::move(record),
+                                                                      txn.log().size(), &prior)));
   RETURN_IF_ERROR(txn.Commit());
   return amended;
 }
@@ -338,8 +339,8 @@ Result<Json> ReadEntryJson(store::Store& store, uint64_t seq) {
   ASSIGN_OR_RETURN(std::string bytes, store.ReadEntry(seq));
   Result<Json> entry = ParseJson(bytes, {.max_bytes = 64 << 20, .max_depth = 64});
   if (!entry.ok()) {
-    return DataLossError("ledger entry " + std::to_string(seq) + " is not valid JSON: " +
-                         entry.status().message());
+    return DataLossError("ledger entry " + std::to_string(seq) +
+                         " is not valid JSON: " + entry.status().message());
   }
   return entry;
 }
@@ -400,9 +401,9 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
       for (std::string& code : vocab.WithDescendants(query.type)) types.insert(std::move(code));
     }
     if (types.empty()) {
-      std::string where = query.kind ? "vocabulary " +
-                                           std::string(model::TypeVocabulary(*query.kind))
-                                     : std::string("any vocabulary");
+      std::string where = query.kind
+                              ? "vocabulary " + std::string(model::TypeVocabulary(*query.kind))
+                              : std::string("any vocabulary");
       return InvalidArgumentError("'" + query.type.substr(0, 60) + "' is not a term of " + where +
                                   " (see custodian vocab)");
     }
@@ -420,8 +421,9 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
     Result<FuzzyDate> date = ParseFuzzyDate(query.date);
     if (!date.ok()) return date.status().WithContext("--date");
     if (date->precision == DatePrecision::kUnknown) {
-      return InvalidArgumentError("--date: give a date or range to filter by; records with an "
-                                  "unknown date match no date filter");
+      return InvalidArgumentError(
+          "--date: give a date or range to filter by; records with an "
+          "unknown date match no date filter");
     }
     filter.date_first = date->first_day;
     filter.date_last = date->last_day;
@@ -456,8 +458,9 @@ Result<int64_t> Repository::Count(const ListQuery& query) {
 
 // ---- The ledger ----
 
-Status Repository::Log(uint64_t from, uint64_t limit,
-                       const std::function<bool(uint64_t, const ledger::Hash&, const Json&)>& visit) {
+Status Repository::Log(
+    uint64_t from, uint64_t limit,
+    const std::function<bool(uint64_t, const ledger::Hash&, const Json&)>& visit) {
   Status status;
   const uint64_t to = limit > UINT64_MAX - from ? UINT64_MAX : from + limit;
   RETURN_IF_ERROR(store_->ScanEntries(from, to, [&](uint64_t seq, std::string_view bytes) {
@@ -486,9 +489,8 @@ Result<LedgerInfo> Repository::Ledger() {
 Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
   // Entries name their own position, so one that was moved is caught here too.
   if (!entry.is_object() || entry.value("seq", UINT64_MAX) != seq) {
-    return DataLossError("ledger entry " + std::to_string(seq) +
-                         " does not say it is entry " + std::to_string(seq) +
-                         ": entries were reordered, removed or inserted");
+    return DataLossError("ledger entry " + std::to_string(seq) + " does not say it is entry " +
+                         std::to_string(seq) + ": entries were reordered, removed or inserted");
   }
   const std::string op = entry.value("op", "");
   if (op == "init") return OkStatus();

@@ -30,7 +30,7 @@
 namespace custodian::store {
 class Store;
 struct RecordFilter;
-}
+}  // namespace custodian::store
 
 namespace custodian::repo {
 
@@ -55,11 +55,11 @@ struct Record {
   std::string id;
   model::Kind kind;
   int64_t version = 0;
-  uint64_t seq = 0;  // the ledger entry of this version
-  Json body;         // the record's fields
-  std::string at;    // when this version was recorded (RFC 3339, UTC)
-  std::string by;    // who recorded it
-  std::string reason;  // why it was amended ("" for version 1)
+  uint64_t seq = 0;       // the ledger entry of this version
+  Json body;              // the record's fields
+  std::string at;         // when this version was recorded (RFC 3339, UTC)
+  std::string by;         // who recorded it
+  std::string reason;     // why it was amended ("" for version 1)
   uint64_t previous = 0;  // the ledger entry of version - 1 (0 for version 1)
   // {"kind": ..., "id": ..., fields...}: the form that add, import and export use.
   Json ToDocument() const;
@@ -179,9 +179,9 @@ class Repository {
   Status Export(std::ostream& out, const Progress& progress = {});
 
   // Ledger entries [from, from + limit), parsed.
-  Status Log(uint64_t from, uint64_t limit,
-             const std::function<bool(uint64_t seq, const ledger::Hash& leaf, const Json& entry)>&
-                 visit);
+  Status Log(
+      uint64_t from, uint64_t limit,
+      const std::function<bool(uint64_t seq, const ledger::Hash& leaf, const Json& entry)>& visit);
   Result<LedgerInfo> Ledger();
 
   // Recreates every projection from the ledger and checks it equals what was there.

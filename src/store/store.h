@@ -4,7 +4,8 @@
 //   - the ledger: entries and Merkle node hashes (it implements ledger::LogStore);
 //   - projections: one row per record (kind, current version, the ledger entry that holds it,
 //     and the columns filters need) and its references to other records;
-//   - checkpoints (signed tree heads) and the witnesses whose cosignatures are kept. Projections are derived: repo can clear and rebuild them from the ledger.
+//   - checkpoints (signed tree heads) and the witnesses whose cosignatures are kept. Projections
+//   are derived: repo can clear and rebuild them from the ledger.
 // Every statement is parameterised; nothing a user typed is ever pasted into SQL.
 //
 // Transactions are explicit (Begin/Commit/Rollback) so that repo can append a ledger entry
@@ -33,12 +34,12 @@ namespace custodian::store {
 // The projection of one record. Field names follow the columns in docs/formats/store.md.
 struct RecordRow {
   std::string id;
-  std::string kind;     // model::KindName
-  int64_t version = 0;  // 1 for the first version, +1 per amendment
-  uint64_t seq = 0;     // the ledger entry holding this version
-  uint64_t created_seq = 0;  // the ledger entry holding version 1
-  std::string type;     // classifying term ("" if none)
-  std::string place;    // place id ("" if none)
+  std::string kind;                              // model::KindName
+  int64_t version = 0;                           // 1 for the first version, +1 per amendment
+  uint64_t seq = 0;                              // the ledger entry holding this version
+  uint64_t created_seq = 0;                      // the ledger entry holding version 1
+  std::string type;                              // classifying term ("" if none)
+  std::string place;                             // place id ("" if none)
   std::optional<int32_t> date_first, date_last;  // days since 1970-01-01, inclusive
   friend bool operator==(const RecordRow&, const RecordRow&) = default;
 };
@@ -48,10 +49,10 @@ struct RecordFilter {
   std::vector<std::string> types;  // any of these ("" vector for any)
   std::string within_place;        // this place or any place inside it ("" for anywhere)
   std::optional<int32_t> date_first, date_last;  // records whose date range overlaps this
-  std::string refers_to;           // records with a reference to this id
+  std::string refers_to;                         // records with a reference to this id
   enum class Order { kId, kCreation };
   Order order = Order::kId;
-  int64_t limit = -1;              // -1 for no limit
+  int64_t limit = -1;  // -1 for no limit
   int64_t offset = 0;
 };
 
@@ -96,9 +97,9 @@ class Store : public ledger::LogStore {
       const RecordFilter& filter, GroupBy group_by) = 0;
 
   // Stored node hashes of one level with index in [from, to), in index order.
-  virtual Status ScanNodes(int level, uint64_t from, uint64_t to,
-                           const std::function<bool(uint64_t index, std::string_view hash)>&
-                               visit) = 0;
+  virtual Status ScanNodes(
+      int level, uint64_t from, uint64_t to,
+      const std::function<bool(uint64_t index, std::string_view hash)>& visit) = 0;
   virtual Result<uint64_t> NodeCount() = 0;
 
   // ---- Checkpoints and witnesses: they sign the ledger, so they live beside it ----

@@ -30,8 +30,9 @@ Result<Json> ReadJson(const std::string& path) {
 
 Result<ledger::NoteVerifier> KeyArg(const std::string& text) {
   if (text.empty()) {
-    return InvalidArgumentError("--key is required: the log's verifier key as its owner "
-                                "published it (custodian key prints it)");
+    return InvalidArgumentError(
+        "--key is required: the log's verifier key as its owner "
+        "published it (custodian key prints it)");
   }
   // A key may be given inline or as a file holding it.
   std::string key = text;
@@ -67,8 +68,8 @@ void Register(CLI::App& app, Action& run) {
         in = &file;
       }
       ASSIGN_OR_RETURN(ledger::BundleReport report, ledger::VerifyBundle(*in, trusted));
-      std::cout << "OK: " << report.entries << " entries, root "
-                << crypto::HexEncode(report.root) << "\n"
+      std::cout << "OK: " << report.entries << " entries, root " << crypto::HexEncode(report.root)
+                << "\n"
                 << report.checkpoints << " checkpoint" << (report.checkpoints == 1 ? "" : "s")
                 << " signed by " << report.verifier_key << "\n";
       if (!trusted) {
@@ -157,8 +158,8 @@ void Register(CLI::App& app, Action& run) {
       // Validate the name by parsing the verifier key we are about to print.
       RETURN_IF_ERROR(ledger::NoteVerifier::Parse(v.ToString()).status());
       RETURN_IF_ERROR(Env::Default().WriteFileAtomically(
-          *key_file, std::string(kWitnessKeyHeader) + *name + "\n" + crypto::Base64Encode(seed) + "\n",
-          0600));
+          *key_file,
+          std::string(kWitnessKeyHeader) + *name + "\n" + crypto::Base64Encode(seed) + "\n", 0600));
       crypto::SecureWipe({reinterpret_cast<uint8_t*>(seed.data()), seed.size()});
       std::cout << v.ToString() << "\n";
       return OkStatus();
@@ -188,13 +189,14 @@ void Register(CLI::App& app, Action& run) {
           !view.ends_with("\n")) {
         return InvalidArgumentError(*key_file + " is not a witness key file");
       }
-      std::string witness_name(view.substr(kWitnessKeyHeader.size(), nl - kWitnessKeyHeader.size()));
+      std::string witness_name(
+          view.substr(kWitnessKeyHeader.size(), nl - kWitnessKeyHeader.size()));
       Result<std::string> seed = crypto::Base64Decode(view.substr(nl + 1, view.size() - nl - 2));
       crypto::SecureWipe({reinterpret_cast<uint8_t*>(secret.data()), secret.size()});
       if (!seed.ok()) return InvalidArgumentError(*key_file + " is damaged");
       ASSIGN_OR_RETURN(crypto::SigningKey witness,
-                       crypto::SigningKey::FromSeed({reinterpret_cast<const uint8_t*>(seed->data()),
-                                                     seed->size()}));
+                       crypto::SigningKey::FromSeed(
+                           {reinterpret_cast<const uint8_t*>(seed->data()), seed->size()}));
       crypto::SecureWipe({reinterpret_cast<uint8_t*>(seed->data()), seed->size()});
       note.signatures.push_back(ledger::SignNote(note.body, witness_name, witness));
       std::cout << note.ToString();

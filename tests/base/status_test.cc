@@ -56,10 +56,10 @@ TEST(StatusTest, MacrosPropagateFailures) {
 
 TEST(StatusTest, ExitCodesAreDistinct) {
   std::set<int> codes;
-  for (StatusCode c : {StatusCode::kInvalidArgument, StatusCode::kNotFound,
-                       StatusCode::kAlreadyExists, StatusCode::kPermissionDenied,
-                       StatusCode::kFailedPrecondition, StatusCode::kDataLoss,
-                       StatusCode::kUnavailable, StatusCode::kInternal}) {
+  for (StatusCode c :
+       {StatusCode::kInvalidArgument, StatusCode::kNotFound, StatusCode::kAlreadyExists,
+        StatusCode::kPermissionDenied, StatusCode::kFailedPrecondition, StatusCode::kDataLoss,
+        StatusCode::kUnavailable, StatusCode::kInternal}) {
     int code = ExitCodeFor(c);
     EXPECT_GT(code, 1);
     EXPECT_TRUE(codes.insert(code).second) << StatusCodeName(c);

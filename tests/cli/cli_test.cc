@@ -87,8 +87,9 @@ TEST_F(CliTest, EveryCommandHasHelp) {
 
 TEST_F(CliTest, RecordsATestimonyAndFindsIt) {
   Init();
-  Outcome person = Custodian({"-C", repo_, "add", "person", "--set", R"(names=["김철수","Kim Chol Su"])",
-                          "--set", "sex=male", "--set", "born=about 1975"});
+  Outcome person =
+      Custodian({"-C", repo_, "add", "person", "--set", R"(names=["김철수","Kim Chol Su"])",
+                 "--set", "sex=male", "--set", "born=about 1975"});
   ASSERT_EQ(person.exit_code, 0) << person.err;
   std::string person_id = person.out.substr(0, person.out.find('\n'));
   EXPECT_EQ(person_id.substr(0, 4), "per-");
@@ -100,14 +101,15 @@ TEST_F(CliTest, RecordsATestimonyAndFindsIt) {
   ASSERT_EQ(source.exit_code, 0) << source.err;
   std::string source_id = source.out.substr(0, source.out.find('\n'));
 
-  Outcome act = Custodian({"-C", repo_, "add", "act", "--set", "victim=" + person_id, "--set",
-                       "violation=torture", "--set", "place=plc-kp-north-hamgyong-onsong",
-                       "--set", "date=spring 2009", "--set", "sources=[\"" + source_id + "\"]"});
+  Outcome act =
+      Custodian({"-C", repo_, "add", "act", "--set", "victim=" + person_id, "--set",
+                 "violation=torture", "--set", "place=plc-kp-north-hamgyong-onsong", "--set",
+                 "date=spring 2009", "--set", "sources=[\"" + source_id + "\"]"});
   ASSERT_EQ(act.exit_code, 0) << act.err;
   std::string act_id = act.out.substr(0, act.out.find('\n'));
 
-  Outcome list = Custodian({"-C", repo_, "list", "--kind", "act", "--place", "plc-kp-north-hamgyong",
-                        "--date", "2009"});
+  Outcome list = Custodian(
+      {"-C", repo_, "list", "--kind", "act", "--place", "plc-kp-north-hamgyong", "--date", "2009"});
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_NE(list.out.find(act_id), std::string::npos);
   EXPECT_NE(list.out.find("Torture"), std::string::npos);
@@ -120,7 +122,7 @@ TEST_F(CliTest, RecordsATestimonyAndFindsIt) {
   EXPECT_NE(show.out.find("cli-test"), std::string::npos);
 
   Outcome amend = Custodian({"-C", repo_, "amend", act_id, "--set", "date=2009-04", "--reason",
-                         "witness recalled the month"});
+                             "witness recalled the month"});
   ASSERT_EQ(amend.exit_code, 0) << amend.err;
   Outcome history = Custodian({"-C", repo_, "--json", "show", act_id, "--history"});
   EXPECT_NE(history.out.find("\"version\": 2"), std::string::npos);
@@ -141,8 +143,8 @@ TEST_F(CliTest, ErrorsNameTheProblemAndExitNonZero) {
                                 "victim=per-w", "--set", "date=spring 20O9"});
   EXPECT_EQ(bad_date.exit_code, 2);
   EXPECT_NE(bad_date.err.find("field 'date'"), std::string::npos);
-  Outcome no_victim = Custodian({"-C", repo_, "add", "act", "--set", "violation=torture",
-                                 "--set", "victim=per-nobody"});
+  Outcome no_victim = Custodian(
+      {"-C", repo_, "add", "act", "--set", "violation=torture", "--set", "victim=per-nobody"});
   EXPECT_EQ(no_victim.exit_code, 3);
   EXPECT_NE(no_victim.err.find("field 'victim'"), std::string::npos);
   Outcome missing = Custodian({"-C", repo_, "show", "act-doesnotexist"});
@@ -160,10 +162,13 @@ TEST_F(CliTest, ErrorsNameTheProblemAndExitNonZero) {
 
 TEST_F(CliTest, ImportIsAllOrNothingAndSkipBadWritesRejects) {
   Init();
-  std::string file = Write("in.jsonl",
-                           R"({"kind":"person","id":"per-a","names":["리영희"]})" "\n"
-                           R"({"kind":"act","victim":"per-a","violation":"torture","date":"spring 20O9"})" "\n"
-                           R"({"kind":"act","victim":"per-a","violation":"torture","date":"2009"})" "\n");
+  std::string file = Write(
+      "in.jsonl", R"({"kind":"person","id":"per-a","names":["리영희"]})"
+                  "\n"
+                  R"({"kind":"act","victim":"per-a","violation":"torture","date":"spring 20O9"})"
+                  "\n"
+                  R"({"kind":"act","victim":"per-a","violation":"torture","date":"2009"})"
+                  "\n");
   Outcome all_or_nothing = Custodian({"-C", repo_, "import", file});
   EXPECT_EQ(all_or_nothing.exit_code, 2);
   EXPECT_NE(all_or_nothing.err.find("in.jsonl line 2: field 'date'"), std::string::npos)
@@ -185,7 +190,8 @@ TEST_F(CliTest, ImportIsAllOrNothingAndSkipBadWritesRejects) {
   EXPECT_EQ(from_stdin.exit_code, 2);
   EXPECT_NE(from_stdin.err.find("<stdin> line 2"), std::string::npos);
 
-  Outcome truncated = Custodian({"-C", repo_, "import", Write("t.jsonl", R"({"kind":"person","na)")});
+  Outcome truncated =
+      Custodian({"-C", repo_, "import", Write("t.jsonl", R"({"kind":"person","na)")});
   EXPECT_EQ(truncated.exit_code, 2);
   EXPECT_NE(truncated.err.find("line 1"), std::string::npos);
 }
@@ -259,9 +265,9 @@ TEST_F(CliTest, IntegrityWorkflowForACourt) {
   EXPECT_EQ(Verifier({"inclusion", dir_ / "forged.json", "--key", key}).exit_code, 5);
   EXPECT_EQ(Verifier({"inclusion", dir_ / "p.json"}).exit_code, 1);  // --key is required
 
-  ASSERT_EQ(Custodian({"-C", repo_, "prove", "consistency", "1", "2", "-o", dir_ / "c.json"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Custodian({"-C", repo_, "prove", "consistency", "1", "2", "-o", dir_ / "c.json"}).exit_code,
+      0);
   EXPECT_EQ(Verifier({"consistency", dir_ / "c.json", "--key", key}).exit_code, 0);
 
   // A witness cosigns the newest checkpoint; the repository keeps and shows it.
@@ -271,7 +277,8 @@ TEST_F(CliTest, IntegrityWorkflowForACourt) {
   ASSERT_EQ(Custodian({"-C", repo_, "witness", "add", wkey}).exit_code, 0);
   Outcome cp = Custodian({"-C", repo_, "checkpoint"});  // returns the newest, unchanged
   Write("cp.txt", cp.out);
-  Outcome cosigned = Verifier({"cosign", dir_ / "cp.txt", "--key", key, "--key-file", dir_ / "w.key"});
+  Outcome cosigned =
+      Verifier({"cosign", dir_ / "cp.txt", "--key", key, "--key-file", dir_ / "w.key"});
   ASSERT_EQ(cosigned.exit_code, 0) << cosigned.err;
   Write("cp.cosigned", cosigned.out);
   EXPECT_EQ(Custodian({"-C", repo_, "checkpoint", "--import-cosignatures", dir_ / "cp.cosigned"})
@@ -289,8 +296,10 @@ TEST_F(CliTest, IntegrityWorkflowForACourt) {
   EXPECT_NE(wrong_key.exit_code, 0);
 
   // Tampering with the database is caught and named, with exit code 5.
-  std::string sql = "sqlite3 " + repo_ + "/custodian.db \"UPDATE ledger_entries SET entry = " +
-                    "replace(entry, '리영희', '김영희') WHERE seq = " + std::to_string(std::stoull(seq) - 1) + "\"";
+  std::string sql =
+      "sqlite3 " + repo_ + "/custodian.db \"UPDATE ledger_entries SET entry = " +
+      "replace(entry, '리영희', '김영희') WHERE seq = " + std::to_string(std::stoull(seq) - 1) +
+      "\"";
   ASSERT_EQ(std::system(sql.c_str()), 0);
   Outcome tampered = Custodian({"-C", repo_, "verify"});
   EXPECT_EQ(tampered.exit_code, 5);

@@ -1,12 +1,11 @@
 // Crash safety without luck: the real binary is killed with SIGKILL at random moments during
 // large imports and rebuilds, many times; after each kill the repository must open, verify
 // (ledger, nodes, checkpoints, projections), and hold either all of an import or none of it.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <fstream>
@@ -61,7 +60,8 @@ TEST(CrashTest, KilledImportsAndRebuildsLeaveAVerifiableAllOrNothingRepository) 
     for (int i = 0; i < kBatchPersons; ++i) {
       std::string id = "per-b" + std::to_string(batch) + "-" + std::to_string(i);
       out << R"({"kind":"person","id":")" << id << R"(","names":["김철수 )" << i
-          << R"("],"born":"about 1975"})" << "\n";
+          << R"("],"born":"about 1975"})"
+          << "\n";
       out << R"({"kind":"act","victim":")" << id
           << R"(","violation":"forced_repatriation","place":"plc-kp-north-hamgyong-onsong","date":"spring 2009"})"
           << "\n";

@@ -27,7 +27,8 @@ TEST(CryptoTest, Ed25519MatchesRfc8032TestOne) {
             "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   Ed25519Signature sig = key->Sign("");
   EXPECT_EQ(HexEncode(sig),
-            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39"
+            "701cf9b46bd25bf5f0595bbe24655141438e7a100b");
   EXPECT_TRUE(VerifyEd25519(key->public_key(), "", sig));
   EXPECT_FALSE(VerifyEd25519(key->public_key(), "x", sig));
   sig[10] ^= 1;
@@ -61,8 +62,8 @@ TEST(CryptoTest, HexRoundTripAndRejections) {
 }
 
 TEST(CryptoTest, Base64RoundTripAndRejections) {
-  for (std::string s : {std::string(""), std::string("f"), std::string("fo"),
-                        std::string("foo"), std::string("\x00\x01\xfe", 3)}) {
+  for (std::string s : {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
+                        std::string("\x00\x01\xfe", 3)}) {
     Result<std::string> back = Base64Decode(Base64Encode(s));
     ASSERT_TRUE(back.ok()) << s;
     EXPECT_EQ(*back, s);

@@ -106,8 +106,8 @@ TEST(SignedNoteTest, SharedVectorVerifies) {
   for (const Json& v : vectors["vectors"]) {
     Result<NoteVerifier> verifier = NoteVerifier::Parse(v["verifier_key"].get<std::string>());
     ASSERT_TRUE(verifier.ok()) << verifier.status().ToString();
-    std::string text = v["text"].get<std::string>() + "\n" +
-                       v["signature_line"].get<std::string>() + "\n";
+    std::string text =
+        v["text"].get<std::string>() + "\n" + v["signature_line"].get<std::string>() + "\n";
     Result<SignedNote> note = SignedNote::Parse(text);
     ASSERT_TRUE(note.ok()) << note.status().ToString();
     EXPECT_EQ(note->ToString(), text);  // parsing and printing round-trip
@@ -152,18 +152,20 @@ TEST(SignedNoteTest, CheckpointsSignParseAndIgnoreUnknownKeys) {
 }
 
 TEST(SignedNoteTest, RejectsMalformedNotesAndCheckpoints) {
-  for (const char* bad : {"", "no blank line\n", "body\n\nnot a signature\n",
-                          "body\n\n\xE2\x80\x94 name\n", "body\n\n\xE2\x80\x94 name !!!!\n",
-                          "body\n\n\xE2\x80\x94 name AAAA\n", "body\r\n\r\n"}) {
+  for (const char* bad :
+       {"", "no blank line\n", "body\n\nnot a signature\n", "body\n\n\xE2\x80\x94 name\n",
+        "body\n\n\xE2\x80\x94 name !!!!\n", "body\n\n\xE2\x80\x94 name AAAA\n", "body\r\n\r\n"}) {
     EXPECT_FALSE(SignedNote::Parse(bad).ok()) << bad;
   }
-  for (const char* bad : {"", "origin\n", "origin\n12\n", "origin\n-1\nAAAA\n",
-                          "origin\n012\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n",
-                          "origin\n12\nshort=\n", "\n12\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n",
-                          "origin\n12\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0="}) {
+  for (const char* bad :
+       {"", "origin\n", "origin\n12\n", "origin\n-1\nAAAA\n",
+        "origin\n012\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n", "origin\n12\nshort=\n",
+        "\n12\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n",
+        "origin\n12\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0="}) {
     EXPECT_FALSE(ParseCheckpoint(bad).ok()) << bad;
   }
-  EXPECT_FALSE(NoteVerifier::Parse("name+00000000+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k").ok());
+  EXPECT_FALSE(
+      NoteVerifier::Parse("name+00000000+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k").ok());
   EXPECT_FALSE(NoteVerifier::Parse("garbage").ok());
 }
 

@@ -636,7 +636,8 @@ TEST_F(ValidateTest, Incident) {
   EXPECT_EQ(incident.place, "plc-mss-holding-onsong");
   EXPECT_EQ(incident.refs, (Refs{{"place", "plc-mss-holding-onsong"}, {"sources", "src-test-1"}}));
   // A bare year typed as a number (custodian add --set date=2009) means that year.
-  ValidRecord by_number = CheckOk(Kind::kIncident, "inc-test-year", {{"title", "t"}, {"date", 2009}});
+  ValidRecord by_number =
+      CheckOk(Kind::kIncident, "inc-test-year", {{"title", "t"}, {"date", 2009}});
   EXPECT_EQ(by_number.body["date"], "2009");
   EXPECT_EQ(by_number.date->precision, DatePrecision::kYear);
 }

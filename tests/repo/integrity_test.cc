@@ -24,14 +24,19 @@ class IntegrityTest : public ::testing::Test {
     ASSERT_TRUE(repo.ok()) << repo.status().ToString();
     repo_ = std::move(repo).value();
     for (int i = 0; i < 40; ++i) {
-      ASSERT_TRUE(repo_->Add({{"kind", "person"}, {"id", "per-p" + std::to_string(i)},
-                              {"names", {"이름 " + std::to_string(i)}}})
+      ASSERT_TRUE(repo_
+                      ->Add({{"kind", "person"},
+                             {"id", "per-p" + std::to_string(i)},
+                             {"names", {"이름 " + std::to_string(i)}}})
                       .ok());
     }
     ASSERT_TRUE(repo_->Checkpoint().ok());
     for (int i = 0; i < 10; ++i) {
-      ASSERT_TRUE(repo_->Add({{"kind", "act"}, {"victim", "per-p" + std::to_string(i)},
-                              {"violation", "torture"}, {"date", "2009"}})
+      ASSERT_TRUE(repo_
+                      ->Add({{"kind", "act"},
+                             {"victim", "per-p" + std::to_string(i)},
+                             {"violation", "torture"},
+                             {"date", "2009"}})
                       .ok());
     }
     ASSERT_TRUE(repo_->Checkpoint().ok());
@@ -82,8 +87,9 @@ TEST_F(IntegrityTest, EditedEntryIsNamed) {
 }
 
 TEST_F(IntegrityTest, OneFlippedByteIsDetected) {
-  Tamper("UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), '\"by\":\"local\"', "
-         "'\"by\":\"locaL\"') AS BLOB) WHERE seq = 5");
+  Tamper(
+      "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), '\"by\":\"local\"', "
+      "'\"by\":\"locaL\"') AS BLOB) WHERE seq = 5");
   Status s = VerifyStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("entry 5 was altered"), std::string::npos) << s.message();
@@ -97,9 +103,10 @@ TEST_F(IntegrityTest, DeletedEntryIsNamed) {
 }
 
 TEST_F(IntegrityTest, SwappedEntriesAreNamed) {
-  Tamper("UPDATE ledger_entries SET seq = -1 WHERE seq = 30;"
-         "UPDATE ledger_entries SET seq = 30 WHERE seq = 31;"
-         "UPDATE ledger_entries SET seq = 31 WHERE seq = -1;");
+  Tamper(
+      "UPDATE ledger_entries SET seq = -1 WHERE seq = 30;"
+      "UPDATE ledger_entries SET seq = 30 WHERE seq = 31;"
+      "UPDATE ledger_entries SET seq = 31 WHERE seq = -1;");
   Status s = VerifyStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("entry 30 is entry 31"), std::string::npos) << s.message();
@@ -107,9 +114,11 @@ TEST_F(IntegrityTest, SwappedEntriesAreNamed) {
 
 TEST_F(IntegrityTest, InsertedEntryIsDetected) {
   // Shift the last entries up by one and insert a forged one with a plausible body.
-  Tamper("UPDATE ledger_entries SET seq = seq + 1000 WHERE seq >= 20;"
-         "UPDATE ledger_entries SET seq = seq - 999 WHERE seq >= 1000;"
-         "INSERT INTO ledger_entries (seq, entry) SELECT 20, entry FROM ledger_entries WHERE seq = 21;");
+  Tamper(
+      "UPDATE ledger_entries SET seq = seq + 1000 WHERE seq >= 20;"
+      "UPDATE ledger_entries SET seq = seq - 999 WHERE seq >= 1000;"
+      "INSERT INTO ledger_entries (seq, entry) SELECT 20, entry FROM ledger_entries WHERE seq = "
+      "21;");
   Status s = VerifyStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("entry 21 is entry 20"), std::string::npos) << s.message();
@@ -126,18 +135,24 @@ TEST_F(IntegrityTest, RewrittenTreeIsCaughtBySignedCheckpoint) {
   // The attacker edits entry 3 and recomputes its leaf and every node above it: only the
   // signed checkpoint can tell.
   std::string entry;
-  ASSERT_TRUE(repo_->Log(3, 1, [&](uint64_t, const ledger::Hash&, const Json& e) {
-                      Json forged = e;
-                      forged["by"] = "someone else";
-                      entry = CanonicalJson(forged);
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(repo_
+                  ->Log(3, 1,
+                        [&](uint64_t, const ledger::Hash&, const Json& e) {
+                          Json forged = e;
+                          forged["by"] = "someone else";
+                          entry = CanonicalJson(forged);
+                          return true;
+                        })
+                  .ok());
   // Recompute the whole tree in memory and overwrite every node.
   std::vector<std::string> entries;
-  ASSERT_TRUE(repo_->Log(0, size_, [&](uint64_t seq, const ledger::Hash&, const Json& e) {
-                      entries.push_back(seq == 3 ? entry : CanonicalJson(e));
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(repo_
+                  ->Log(0, size_,
+                        [&](uint64_t seq, const ledger::Hash&, const Json& e) {
+                          entries.push_back(seq == 3 ? entry : CanonicalJson(e));
+                          return true;
+                        })
+                  .ok());
   std::string sql = "BEGIN; DELETE FROM ledger_nodes;";
   ledger::TreeBuilder tree;
   for (const std::string& e : entries) {
@@ -152,8 +167,7 @@ TEST_F(IntegrityTest, RewrittenTreeIsCaughtBySignedCheckpoint) {
   Tamper(sql);
   Status s = VerifyStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_NE(s.message().find("do not hash to the root their checkpoint signed"),
-            std::string::npos)
+  EXPECT_NE(s.message().find("do not hash to the root their checkpoint signed"), std::string::npos)
       << s.message();
 }
 
@@ -293,8 +307,7 @@ TEST_F(IntegrityTest, WitnessCosignaturesAreKeptAndShown) {
   ledger::NoteVerifier witness =
       ledger::NoteVerifier::For("ngo.example/witness", witness_key.public_key());
   ASSERT_TRUE(repo_->AddWitness(witness.ToString()).ok());
-  EXPECT_EQ(repo_->AddWitness(repo_->VerifierKey().value()).code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(repo_->AddWitness(repo_->VerifierKey().value()).code(), StatusCode::kInvalidArgument);
   CheckpointInfo newest = repo_->Checkpoints()->back();
   ledger::SignedNote note = ledger::SignedNote::Parse(newest.note).value();
   // A signature by an unknown party is not imported.
@@ -307,8 +320,7 @@ TEST_F(IntegrityTest, WitnessCosignaturesAreKeptAndShown) {
   ledger::SignedNote forged = note;
   forged.signatures.push_back(ledger::SignNote(note.body, "ngo.example/witness", stranger_key));
   forged.signatures.back().key_id = witness.key_id;
-  EXPECT_EQ(repo_->ImportCosignatures(forged.ToString()).status().code(),
-            StatusCode::kDataLoss);
+  EXPECT_EQ(repo_->ImportCosignatures(forged.ToString()).status().code(), StatusCode::kDataLoss);
   note.signatures.push_back(ledger::SignNote(note.body, "ngo.example/witness", witness_key));
   Result<int> added = repo_->ImportCosignatures(note.ToString());
   ASSERT_TRUE(added.ok()) << added.status().ToString();

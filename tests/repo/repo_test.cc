@@ -87,10 +87,13 @@ TEST_F(RepoTest, InitRecordsGazetteerAndKeyInTheLedger) {
   EXPECT_EQ(info->size, 1 + places->size());  // the init entry, then one per place
   EXPECT_EQ(info->repository_id.size(), 32u);
   std::optional<Json> first;
-  ASSERT_TRUE(repo_->Log(0, 1, [&](uint64_t, const ledger::Hash&, const Json& e) {
-                      first = e;
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(repo_
+                  ->Log(0, 1,
+                        [&](uint64_t, const ledger::Hash&, const Json& e) {
+                          first = e;
+                          return true;
+                        })
+                  .ok());
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ((*first)["op"], "init");
   EXPECT_EQ((*first)["public_key"], info->public_key);
@@ -118,13 +121,16 @@ TEST_F(RepoTest, EachMutationIsOneCanonicalLedgerEntry) {
   EXPECT_EQ(repo_->Ledger()->size, before + 2);
 
   // The stored bytes are canonical JSON and hash to the leaf the tree holds.
-  ASSERT_TRUE(repo_->Log(before, 2, [&](uint64_t seq, const ledger::Hash& leaf, const Json& e) {
-                      std::string canonical = CanonicalJson(e);
-                      EXPECT_EQ(ledger::LeafHash(canonical), leaf) << seq;
-                      EXPECT_EQ(e["by"], "tester");
-                      EXPECT_EQ(e["id"], "per-t1");
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(repo_
+                  ->Log(before, 2,
+                        [&](uint64_t seq, const ledger::Hash& leaf, const Json& e) {
+                          std::string canonical = CanonicalJson(e);
+                          EXPECT_EQ(ledger::LeafHash(canonical), leaf) << seq;
+                          EXPECT_EQ(e["by"], "tester");
+                          EXPECT_EQ(e["id"], "per-t1");
+                          return true;
+                        })
+                  .ok());
 
   Result<std::vector<Record>> history = repo_->History("per-t1");
   ASSERT_TRUE(history.ok());
@@ -139,8 +145,8 @@ TEST_F(RepoTest, EachMutationIsOneCanonicalLedgerEntry) {
 TEST_F(RepoTest, RejectedMutationsChangeNothing) {
   AddOk(kPerson);
   const std::string before = Fingerprint();
-  Json bad_date = {{"kind", "act"}, {"victim", "per-t1"}, {"violation", "torture"},
-                   {"date", "spring 20O9"}};
+  Json bad_date = {
+      {"kind", "act"}, {"victim", "per-t1"}, {"violation", "torture"}, {"date", "spring 20O9"}};
   Result<Record> r = repo_->Add(bad_date);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("field 'date'"), std::string::npos);
@@ -148,10 +154,9 @@ TEST_F(RepoTest, RejectedMutationsChangeNothing) {
                 .status()
                 .code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(repo_->Add({{"kind", "act"}, {"victim", "per-t1"}, {"violation", "tortur"}})
-                .status()
-                .code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      repo_->Add({{"kind", "act"}, {"victim", "per-t1"}, {"violation", "tortur"}}).status().code(),
+      StatusCode::kInvalidArgument);
   EXPECT_EQ(repo_->Add(kPerson).status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(repo_->Amend("per-t1", {{"born", "1976"}}, "").status().code(),
             StatusCode::kInvalidArgument);  // no reason
@@ -200,8 +205,12 @@ TEST_F(RepoTest, ListFiltersByKindTermHierarchyPlaceAndDate) {
   AddOk(kPerson);
   auto act = [&](const std::string& id, const std::string& violation, const std::string& place,
                  const std::string& date) {
-    AddOk({{"kind", "act"}, {"id", id}, {"victim", "per-t1"}, {"violation", violation},
-           {"place", place}, {"date", date}});
+    AddOk({{"kind", "act"},
+           {"id", id},
+           {"victim", "per-t1"},
+           {"violation", violation},
+           {"place", place},
+           {"date", date}});
   };
   act("act-a", "public_execution", "plc-kp-north-hamgyong-hoeryong", "spring 2009");
   act("act-b", "torture", "plc-kp-north-hamgyong-onsong", "between 2008 and 2010");
@@ -222,8 +231,7 @@ TEST_F(RepoTest, ListFiltersByKindTermHierarchyPlaceAndDate) {
   EXPECT_EQ(ListIds({.refers_to = "per-t1"}).size(), 4u);
   EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .limit = 2, .offset = 1}),
             (std::vector<std::string>{"act-b", "act-c"}));
-  EXPECT_EQ(repo_->Count({.kind = model::Kind::kAct, .place = "plc-kp-north-hamgyong"}).value(),
-            3);
+  EXPECT_EQ(repo_->Count({.kind = model::Kind::kAct, .place = "plc-kp-north-hamgyong"}).value(), 3);
   EXPECT_EQ(repo_->List({.place = "plc-nowhere"}, [](const Record&) { return true; }).code(),
             StatusCode::kNotFound);
   EXPECT_EQ(repo_->List({.date = "spring 20O9"}, [](const Record&) { return true; }).code(),
@@ -268,16 +276,24 @@ TEST_F(RepoTest, ImportAppliesEveryLineInOneTransaction) {
 
 TEST_F(RepoTest, ImportWithBadLinesReportsEachAndAppliesNothing) {
   const std::string before = Fingerprint();
-  std::string text = std::string(kGoodLines) +
-                     R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 20O9"})" "\n"
-                     R"({"kind":"act","victim":"per-ghost","violation":"torture"})" "\n"
-                     R"({"kind":"act","victim":"per-i1","violation":"tortur"})" "\n"
-                     R"({"kind":"act","victim":"per-i1",)" "\n"
-                     "\xff\xfe\n"
-                     R"({"kind":"spaceship"})" "\n"
-                     R"([1,2,3])" "\n"
-                     R"({"kind":"person","id":"per-i1","names":["someone else"]})" "\n"
-                     R"({"kind":"act","victim":"per-i1","violation":"torture"})";  // no newline
+  std::string text =
+      std::string(kGoodLines) +
+      R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 20O9"})"
+      "\n"
+      R"({"kind":"act","victim":"per-ghost","violation":"torture"})"
+      "\n"
+      R"({"kind":"act","victim":"per-i1","violation":"tortur"})"
+      "\n"
+      R"({"kind":"act","victim":"per-i1",)"
+      "\n"
+      "\xff\xfe\n"
+      R"({"kind":"spaceship"})"
+      "\n"
+      R"([1,2,3])"
+      "\n"
+      R"({"kind":"person","id":"per-i1","names":["someone else"]})"
+      "\n"
+      R"({"kind":"act","victim":"per-i1","violation":"torture"})";  // no newline
   std::vector<uint64_t> rejected;
   Result<ImportReport> report = ImportText(text, false, &rejected);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -296,9 +312,12 @@ TEST_F(RepoTest, ImportWithBadLinesReportsEachAndAppliesNothing) {
 }
 
 TEST_F(RepoTest, ImportSkipBadAppliesTheGoodLines) {
-  std::string text = std::string(kGoodLines) +
-                     R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 20O9"})" "\n"
-                     R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 2009"})" "\n";
+  std::string text =
+      std::string(kGoodLines) +
+      R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 20O9"})"
+      "\n"
+      R"({"kind":"act","victim":"per-i1","violation":"torture","date":"spring 2009"})"
+      "\n";
   std::vector<uint64_t> rejected;
   Result<ImportReport> report = ImportText(text, true, &rejected);
   ASSERT_TRUE(report.ok());
@@ -323,14 +342,12 @@ TEST_F(RepoTest, ImportRejectsAHugeLineWithoutHoldingIt) {
 
 TEST_F(RepoTest, ImportRejectsDeepNestingAndOversizedFields) {
   std::string deep = R"({"kind":"person","names":)" + std::string(100000, '[') + "\n";
-  std::string long_name =
-      R"({"kind":"person","names":[")" + std::string(5000, 'a') + "\"]}\n";
-  std::string many =
-      R"({"kind":"dossier","title":"t","records":[)" + [] {
-        std::string s;
-        for (int i = 0; i < 10001; ++i) s += std::string(i ? "," : "") + "\"per-x\"";
-        return s;
-      }() + "]}\n";
+  std::string long_name = R"({"kind":"person","names":[")" + std::string(5000, 'a') + "\"]}\n";
+  std::string many = R"({"kind":"dossier","title":"t","records":[)" + [] {
+    std::string s;
+    for (int i = 0; i < 10001; ++i) s += std::string(i ? "," : "") + "\"per-x\"";
+    return s;
+  }() + "]}\n";
   Result<ImportReport> report = ImportText(deep + long_name + many);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->rejected, 3u);

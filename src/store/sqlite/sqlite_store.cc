@@ -70,8 +70,8 @@ class Statement {
   Status Prepare(sqlite3* db, std::string_view sql) {
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
-    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt_, nullptr) != SQLITE_OK) {
       return InternalError(std::string("SQL prepare failed: ") + sqlite3_errmsg(db));
     }
     return OkStatus();
@@ -124,8 +124,9 @@ class Use {
 
 std::string_view ColumnText(sqlite3_stmt* s, int i) {
   const unsigned char* p = sqlite3_column_text(s, i);
-  return p == nullptr ? std::string_view()
-                      : std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s, i));
+  return p == nullptr
+             ? std::string_view()
+             : std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s, i));
 }
 
 std::string_view ColumnBlob(sqlite3_stmt* s, int i) {
@@ -179,9 +180,9 @@ class SqliteStore final : public Store {
       RETURN_IF_ERROR(store->Exec("PRAGMA page_size=16384"));
     }
     // FULL: a committed testimony survives power loss, not only a process crash.
-    RETURN_IF_ERROR(store->Exec(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+    RETURN_IF_ERROR(
+        store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
     if (mode == OpenMode::kCreate) {
       RETURN_IF_ERROR(store->Exec("BEGIN IMMEDIATE"));
       Status created = store->Exec(kSchema);
@@ -304,7 +305,10 @@ class SqliteStore final : public Store {
       Use q(put_record_);
       q.Int(static_cast<int64_t>(row.created_seq)).Text(row.id).Text(row.kind).Int(row.version);
       q.Int(static_cast<int64_t>(row.seq));
-      q.TextOrNull(row.type).TextOrNull(row.place).IntOrNull(row.date_first).IntOrNull(row.date_last);
+      q.TextOrNull(row.type)
+          .TextOrNull(row.place)
+          .IntOrNull(row.date_first)
+          .IntOrNull(row.date_last);
       RETURN_IF_ERROR(Done(q.Step(), "writing a record"));
     }
     if (!old_refs.empty() && refs_index_dropped_) {
@@ -338,7 +342,8 @@ class SqliteStore final : public Store {
   Status ListRecords(const RecordFilter& filter,
                      const std::function<bool(const RecordRow&)>& visit) override {
     std::string sql = std::string("SELECT ") + kRowColumns + " FROM records" + Where(filter) +
-                      (filter.order == RecordFilter::Order::kCreation ? " ORDER BY created_seq" : " ORDER BY id") +
+                      (filter.order == RecordFilter::Order::kCreation ? " ORDER BY created_seq"
+                                                                      : " ORDER BY id") +
                       " LIMIT ? OFFSET ?";
     Statement stmt;
     RETURN_IF_ERROR(stmt.Prepare(db_, sql));
@@ -365,9 +370,15 @@ class SqliteStore final : public Store {
                                                                     GroupBy group_by) override {
     std::string key;
     switch (group_by) {
-      case GroupBy::kKind: key = "kind"; break;
-      case GroupBy::kType: key = "type"; break;
-      case GroupBy::kPlace: key = "place"; break;
+      case GroupBy::kKind:
+        key = "kind";
+        break;
+      case GroupBy::kType:
+        key = "type";
+        break;
+      case GroupBy::kPlace:
+        key = "place";
+        break;
       case GroupBy::kYear:
         key = "strftime('%Y', date_first * 86400, 'unixepoch')";
         break;
@@ -446,9 +457,7 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Status ClearProjections() override {
-    return Exec("DELETE FROM records; DELETE FROM refs;");
-  }
+  Status ClearProjections() override { return Exec("DELETE FROM records; DELETE FROM refs;"); }
 
   Result<ledger::Hash> ProjectionDigest() override {
     crypto::Sha256Hasher hasher;
@@ -472,7 +481,7 @@ class SqliteStore final : public Store {
       while ((rc = q.Step()) == SQLITE_ROW) {
         for (int i = 0; i < sqlite3_column_count(q.get()); ++i) {
           add(sqlite3_column_type(q.get(), i) == SQLITE_NULL ? std::string_view("\x01null")
-                                                              : ColumnText(q.get(), i));
+                                                             : ColumnText(q.get(), i));
         }
       }
       RETURN_IF_ERROR(Done(rc, "digesting projections"));
@@ -522,8 +531,7 @@ class SqliteStore final : public Store {
   }
 
   Status Error(std::string_view doing) {
-    return Classify(sqlite3_extended_errcode(db_),
-                    std::string(doing) + ": " + sqlite3_errmsg(db_));
+    return Classify(sqlite3_extended_errcode(db_), std::string(doing) + ": " + sqlite3_errmsg(db_));
   }
 
   Status Done(int rc, std::string_view doing) {
@@ -607,8 +615,9 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   bool refs_index_dropped_ = false;
   Statement get_meta_, set_meta_, entry_count_, write_entry_, read_entry_, scan_entries_,
-      write_node_, read_node_, get_record_, put_record_, delete_ref_, put_ref_, scan_nodes_, node_count_, add_checkpoint_, set_checkpoint_note_,
-      list_checkpoints_, add_witness_, list_witnesses_;
+      write_node_, read_node_, get_record_, put_record_, delete_ref_, put_ref_, scan_nodes_,
+      node_count_, add_checkpoint_, set_checkpoint_note_, list_checkpoints_, add_witness_,
+      list_witnesses_;
 };
 
 }  // namespace
