@@ -29,21 +29,18 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/harness.h"
 #include "model/model.h"
 #include "repo/repo.h"
 
 namespace {
 
+using namespace custodian::bench;  // NOLINT: the shared harness, in a .cc file
+
 namespace fs = std::filesystem;
 using OJson = nlohmann::ordered_json;  // keeps "kind" and "id" first on every line
-using Clock = std::chrono::steady_clock;
 
 constexpr double kTarget = 50000;  // records/s, the figure
-
-[[noreturn]] void Die(const std::string& why) {
-  std::fprintf(stderr, "import_bench: %s\n", why.c_str());
-  std::exit(1);
-}
 
 // ---- The generator ------------------------------------------------------------------------
 
@@ -372,33 +369,6 @@ FileStats Generate(const std::string& path, uint64_t n, uint64_t seed) {
 
 // ---- The two measurements -----------------------------------------------------------------
 
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-// CPU seconds used by this process (user + system); both measurements are single-threaded.
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Seconds this thread has spent runnable but waiting for a CPU (Linux /proc schedstat; 0 where
-// unavailable). On a shared machine this is the part of wall time other processes took.
-double RunQueueWaitSeconds() {
-  std::ifstream in("/proc/thread-self/schedstat");
-  unsigned long long on_cpu = 0, waiting = 0;
-  if (!(in >> on_cpu >> waiting)) return 0;
-  return static_cast<double>(waiting) * 1e-9;
-}
-
-// One timed measurement: wall seconds (the figure); CPU seconds; seconds spent waiting for a
-// CPU; and the wall seconds of the final COMMIT alone (WAL write, fsync, checkpoint). Wall minus
-// CPU minus waiting is roughly time blocked on I/O. Printed per run to read the log with.
-struct Timing {
-  double wall = 0, cpu = 0, wait = 0, commit = 0;
-};
-
 // Repository::Import of the whole file into a fresh repository (with the gazetteer); the
 // repository's creation is not timed.
 Timing TimeCustodian(const std::string& jsonl, const std::string& dir, uint64_t expected) {
@@ -438,15 +408,6 @@ return {.wall = Seconds(start, end),
         .wait = wait_end - wait_start,
         .commit = Seconds(last_progress, end)};
 }  // namespace
-
-void Exec(sqlite3* db, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string why = error ? error : "?";
-    sqlite3_free(error);
-    Die(std::string("sqlite: ") + sql + ": " + why);
-  }
-}
 
 // The same rows, read from the same file, into one table of a fresh database with the store's
 // pragmas: one transaction, one prepared statement. Timed from the first read to the COMMIT.
@@ -514,21 +475,10 @@ Timing TimeRawSqlite(const std::string& jsonl, const std::string& db_path, uint6
           .commit = Seconds(commit_start, end)};
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
 std::vector<long long> Rounded(const std::vector<double>& v) {
   std::vector<long long> out;
   for (double x : v) out.push_back(std::llround(x));
   return out;
-}
-
-std::string CountLabel(uint64_t n) {
-  if (n % 1000 == 0) return std::to_string(n / 1000) + "k";
-  return std::to_string(n);
 }
 
 uint64_t ParseCount(const char* flag, const char* text) {
@@ -541,6 +491,7 @@ uint64_t ParseCount(const char* flag, const char* text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  custodian::bench::program_name = "import_bench";
   uint64_t records = 100000, runs = 5, seed = 20260101;
   std::string json_path, workdir;
   bool keep = false;

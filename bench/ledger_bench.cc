@@ -44,6 +44,7 @@
 
 #include "base/canonical_json.h"
 #include "base/env.h"
+#include "bench/harness.h"
 #include "crypto/crypto.h"
 #include "ledger/ledger.h"
 #include "repo/repo.h"
@@ -51,55 +52,18 @@
 
 namespace {
 
+using namespace custodian::bench;  // NOLINT: the shared harness, in a .cc file
+
 namespace fs = std::filesystem;
 using custodian::Result;
 using custodian::Status;
 using Json = nlohmann::json;
 using OJson = nlohmann::ordered_json;
-using Clock = std::chrono::steady_clock;
 using custodian::store::Store;
 
 constexpr double kAppendTarget = 100000;  // entries/s
 constexpr double kVerifyTarget = 0.5;     // verify bytes/s over raw SHA-256 bytes/s
 constexpr double kProofTarget = 1000;     // microseconds, median
-
-[[noreturn]] void Die(const std::string& why) {
-  std::fprintf(stderr, "ledger_bench: %s\n", why.c_str());
-  std::exit(1);
-}
-
-void Must(const Status& status, const std::string& doing) {
-  if (!status.ok()) Die(doing + ": " + status.message());
-}
-
-template <typename T>
-T Must(Result<T> result, const std::string& doing) {
-  if (!result.ok()) Die(doing + ": " + result.status().message());
-  return std::move(result).value();
-}
-
-// ---- Timing helpers (as in import_bench) ----------------------------------------------------
-
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double RunQueueWaitSeconds() {
-  std::ifstream in("/proc/thread-self/schedstat");
-  unsigned long long on_cpu = 0, waiting = 0;
-  if (!(in >> on_cpu >> waiting)) return 0;
-  return static_cast<double>(waiting) * 1e-9;
-}
-
-struct Timing {
-  double wall = 0, cpu = 0, wait = 0, commit = 0;
-};
 
 class Stopwatch {
  public:
@@ -115,13 +79,6 @@ class Stopwatch {
   double cpu_, wait_;
   Clock::time_point start_;
 };
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 // Nearest-rank percentile of an already sorted vector.
 double Percentile(const std::vector<double>& sorted, double p) {
@@ -139,12 +96,6 @@ std::vector<double> Rounded(const std::vector<double>& v, int decimals) {
   std::vector<double> out;
   for (double x : v) out.push_back(Round(x, decimals));
   return out;
-}
-
-std::string CountLabel(uint64_t n) {
-  if (n >= 1000000 && n % 1000000 == 0) return std::to_string(n / 1000000) + "M";
-  if (n >= 1000 && n % 1000 == 0) return std::to_string(n / 1000) + "k";
-  return std::to_string(n);
 }
 
 std::string BytesLabel(uint64_t n) {
@@ -165,15 +116,6 @@ uint64_t DirBytes(const std::string& path) {
 }
 
 // ---- Raw SQLite ----------------------------------------------------------------------------
-
-void Exec(sqlite3* db, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string why = error ? error : "?";
-    sqlite3_free(error);
-    Die(std::string("sqlite: ") + sql + ": " + why);
-  }
-}
 
 // As src/store/sqlite/sqlite_store.cc opens its database.
 constexpr const char* kStorePragmas =
@@ -875,6 +817,7 @@ uint64_t ParseCount(const std::string& flag, const char* text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  custodian::bench::program_name = "ledger_bench";
   Config cfg;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

@@ -1,0 +1,94 @@
+// What every benchmark under bench/ shares: failing loudly, timing (wall, CPU, time spent
+// waiting for a CPU on a shared machine), medians, and raw SQLite statements for the peers.
+// Each benchmark prints its own figures and writes them as JSON for bench/run.
+#ifndef CUSTODIAN_BENCH_HARNESS_H_
+#define CUSTODIAN_BENCH_HARNESS_H_
+
+#include <sqlite3.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace custodian::bench {
+
+using Clock = std::chrono::steady_clock;
+
+// Set by each benchmark's main() so that messages say who failed.
+inline const char* program_name = "bench";
+
+[[noreturn]] inline void Die(const std::string& why) {
+  std::fprintf(stderr, "%s: %s\n", program_name, why.c_str());
+  std::exit(1);
+}
+
+inline void Must(const Status& status, const std::string& doing) {
+  if (!status.ok()) Die(doing + ": " + status.message());
+}
+
+template <typename T>
+T Must(Result<T> result, const std::string& doing) {
+  if (!result.ok()) Die(doing + ": " + result.status().message());
+  return std::move(result).value();
+}
+
+inline double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// CPU seconds used by this process (user + system, all threads).
+inline double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Seconds this thread has spent runnable but waiting for a CPU (Linux /proc schedstat; 0 where
+// unavailable). On a shared machine this is the part of wall time other processes took.
+inline double RunQueueWaitSeconds() {
+  std::ifstream in("/proc/thread-self/schedstat");
+  unsigned long long on_cpu = 0, waiting = 0;
+  if (!(in >> on_cpu >> waiting)) return 0;
+  return static_cast<double>(waiting) * 1e-9;
+}
+
+// One timed measurement: wall seconds (the figure); CPU seconds; seconds spent waiting for a
+// CPU; and the wall seconds of the final COMMIT alone. Wall minus CPU minus waiting is roughly
+// time blocked on I/O.
+struct Timing {
+  double wall = 0, cpu = 0, wait = 0, commit = 0;
+};
+
+inline double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// "100k", "10M": for figure names.
+inline std::string CountLabel(uint64_t n) {
+  if (n >= 1000000 && n % 1000000 == 0) return std::to_string(n / 1000000) + "M";
+  if (n >= 1000 && n % 1000 == 0) return std::to_string(n / 1000) + "k";
+  return std::to_string(n);
+}
+
+inline void Exec(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string why = error ? error : "?";
+    sqlite3_free(error);
+    Die(std::string("sqlite: ") + sql + ": " + why);
+  }
+}
+
+}  // namespace custodian::bench
+
+#endif  // CUSTODIAN_BENCH_HARNESS_H_
