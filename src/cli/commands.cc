@@ -483,7 +483,7 @@ void PrintCounts(const std::string& title, const std::vector<std::pair<std::stri
   std::cout << title << "\n";
   for (const auto& [key, n] : rows) {
     std::string name = key.empty() ? "(none)" : label(key);
-    std::cout << "  " << name << std::string(name.size() < 44 ? 44 - name.size() : 1, ' ') << n
+    std::cout << "  " << name << std::string(name.size() < 50 ? 50 - name.size() : 1, ' ') << n
               << "\n";
   }
 }
@@ -714,7 +714,7 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
       } else {
         std::cout << "OK: " << report->entries << " entries and " << report->nodes
                   << " tree nodes recomputed; " << report->checkpoints << " signed checkpoint"
-                  << (report->checkpoints == 1 ? "" : "s") << " match; projections "
+                  << (report->checkpoints == 1 ? " matches" : "s match") << "; projections "
                   << (report->projections_checked ? "equal a rebuild" : "not checked") << "\n"
                   << "root " << crypto::HexEncode(report->root) << "\n"
                   << "key  " << report->verifier_key << "\n";
