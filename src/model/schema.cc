@@ -161,6 +161,8 @@ class FieldChecker {
 
   Status Check(const FieldSpec& spec, Json& value) {
     Status status = CheckValue(spec, value);
+    // The context string is built only on failure: this runs for every field of every record.
+    if (status.ok()) return status;
     return status.WithContext("field '" + std::string(spec.name) + "'");
   }
 
@@ -304,7 +306,8 @@ class FieldChecker {
                                   std::to_string(kMaxListItems));
     }
     for (size_t i = 0; i < value.size(); ++i) {
-      RETURN_IF_ERROR(check_item(value[i]).WithContext("item " + std::to_string(i + 1)));
+      Status status = check_item(value[i]);
+      if (!status.ok()) return status.WithContext("item " + std::to_string(i + 1));
     }
     return OkStatus();
   }
