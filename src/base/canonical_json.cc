@@ -426,6 +426,8 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
 
  private:
   // Bytes the lexer has consumed so far.
+  // 0 when parsing without a tracking iterator: ParseJson then discards any message that
+  // needs a position and parses again with one.
   size_t Consumed() const { return static_cast<size_t>(read_end_ - text_.data()); }
 
   bool Fail(std::string message) {
@@ -448,7 +450,7 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
       // The lexer has just consumed the bracket and nothing after it.
       return Fail("JSON nested deeper than " + std::to_string(limits_.max_depth) +
-                  " levels at byte " + std::to_string(Consumed() - 1));
+                  " levels at byte " + std::to_string(Consumed() > 0 ? Consumed() - 1 : 0));
     }
     json* container;
     if (stack_.empty()) {
@@ -495,6 +497,7 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
   // The lexer has consumed the key's closing quote and nothing more; walk back to the opening
   // quote, the first '"' preceded by an even number of backslashes.
   size_t StartOfLastKey() const {
+    if (Consumed() == 0) return 0;
     size_t quote = Consumed() - 1;
     while (quote > 0) {
       --quote;

@@ -53,7 +53,7 @@ TEST(CrashTest, KilledImportsAndRebuildsLeaveAVerifiableAllOrNothingRepository) 
   ASSERT_EQ(std::system((binary + " -q init " + repo_dir + " >/dev/null").c_str()), 0);
 
   // Each batch adds its persons and acts; batches never share ids.
-  constexpr int kBatchPersons = 1500;
+  constexpr int kBatchPersons = 2500;  // 5,000 records a batch
   auto write_batch = [&](int batch) {
     std::string path = dir / ("batch" + std::to_string(batch) + ".jsonl");
     std::ofstream out(path);
@@ -79,7 +79,7 @@ TEST(CrashTest, KilledImportsAndRebuildsLeaveAVerifiableAllOrNothingRepository) 
     std::vector<std::string> args =
         rebuild ? std::vector<std::string>{binary, "-q", "-C", repo_dir, "rebuild"}
                 : std::vector<std::string>{binary, "-q", "-C", repo_dir, "import", batch};
-    auto delay = std::chrono::microseconds(std::uniform_int_distribution<int>(0, 900000)(rng));
+    auto delay = std::chrono::microseconds(std::uniform_int_distribution<int>(0, 1500000)(rng));
     bool finished = RunAndKill(args, delay);
     (finished ? completed : killed)++;
 
