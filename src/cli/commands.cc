@@ -685,10 +685,11 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
     run = [&g, a]() -> Status {
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
       // The key may be given as its text or as a file holding it, as for custodian-verify.
-      std::string key = a->key;
-      if (!key.empty() && Env::Default().FileExists(key)) {
-        ASSIGN_OR_RETURN(key, Env::Default().ReadFile(key));
-        while (!key.empty() && (key.back() == '\n' || key.back() == ' ')) key.pop_back();
+      std::string key;
+      if (!a->key.empty()) {
+        ASSIGN_OR_RETURN(ledger::NoteVerifier verifier,
+                         ledger::NoteVerifier::FromTextOrFile(Env::Default(), a->key));
+        key = verifier.ToString();
       }
       ProgressBar bar("verify", ProgressEnabled(g));
       repo::VerifyOptions options{.progress =

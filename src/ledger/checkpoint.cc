@@ -115,6 +115,13 @@ Result<NoteVerifier> NoteVerifier::Parse(std::string_view text) {
   return v;
 }
 
+Result<NoteVerifier> NoteVerifier::FromTextOrFile(Env& env, const std::string& text_or_path) {
+  if (!env.FileExists(text_or_path)) return Parse(text_or_path);
+  ASSIGN_OR_RETURN(std::string text, env.ReadFile(text_or_path));
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return Parse(text);
+}
+
 Result<SignedNote> SignedNote::Parse(std::string_view text) {
   if (text.size() > kMaxNoteBytes) return InvalidArgumentError("signed note is over 1 MiB");
   if (text.find('\0') != std::string_view::npos || text.find('\r') != std::string_view::npos) {

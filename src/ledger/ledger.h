@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "crypto/crypto.h"
 
@@ -150,6 +151,8 @@ struct NoteVerifier {
   crypto::Ed25519PublicKey key{};
   static Result<NoteVerifier> Parse(std::string_view text);
   static NoteVerifier For(std::string_view name, const crypto::Ed25519PublicKey& key);
+  // A key given on a command line: its text, or the name of a file holding it.
+  static Result<NoteVerifier> FromTextOrFile(Env& env, const std::string& text_or_path);
   std::string ToString() const;
 };
 

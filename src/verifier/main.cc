@@ -34,13 +34,7 @@ Result<ledger::NoteVerifier> KeyArg(const std::string& text) {
         "--key is required: the log's verifier key as its owner "
         "published it (custodian key prints it)");
   }
-  // A key may be given inline or as a file holding it.
-  std::string key = text;
-  if (Env::Default().FileExists(text)) {
-    ASSIGN_OR_RETURN(key, Env::Default().ReadFile(text));
-    while (!key.empty() && (key.back() == '\n' || key.back() == ' ')) key.pop_back();
-  }
-  return ledger::NoteVerifier::Parse(key);
+  return ledger::NoteVerifier::FromTextOrFile(Env::Default(), text);
 }
 
 constexpr std::string_view kWitnessKeyHeader = "custodian-witness-key-v1\n";

@@ -146,6 +146,16 @@ TEST(SignedNoteTest, CheckpointsSignParseAndIgnoreUnknownKeys) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->size, 12345u);
   EXPECT_EQ(back->root, cp.root);
+  // On a command line a key may be its text or a file holding it (with a trailing newline).
+  std::string path = (fs::temp_directory_path() / "custodian-vkey-test.txt").string();
+  std::ofstream(path) << log.ToString() << "\n";
+  Result<NoteVerifier> from_file = NoteVerifier::FromTextOrFile(Env::Default(), path);
+  fs::remove(path);
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  EXPECT_EQ(from_file->ToString(), log.ToString());
+  EXPECT_EQ(NoteVerifier::FromTextOrFile(Env::Default(), log.ToString())->ToString(),
+            log.ToString());
+  EXPECT_FALSE(NoteVerifier::FromTextOrFile(Env::Default(), "/no/such/key").ok());
   // A note without the log's signature does not verify, whatever else it carries.
   SignedNote only_witness{.body = body, .signatures = {note.signatures[1]}};
   EXPECT_EQ(VerifyNote(only_witness, log).code(), StatusCode::kDataLoss);
