@@ -91,6 +91,7 @@ const std::vector<FieldSpec>& Schema(Kind kind) {
         {"date", F::kDate, false, {}, {}, P::kDate},
         {"languages", F::kTerms, false, "languages"},
         {"interviewer", F::kString},
+        {"collected_by", F::kRef, false, {}, Of({K::kOrganization})},
         {"interviewee", F::kRef, false, {}, Of({K::kPerson})},
         {"location", F::kRef, false, {}, Of({K::kPlace}), P::kPlace},
         {"consent_to_use", F::kBoolean},
