@@ -13,15 +13,34 @@ namespace custodian::cli {
 // Options every command shares.
 struct Globals {
   std::string repo_dir;  // -C / --repo, else $CUSTODIAN_REPO, else "."
-  std::string actor;     // --as, else $CUSTODIAN_ACTOR, $USER, $LOGNAME, else "local"
+  std::string account;   // --as, else $CUSTODIAN_ACCOUNT (not needed with $CUSTODIAN_TOKEN)
+  std::string key_file;  // --key-file, else $CUSTODIAN_KEY_FILE
   bool json = false;     // --json: machine-readable output
   bool quiet = false;    // no progress bars
 };
+
+// ---- session.cc ----
+std::string RepoDir(const Globals& g);
+std::string AccountName(const Globals& g);
+// A secret from `env_var`, else asked on the terminal (twice if `confirm`).
+Result<std::string> Secret(const char* env_var, const std::string& question, bool confirm);
+// What unlocks the repository: the key file (--key-file, $CUSTODIAN_KEY_FILE), else
+// $CUSTODIAN_PASSPHRASE, else (with `prompt`, on a terminal) a prompt; empty if none.
+Result<protect::Unlocker> Unlocker(const Globals& g, bool prompt);
+// When a command opens the repository key: kNo never; kIfGiven when a key file or
+// passphrase is at hand (for pseudonyms); kNeeded also by asking on a terminal.
+enum class Keys { kNo, kIfGiven, kNeeded };
+// Opens the repository and signs in ($CUSTODIAN_TOKEN, else --as with the password).
+Result<std::unique_ptr<repo::Repository>> OpenRepo(const Globals& g, Keys keys = Keys::kIfGiven);
+bool ProgressEnabled(const Globals& g);
+void PrintJson(const repo::Json& value);
 
 // Each Register* adds one subcommand whose callback sets `run` to its action; main() runs it
 // and turns the Status into a message and an exit code.
 using Action = std::function<Status()>;
 void RegisterCommands(CLI::App& app, Globals& globals, Action& run);
+// access_commands.cc: account, token, audit, erase-identity, keyring, pseudonym.
+void RegisterAccessCommands(CLI::App& app, Globals& globals, Action& run);
 
 // ---- output.cc ----
 // Human-readable rendering of records, shared by show, list, log.

@@ -16,31 +16,6 @@ namespace {
 using repo::Json;
 using repo::Repository;
 
-std::string DefaultRepoDir() {
-  const char* dir = std::getenv("CUSTODIAN_REPO");
-  return dir && *dir ? dir : ".";
-}
-
-std::string DefaultActor() {
-  for (const char* var : {"CUSTODIAN_ACTOR", "USER", "LOGNAME"}) {
-    const char* v = std::getenv(var);
-    if (v && *v) return v;
-  }
-  return "local";
-}
-
-repo::Options MakeOptions(const Globals& g) {
-  repo::Options options;
-  options.actor = g.actor.empty() ? DefaultActor() : g.actor;
-  return options;
-}
-
-Result<std::unique_ptr<Repository>> OpenRepo(const Globals& g) {
-  return Repository::Open(g.repo_dir.empty() ? DefaultRepoDir() : g.repo_dir, MakeOptions(g));
-}
-
-bool ProgressEnabled(const Globals& g) { return !g.quiet && ::isatty(STDERR_FILENO); }
-
 // "field=value": the value is taken as JSON if it parses as an array, object, number, true,
 // false or null, else as a string, so `--set lat=41.8 --set title=Hoeryong` both do the
 // natural thing. `--set-string` forces a string.
@@ -87,22 +62,57 @@ Result<Json> ReadJsonArgument(const std::string& json_text, const std::string& f
   return doc;
 }
 
-void PrintJson(const Json& value) { std::cout << value.dump(2, ' ', false) << "\n"; }
-
 // ---- commands ----
 
 void RegisterInit(CLI::App& app, Globals& g, Action& run) {
-  auto* cmd = app.add_subcommand("init", "Create a repository in DIR with a new ledger and key");
-  auto dir = std::make_shared<std::string>();
-  auto bare = std::make_shared<bool>(false);
-  cmd->add_option("dir", *dir, "Directory to create (must not hold a repository)")->required();
-  cmd->add_flag("--bare", *bare,
+  auto* cmd = app.add_subcommand(
+      "init",
+      "Create a repository in DIR: a new ledger and signing key, a repository key unlocked by a "
+      "passphrase ($CUSTODIAN_PASSPHRASE or the prompt) and/or a key file, and the first admin "
+      "account (--as NAME; password from $CUSTODIAN_PASSWORD or the prompt)");
+  struct Args {
+    std::string dir;
+    bool bare = false, no_passphrase = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("dir", a->dir, "Directory to create (must not hold a repository)")->required();
+  cmd->add_flag("--bare", a->bare,
                 "Start empty, without the built-in gazetteer (e.g. to restore "
                 "an export)");
-  cmd->callback([&g, &run, dir, bare] {
-    run = [&g, dir, bare]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, Repository::Init(*dir, MakeOptions(g), {.gazetteer = !*bare}));
+  cmd->add_flag("--no-passphrase", a->no_passphrase,
+                "Unlock with the key file (--key-file) only. A key file that does not exist "
+                "yet is created; keep it away from the repository");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      repo::InitOptions init{.gazetteer = !a->bare, .admin = AccountName(g)};
+      if (init.admin.empty()) {
+        return InvalidArgumentError("name the first admin account with --as NAME");
+      }
+      RETURN_IF_ERROR(protect::CheckAccountName(init.admin));
+      ASSIGN_OR_RETURN(init.admin_password,
+                       Secret("CUSTODIAN_PASSWORD", "new password for " + init.admin, true));
+      RETURN_IF_ERROR(protect::CheckPasswordStrength(init.admin_password));
+      if (!g.key_file.empty()) {
+        if (g.key_file.rfind(a->dir + "/", 0) == 0) {
+          return InvalidArgumentError("the key file must not be kept inside the repository "
+                                      "it unlocks; put it elsewhere (another disk, a token)");
+        }
+        if (!Env::Default().FileExists(g.key_file)) {
+          RETURN_IF_ERROR(Env::Default().WriteFileAtomically(
+              g.key_file, protect::NewKeyFileText(Env::Default()), 0600));
+          std::cerr << "custodian: created key file " << g.key_file << "\n";
+        }
+        ASSIGN_OR_RETURN(init.unlock, Unlocker(g, false));
+      } else if (a->no_passphrase) {
+        return InvalidArgumentError("--no-passphrase needs --key-file");
+      }
+      if (!a->no_passphrase) {
+        ASSIGN_OR_RETURN(init.unlock.passphrase,
+                         Secret("CUSTODIAN_PASSPHRASE", "new repository passphrase", true));
+      }
+      ASSIGN_OR_RETURN(auto repo, Repository::Init(a->dir, repo::Options{}, init));
       ASSIGN_OR_RETURN(repo::LedgerInfo info, repo->Ledger());
+      const std::string* dir = &a->dir;
       if (g.json) {
         PrintJson({{"dir", *dir},
                    {"repository", info.repository_id},
@@ -113,7 +123,15 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
                   << "  ledger: " << info.size << " entries (root "
                   << crypto::HexEncode(info.root).substr(0, 16) << "...)\n"
                   << "  signing key: " << *dir << "/ledger.key (keep it secret; public key "
-                  << info.public_key << ")\n";
+                  << info.public_key << ")\n"
+                  << "  admin account: " << init.admin << "\n"
+                  << "  unlocked by: "
+                  << (init.unlock.passphrase.empty() ? "" : "the passphrase")
+                  << (!init.unlock.passphrase.empty() && !init.unlock.key_file_text.empty()
+                          ? " or "
+                          : "")
+                  << (init.unlock.key_file_text.empty() ? "" : "the key file " + g.key_file)
+                  << " (nothing else can open the sealed identities: keep a copy safe)\n";
       }
       return OkStatus();
     };
@@ -146,7 +164,7 @@ void RegisterAdd(CLI::App& app, Globals& g, Action& run) {
       }
       RETURN_IF_ERROR(ApplySets(a->sets, false, doc));
       RETURN_IF_ERROR(ApplySets(a->set_strings, true, doc));
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNeeded));
       ASSIGN_OR_RETURN(repo::Record record, repo->Add(doc));
       if (g.json) {
         PrintJson(record.ToDocument());
@@ -163,32 +181,50 @@ void RegisterShow(CLI::App& app, Globals& g, Action& run) {
   struct Args {
     std::string id;
     int64_t version = 0;
-    bool history = false;
+    bool history = false, reveal = false;
+    std::string purpose;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("id", a->id, "Record id, e.g. act-7k3m9q2x4v1z")->required();
   cmd->add_option("--version", a->version, "Show this version instead of the current one");
   cmd->add_flag("--history", a->history, "Show every version, oldest first");
+  cmd->add_flag("--reveal", a->reveal,
+                "Show the sealed identifying fields (needs identity clearance and --purpose; "
+                "the access is recorded in the ledger)");
+  cmd->add_option("--purpose", a->purpose, "Why you need to see the identity (with --reveal)");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      if (!a->reveal && !a->purpose.empty()) {
+        return InvalidArgumentError("--purpose goes with --reveal");
+      }
+      if (a->reveal && a->history) {
+        return InvalidArgumentError("--reveal shows one version; give --version N");
+      }
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, a->reveal ? Keys::kNeeded : Keys::kIfGiven));
       std::vector<repo::Record> records;
-      if (a->history) {
+      std::optional<int64_t> version;
+      if (a->version > 0) version = a->version;
+      if (a->reveal) {
+        ASSIGN_OR_RETURN(repo::Record record, repo->Reveal(a->id, a->purpose, version));
+        records.push_back(std::move(record));
+      } else if (a->history) {
         ASSIGN_OR_RETURN(records, repo->History(a->id));
       } else {
-        std::optional<int64_t> version;
-        if (a->version > 0) version = a->version;
         ASSIGN_OR_RETURN(repo::Record record, repo->Get(a->id, version));
         records.push_back(std::move(record));
       }
       for (const repo::Record& record : records) {
         if (g.json) {
-          PrintJson({{"record", record.ToDocument()},
-                     {"version", record.version},
+          Json out = {{"record", record.ToDocument()},
+                      {"version", record.version},
                      {"ledger_entry", record.seq},
                      {"at", record.at},
                      {"by", record.by},
-                     {"reason", record.reason}});
+                      {"reason", record.reason},
+                      {"revealed", record.revealed}};
+          if (!record.pseudonym.empty()) out["pseudonym"] = record.pseudonym;
+          if (record.erased_by) out["erased_by"] = record.erased_by;
+          PrintJson(out);
         } else {
           std::cout << RenderRecord(record, repo->vocabularies());
         }
@@ -281,7 +317,7 @@ void RegisterAmend(CLI::App& app, Globals& g, Action& run) {
       RETURN_IF_ERROR(ApplySets(a->sets, false, changes));
       RETURN_IF_ERROR(ApplySets(a->set_strings, true, changes));
       for (const std::string& field : a->unsets) changes[field] = nullptr;
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNeeded));
       ASSIGN_OR_RETURN(repo::Record record, repo->Amend(a->id, changes, a->reason));
       if (g.json) {
         PrintJson({{"record", record.ToDocument()}, {"version", record.version}});
@@ -310,7 +346,7 @@ void RegisterImport(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--max-line-bytes", a->max_line_bytes, "Longest accepted line (default 8 MiB)");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNeeded));
       std::ifstream file;
       std::istream* in = &std::cin;
       repo::ImportOptions options;
@@ -374,20 +410,36 @@ void RegisterImport(CLI::App& app, Globals& g, Action& run) {
 }
 
 void RegisterExport(CLI::App& app, Globals& g, Action& run) {
-  auto* cmd = app.add_subcommand("export", "Write every record's current version as JSON Lines");
-  auto out_path = std::make_shared<std::string>("-");
-  cmd->add_option("-o,--output", *out_path, "Output file (default: stdout)");
-  cmd->callback([&g, &run, out_path] {
-    run = [&g, out_path]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+  auto* cmd = app.add_subcommand(
+      "export",
+      "Write records' current versions as JSON Lines, as a profile allows: public (for a report: "
+      "pseudonyms, consented sources, no transcripts), analyst (pseudonyms, nothing sealed), "
+      "disclosure (a dossier and what it rests on, identities revealed), full (everything, "
+      "identities revealed: a backup that imports into a new repository)");
+  struct Args {
+    std::string out_path = "-", profile = "analyst", dossier, purpose;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("-o,--output", a->out_path, "Output file (default: stdout)");
+  cmd->add_option("--profile", a->profile, "public, analyst (default), disclosure or full");
+  cmd->add_option("--dossier", a->dossier, "The dossier to disclose (disclosure profile)");
+  cmd->add_option("--purpose", a->purpose,
+                  "Why identities leave the repository (disclosure and full; recorded in the "
+                  "ledger)");
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      repo::ExportOptions options{.dossier = a->dossier, .purpose = a->purpose};
+      ASSIGN_OR_RETURN(options.profile, protect::ParseProfile(a->profile));
+      const std::string* out_path = &a->out_path;
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNeeded));
       ProgressBar bar("export", ProgressEnabled(g) && *out_path != "-");
-      auto progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
-      if (*out_path == "-") return repo->Export(std::cout, progress);
+      options.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
+      if (*out_path == "-") return repo->Export(std::cout, options);
       std::string tmp = *out_path + ".partial";
       {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) return UnavailableError("cannot write " + tmp);
-        RETURN_IF_ERROR(repo->Export(out, progress));
+        RETURN_IF_ERROR(repo->Export(out, options));
         out.flush();
         if (!out) return UnavailableError("cannot write " + tmp);
       }
@@ -411,7 +463,7 @@ void RegisterLog(CLI::App& app, Globals& g, Action& run) {
   cmd->add_flag("--tail", a->tail, "Show the last --limit entries");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       uint64_t from = a->from;
       if (a->tail) {
         ASSIGN_OR_RETURN(repo::LedgerInfo info, repo->Ledger());
@@ -447,7 +499,7 @@ void RegisterRebuild(CLI::App& app, Globals& g, Action& run) {
       "rebuild", "Recreate every projection table from the ledger and compare with the old");
   cmd->callback([&g, &run] {
     run = [&g]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       ProgressBar bar("rebuild", ProgressEnabled(g));
       ASSIGN_OR_RETURN(Repository::RebuildReport report,
                        repo->Rebuild([&bar](uint64_t done, uint64_t total) {
@@ -492,7 +544,7 @@ void RegisterStats(CLI::App& app, Globals& g, Action& run) {
   auto* cmd = app.add_subcommand("stats", "Counts by kind, violation, year, province, source");
   cmd->callback([&g, &run] {
     run = [&g]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       ASSIGN_OR_RETURN(repo::Stats stats, repo->Statistics());
       auto to_json = [](const std::vector<std::pair<std::string, int64_t>>& rows) {
         Json out = Json::object();
@@ -599,7 +651,7 @@ void RegisterCheckpoint(CLI::App& app, Globals& g, Action& run) {
                   "Add witnesses' signatures from a signed note file to its checkpoint");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       if (!a->cosignatures.empty()) {
         ASSIGN_OR_RETURN(std::string text, ReadText(a->cosignatures));
         ASSIGN_OR_RETURN(int added, repo->ImportCosignatures(text));
@@ -652,7 +704,7 @@ void RegisterProve(CLI::App& app, Globals& g, Action& run) {
   consistency->add_option("-o,--output", a->output, "Write the proof here (default: stdout)");
   inclusion->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       std::optional<int64_t> id;
       if (a->checkpoint > 0) id = a->checkpoint;
       ASSIGN_OR_RETURN(ledger::InclusionProofDoc doc, repo->ProveInclusion(a->entry, id));
@@ -661,7 +713,7 @@ void RegisterProve(CLI::App& app, Globals& g, Action& run) {
   });
   consistency->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       ASSIGN_OR_RETURN(ledger::ConsistencyProofDoc doc,
                        repo->ProveConsistency(a->old_id, a->new_id));
       return WriteText(a->output, ledger::ToJson(doc).dump(2) + "\n");
@@ -683,7 +735,7 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& run) {
                 "Check the ledger and checkpoints only, not the tables derived from it");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       // The key may be given as its text or as a file holding it, as for custodian-verify.
       std::string key;
       if (!a->key.empty()) {
@@ -736,7 +788,7 @@ void RegisterBundle(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("-o,--output", *out_path, "Bundle file to write")->required();
   cmd->callback([&g, &run, out_path] {
     run = [&g, out_path]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       ProgressBar bar("bundle", ProgressEnabled(g));
       std::string tmp = *out_path + ".partial";
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -771,7 +823,7 @@ void RegisterWitness(CLI::App& app, Globals& g, Action& run) {
       cmd->add_subcommand("list", "Show witnesses and the tree sizes each has vouched for");
   add->callback([&g, &run, key] {
     run = [&g, key]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       RETURN_IF_ERROR(repo->AddWitness(*key));
       std::cout << "witness added\n";
       return OkStatus();
@@ -779,7 +831,7 @@ void RegisterWitness(CLI::App& app, Globals& g, Action& run) {
   });
   list->callback([&g, &run] {
     run = [&g]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       ASSIGN_OR_RETURN(auto witnesses, repo->Witnesses());
       for (const repo::WitnessInfo& w : witnesses) {
         std::cout << w.verifier_key << "\n  vouched for tree sizes:";
@@ -797,7 +849,7 @@ void RegisterKey(CLI::App& app, Globals& g, Action& run) {
       "key", "Print the ledger's verifier key, to publish for courts and partners");
   cmd->callback([&g, &run] {
     run = [&g]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       ASSIGN_OR_RETURN(std::string key, repo->VerifierKey());
       std::cout << key << "\n";
       return OkStatus();
@@ -807,12 +859,21 @@ void RegisterKey(CLI::App& app, Globals& g, Action& run) {
 
 }  // namespace
 
+bool ProgressEnabled(const Globals& g) { return !g.quiet && ::isatty(STDERR_FILENO); }
+
+void PrintJson(const Json& value) { std::cout << value.dump(2, ' ', false) << "\n"; }
+
 void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   app.fallthrough();  // global options may also follow the subcommand
   app.add_option("-C,--repo", g.repo_dir,
                  "Repository directory (default: $CUSTODIAN_REPO, else the current directory)");
-  app.add_option("--as", g.actor,
-                 "Who is acting, for the ledger (default: $CUSTODIAN_ACTOR or $USER)");
+  app.add_option("--as", g.account,
+                 "The account to act as (default: $CUSTODIAN_ACCOUNT); its password comes from "
+                 "$CUSTODIAN_PASSWORD or the prompt. $CUSTODIAN_TOKEN (an API token) signs in "
+                 "without either");
+  app.add_option("--key-file", g.key_file,
+                 "A key file that unlocks the repository key (default: $CUSTODIAN_KEY_FILE); "
+                 "otherwise $CUSTODIAN_PASSPHRASE or the prompt");
   app.add_flag("--json", g.json, "Machine-readable JSON output");
   app.add_flag("-q,--quiet", g.quiet, "No progress bars");
   RegisterInit(app, g, run);
@@ -832,6 +893,7 @@ void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   RegisterBundle(app, g, run);
   RegisterWitness(app, g, run);
   RegisterKey(app, g, run);
+  RegisterAccessCommands(app, g, run);
 }
 
 }  // namespace custodian::cli

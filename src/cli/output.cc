@@ -74,8 +74,13 @@ std::string Summary(const repo::Record& r, const model::Vocabularies& vocab) {
       text = FirstName(b);
       break;
     case model::Kind::kPerson:
-      text = FirstName(b);
-      if (b.contains("born")) text += " born " + DateText(b, "born");
+      // Unrevealed, a person is its pseudonym (and any name already public).
+      text = r.revealed ? FirstName(b) : r.pseudonym;
+      if (!r.revealed && b.contains("public_names") && b["public_names"].is_array() &&
+          !b["public_names"].empty()) {
+        text += (text.empty() ? "" : " ") + b["public_names"][0].value("text", "");
+      }
+      if (b.contains("born") && r.revealed) text += " born " + DateText(b, "born");
       break;
     case model::Kind::kSource:
       text = TermLabel(vocab, "source_types", b.value("type", "")) + ": " + b.value("title", "");
@@ -108,7 +113,16 @@ std::string RenderRecord(const repo::Record& r, const model::Vocabularies& vocab
   out << model::KindName(r.kind) << " " << r.id << "  (version " << r.version << ", ledger entry "
       << r.seq << ", " << r.at << " by " << r.by << ")\n";
   if (!r.reason.empty()) out << "  reason for this version: " << r.reason << "\n";
+  if (!r.pseudonym.empty()) out << "  pseudonym: " << r.pseudonym << "\n";
+  if (r.erased_by != 0) {
+    out << "  identity erased (ledger entry " << r.erased_by << "): its sealed fields are gone\n";
+  } else if (r.body.contains("sealed") && r.body["sealed"].is_array()) {
+    out << "  sealed (show --reveal --purpose ... with clearance):";
+    for (const auto& f : r.body["sealed"]) out << " " << f.get<std::string>();
+    out << "\n";
+  }
   for (const auto& [field, value] : r.body.items()) {
+    if (field == "sealed" && !r.revealed) continue;
     out << "  " << field << ": ";
     std::string_view vocabulary = VocabularyOf(r.kind, field);
     if (value.is_string()) {

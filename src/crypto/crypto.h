@@ -4,6 +4,11 @@
 //               for ledger leaves and nodes (RFC 6962 §2.1).
 //   Ed25519     libsodium; signs ledger checkpoints. The private key never leaves the key
 //               file it was generated into except as a signature.
+//   AEAD        XChaCha20-Poly1305 (IETF construction, libsodium) with 192-bit random
+//               nonces: seals witness identities under their data keys and wraps keys.
+//   argon2id    libsodium crypto_pwhash: account passwords (self-describing hash strings) and
+//               the key that a passphrase unlocks.
+//   HMAC        HMAC-SHA-256 (libsodium), for pseudonyms that only the key holder can link.
 //   Encodings   hex and base64 (RFC 4648) for hashes, keys and signatures in text formats.
 //
 // Secret material is compared only with ConstantTimeEqual and wiped with SecureWipe.
@@ -77,6 +82,64 @@ class SigningKey {
 
 bool VerifyEd25519(const Ed25519PublicKey& key, std::string_view message,
                    std::span<const uint8_t> signature);
+
+// ---- Secret keys, AEAD, password hashing --------------------------------------------------
+
+inline constexpr size_t kSecretKeySize = 32;
+inline constexpr size_t kAeadNonceSize = 24;  // XChaCha20
+inline constexpr size_t kAeadTagSize = 16;    // Poly1305
+
+// A 256-bit symmetric key, held in memory that is locked against swapping where the system
+// allows and wiped when the key is destroyed. Move-only, so no stray copies exist.
+class SecretKey {
+ public:
+  static SecretKey Generate(Env& env);
+  // Fails unless `bytes` is exactly kSecretKeySize long.
+  static Result<SecretKey> FromBytes(std::string_view bytes);
+  SecretKey();
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+  ~SecretKey();
+
+  std::string_view bytes() const {
+    return {reinterpret_cast<const char*>(key_.data()), key_.size()};
+  }
+
+ private:
+  std::array<uint8_t, kSecretKeySize> key_{};
+};
+
+// nonce || ciphertext || tag of `plaintext`, authenticating `associated_data` too. The nonce
+// is random (from `env`), which 192 bits make safe for any number of messages under one key.
+std::string AeadSeal(const SecretKey& key, std::string_view plaintext,
+                     std::string_view associated_data, Env& env);
+// The plaintext of AeadSeal's output, or DataLoss if the bytes or the associated data were
+// changed or the key is not the one that sealed them. No partial plaintext is ever returned.
+Result<std::string> AeadOpen(const SecretKey& key, std::string_view sealed,
+                             std::string_view associated_data);
+
+// The cost of an argon2id derivation: `ops` passes over `memory_bytes` of memory.
+struct Argon2Params {
+  uint64_t ops = 0;
+  size_t memory_bytes = 0;
+};
+// What Custodian uses for passwords and passphrases: about 0.2-0.5 s on a 2-core server of
+// 2026 (bench/protect_bench measures it); docs/formats/keys.md records the choice.
+Argon2Params DefaultArgon2Params();
+inline constexpr size_t kArgon2SaltSize = 16;
+
+// A key derived from a passphrase (argon2id v1.3).
+Result<SecretKey> DeriveKey(std::string_view passphrase, std::string_view salt,
+                            const Argon2Params& params);
+// A self-describing argon2id hash ("$argon2id$v=19$m=...,t=...,p=1$salt$hash") with a random
+// salt, for storing a password.
+Result<std::string> HashPassword(std::string_view password, const Argon2Params& params);
+// Whether `password` matches `hash` (the comparison inside libsodium is constant-time).
+bool VerifyPassword(std::string_view hash, std::string_view password);
+
+std::array<uint8_t, 32> HmacSha256(const SecretKey& key, std::string_view message);
 
 bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b);
 void SecureWipe(std::span<uint8_t> bytes);

@@ -17,6 +17,7 @@
 #ifndef CUSTODIAN_MODEL_MODEL_H_
 #define CUSTODIAN_MODEL_MODEL_H_
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -130,6 +131,23 @@ Result<ValidRecord> Project(Kind kind, std::string id, Json body);
 
 // The vocabulary of a kind's classifying field ("violation_types" for acts), or "" if none.
 std::string_view TypeVocabulary(Kind kind);
+
+// The fields of a kind that identify a person and are therefore sealed (encrypted) before a
+// record reaches the ledger: a person's real names, date of birth, family, contacts, current
+// whereabouts, photo and description. Empty for other kinds.
+const std::vector<std::string_view>& SealedFields(Kind kind);
+// The free-text fields of a kind, where passages marked sensitive may appear.
+std::vector<std::string_view> TextFields(Kind kind);
+// The field naming the person a record is about, whose data key seals its sensitive passages
+// (a source's interviewee, an act's victim, a post's holder); "" for kinds without one. A
+// person is its own subject.
+std::string_view SubjectField(Kind kind);
+
+// Rewrites every reference in a record body (ref and refs fields, claim grade sources): `map`
+// returns the id to put in its place, or nullopt to remove the reference (an item of a list,
+// or the whole field of a single reference). For exports that pseudonymise or withhold.
+void MapReferences(Kind kind, Json& body,
+                   const std::function<std::optional<std::string>(const std::string&)>& map);
 
 // The names of the fields a kind accepts, for help texts and error hints.
 std::vector<std::string> FieldNames(Kind kind);

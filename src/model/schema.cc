@@ -3,6 +3,7 @@
 // with claims and dossiers added; docs/formats/records.md documents them for users.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <initializer_list>
 
 #include "base/id.h"
@@ -80,11 +81,16 @@ const std::vector<FieldSpec>& Schema(Kind kind) {
         {"description", F::kText}}},
       {K::kPerson,
        {{"names", F::kNames},
+        {"public_names", F::kNames},
         {"sex", F::kTerm, false, "sexes"},
         {"born", F::kDate},
         {"origin", F::kRef, false, {}, Of({K::kPlace}), P::kPlace},
         {"roles", F::kTerms, false, "person_roles"},
-        {"description", F::kText}}},
+        {"description", F::kText},
+        {"family", F::kText},
+        {"contact", F::kText},
+        {"current_location", F::kText},
+        {"photo", F::kText}}},
       {K::kSource,
        {{"type", F::kTerm, true, "source_types", {}, P::kType},
         {"title", F::kString},
@@ -386,6 +392,66 @@ std::string_view TypeVocabulary(Kind kind) {
     if (spec.projection == P::kType) return spec.vocabulary;
   }
   return {};
+}
+
+const std::vector<std::string_view>& SealedFields(Kind kind) {
+  // What identifies a person to those who would harm them or their family (DESIGN.md §3).
+  // `public_names` is for names already public (officials, perpetrators named in reports).
+  static const std::vector<std::string_view> kPerson = {
+      "names", "born", "description", "family", "contact", "current_location", "photo"};
+  static const std::vector<std::string_view> kNone;
+  return kind == K::kPerson ? kPerson : kNone;
+}
+
+std::vector<std::string_view> TextFields(Kind kind) {
+  std::vector<std::string_view> out;
+  for (const FieldSpec& spec : Schema(kind)) {
+    if (spec.type == F::kText) out.push_back(spec.name);
+  }
+  return out;
+}
+
+void MapReferences(Kind kind, Json& body,
+                   const std::function<std::optional<std::string>(const std::string&)>& map) {
+  auto mapped = [&](const Json& id) -> std::optional<std::string> {
+    if (!id.is_string()) return std::nullopt;
+    return map(id.get_ref<const std::string&>());
+  };
+  for (const FieldSpec& spec : Schema(kind)) {
+    auto it = body.find(spec.name);
+    if (it == body.end()) continue;
+    if (spec.type == F::kRef) {
+      std::optional<std::string> to = mapped(*it);
+      if (to.has_value()) {
+        *it = std::move(*to);
+      } else {
+        body.erase(it);
+      }
+    } else if ((spec.type == F::kRefs || spec.type == F::kGrades) && it->is_array()) {
+      Json kept = Json::array();
+      for (Json& item : *it) {
+        Json& id = spec.type == F::kRefs ? item : item["source"];
+        std::optional<std::string> to = mapped(id);
+        if (!to.has_value()) continue;
+        id = std::move(*to);
+        kept.push_back(std::move(item));
+      }
+      *it = std::move(kept);
+    }
+  }
+}
+
+std::string_view SubjectField(Kind kind) {
+  switch (kind) {
+    case K::kSource:
+      return "interviewee";
+    case K::kAct:
+      return "victim";
+    case K::kPost:
+      return "person";
+    default:
+      return {};
+  }
 }
 
 std::vector<std::string> FieldNames(Kind kind) {

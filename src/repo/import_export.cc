@@ -80,6 +80,7 @@ bool IsInputError(const Status& status) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kAlreadyExists:
+    case StatusCode::kPermissionDenied:  // a line of a kind the account may not write
       return true;
     default:
       return false;
@@ -170,6 +171,8 @@ class Pipe {
 // which shows the state before the import (the write transaction is not committed), and it
 // remembers what the import itself has made.
 Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& options) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
+  keys_->DropPending();
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   bool bulk = false;
@@ -215,6 +218,7 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
   if (report.rejected > 0 && !options.skip_bad) return report;  // rolled back by ~Transaction
   if (bulk) RETURN_IF_ERROR(store_->EndBulkLoad());
   RETURN_IF_ERROR(txn.Commit());
+  keys_->Promote();
   report.applied = true;
   return report;
 }
@@ -280,8 +284,9 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
       reject(document.status(), line);
       continue;
     }
-    Result<std::optional<PreparedVersion>> prepared = PrepareCreate(
-        std::move(*document), /*reject_existing=*/false, next_seq, resolver, existing);
+    Result<std::optional<PreparedVersion>> prepared =
+        PrepareCreate(std::move(*document), /*reject_existing=*/false, next_seq, snapshot,
+                      resolver, existing);
     if (!prepared.ok()) {
       if (!IsInputError(prepared.status())) {
         return prepared.status().WithContext(options.source_name + " line " +
@@ -311,18 +316,90 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
   return OkStatus();
 }
 
-Status Repository::Export(std::ostream& out, const Progress& progress) {
+// The records a disclosure package holds: the dossier and, transitively, everything it
+// refers to, so that the package stands on its own (and imports into an empty repository).
+Result<std::unordered_set<std::string>> Repository::DisclosureClosure(const std::string& dossier) {
+  std::unordered_set<std::string> seen = {dossier};
+  std::vector<std::string> todo = {dossier};
+  while (!todo.empty()) {
+    std::string id = std::move(todo.back());
+    todo.pop_back();
+    ASSIGN_OR_RETURN(Record record, ReadRecord(id));
+    ASSIGN_OR_RETURN(model::ValidRecord projected,
+                     model::Project(record.kind, record.id, std::move(record.body)));
+    for (auto& [field, to] : projected.refs) {
+      if (seen.insert(to).second) todo.push_back(std::move(to));
+    }
+  }
+  return seen;
+}
+
+Status Repository::Export(std::ostream& out, const ExportOptions& options) {
+  const protect::Profile profile = options.profile;
+  const bool reveal = protect::RevealsIdentities(profile);
+  RETURN_IF_ERROR(Authorize(protect::ExportAction(profile)));
+  if (reveal) RETURN_IF_ERROR(CheckFreeText("a purpose (--purpose)", options.purpose));
+  if (!keys_->unlocked()) {
+    return LockedError(reveal ? "export sealed identities" : "export pseudonyms");
+  }
+  std::optional<std::unordered_set<std::string>> selection;
+  if (profile == protect::Profile::kDisclosure) {
+    if (options.dossier.empty()) {
+      return InvalidArgumentError("a disclosure package is made from a dossier (--dossier)");
+    }
+    ASSIGN_OR_RETURN(model::Kind kind, model::KindOfId(options.dossier));
+    if (kind != model::Kind::kDossier) {
+      return InvalidArgumentError(options.dossier + " is not a dossier");
+    }
+    RETURN_IF_ERROR(CheckDossierVisible(options.dossier));
+    ASSIGN_OR_RETURN(selection, DisclosureClosure(options.dossier));
+  } else if (!options.dossier.empty()) {
+    return InvalidArgumentError("--dossier is for the disclosure profile");
+  }
+
   store::RecordFilter all;
   all.order = store::RecordFilter::Order::kCreation;
   std::vector<store::RecordRow> rows;
   RETURN_IF_ERROR(store_->ListRecords(all, [&](const store::RecordRow& row) {
-    rows.push_back(row);
+    if (!selection || selection->count(row.id)) rows.push_back(row);
     return true;
   }));
 
+  // What this profile leaves out, known before writing, so that references to it can be
+  // dropped wherever they appear.
+  std::unordered_set<std::string> withheld;
+  std::vector<std::string> revealed;
+  for (const store::RecordRow& row : rows) {
+    if (row.kind == "dossier" && !protect::CanSeeDossier(principal_, row.id)) {
+      withheld.insert(row.id);
+      continue;
+    }
+    if (reveal || profile == protect::Profile::kPublic) {
+      ASSIGN_OR_RETURN(Record record, ReadRecord(row.id));
+      if (protect::WithheldByProfile(profile, record.kind, record.body)) withheld.insert(row.id);
+      if (reveal && !protect::EnvelopeOwner(record.body).empty()) revealed.push_back(row.id);
+    }
+  }
+  if (reveal && !revealed.empty()) {
+    // The export is on the record before the identities leave the repository.
+    Transaction txn(*store_);
+    RETURN_IF_ERROR(txn.Begin());
+    Json records = profile == protect::Profile::kFull ? Json::array({"*"}) : Json(revealed);
+    RETURN_IF_ERROR(AppendEvent(txn, {{"op", "access"},
+                                      {"scope", "export:" + std::string(protect::ProfileName(profile))},
+                                      {"records", std::move(records)},
+                                      {"purpose", options.purpose}})
+                        .status());
+    RETURN_IF_ERROR(txn.Commit());
+  }
+  auto is_withheld = [&](const std::string& id) { return withheld.count(id) > 0; };
+  auto pseudonym = [&](const std::string& id) {
+    return protect::Pseudonym(keys_->pseudonym_key(), id);
+  };
+
   // Creation order already puts every record after what it referred to when it was created;
-  // an amendment may have added a reference to a later record, so such a record waits until
-  // that one has been written.
+  // an amendment may have added a reference to a later record, so in an importable export
+  // such a record waits until that one has been written.
   std::unordered_set<std::string> written;
   std::multimap<std::string, std::pair<std::string, std::vector<std::string>>> waiting;
   uint64_t done = 0;
@@ -348,13 +425,32 @@ Status Repository::Export(std::ostream& out, const Progress& progress) {
   };
 
   for (const store::RecordRow& row : rows) {
+    if (withheld.count(row.id)) continue;
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, row.seq));
     ASSIGN_OR_RETURN(Record record, RecordFromEntry(row.seq, entry));
     ASSIGN_OR_RETURN(model::ValidRecord projected,
                      model::Project(record.kind, record.id, record.body));
-    std::string line = CanonicalJson(record.ToDocument());
+    if (reveal) {
+      const std::string owner = protect::EnvelopeOwner(record.body);
+      ASSIGN_OR_RETURN(std::optional<uint64_t> erased,
+                       owner.empty() ? Result<std::optional<uint64_t>>(std::nullopt)
+                                     : store_->GetErasure(owner));
+      if (erased) {
+        record.body = protect::WithoutErased(record.kind, std::move(record.body));
+      } else {
+        ASSIGN_OR_RETURN(record.body, UnsealBody(*store_, record));
+      }
+    } else {
+      record.body = protect::Redact(std::move(record.body));
+    }
+    std::optional<Json> document =
+        protect::ApplyProfile(profile, record.ToDocument(), is_withheld, pseudonym);
+    if (!document) continue;
+    std::string line = CanonicalJson(*document);
     std::vector<std::string> refs;
-    for (const auto& [field, to_id] : projected.refs) refs.push_back(to_id);
+    if (reveal) {
+      for (const auto& [field, to_id] : projected.refs) refs.push_back(to_id);
+    }
     refs.push_back(record.id);
     auto missing = std::find_if(refs.begin(), refs.end() - 1,
                                 [&](const std::string& r) { return !written.count(r); });
@@ -363,7 +459,7 @@ Status Repository::Export(std::ostream& out, const Progress& progress) {
     } else {
       waiting.emplace(*missing, std::make_pair(std::move(line), std::move(refs)));
     }
-    if (progress && ++done % 4096 == 0) progress(done, rows.size());
+    if (options.progress && ++done % 4096 == 0) options.progress(done, rows.size());
   }
   if (!waiting.empty()) {
     return FailedPreconditionError(
@@ -371,7 +467,7 @@ Status Repository::Export(std::ostream& out, const Progress& progress) {
         " records whose references form a cycle (first: " + waiting.begin()->second.second.back() +
         " waits for " + waiting.begin()->first + ")");
   }
-  if (progress) progress(rows.size(), rows.size());
+  if (options.progress) options.progress(rows.size(), rows.size());
   if (!out) return UnavailableError("cannot write the export");
   return OkStatus();
 }

@@ -70,6 +70,7 @@ Result<std::string> Repository::VerifierKey() {
 }
 
 Result<CheckpointInfo> Repository::Checkpoint() {
+  RETURN_IF_ERROR(Authorize(protect::Action::kCheckpoint));
   ASSIGN_OR_RETURN(std::string origin, Origin());
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
@@ -90,6 +91,7 @@ Result<CheckpointInfo> Repository::Checkpoint() {
 }
 
 Result<std::vector<CheckpointInfo>> Repository::Checkpoints() {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadLedger));
   ASSIGN_OR_RETURN(auto stored, store_->ListCheckpoints());
   std::vector<CheckpointInfo> out;
   for (auto& s : stored) out.push_back({s.id, s.size, std::move(s.note), std::move(s.at)});
@@ -117,6 +119,7 @@ Result<CheckpointInfo> FindCheckpoint(const std::vector<CheckpointInfo>& all,
 
 Result<ledger::InclusionProofDoc> Repository::ProveInclusion(uint64_t seq,
                                                              std::optional<int64_t> id) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadLedger));
   ASSIGN_OR_RETURN(std::vector<CheckpointInfo> all, Checkpoints());
   ASSIGN_OR_RETURN(CheckpointInfo cp, FindCheckpoint(all, id));
   if (seq >= cp.size) {
@@ -132,6 +135,7 @@ Result<ledger::InclusionProofDoc> Repository::ProveInclusion(uint64_t seq,
 }
 
 Result<ledger::ConsistencyProofDoc> Repository::ProveConsistency(int64_t old_id, int64_t new_id) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadLedger));
   ASSIGN_OR_RETURN(std::vector<CheckpointInfo> all, Checkpoints());
   ASSIGN_OR_RETURN(CheckpointInfo older, FindCheckpoint(all, old_id));
   ASSIGN_OR_RETURN(CheckpointInfo newer, FindCheckpoint(all, new_id));
@@ -146,6 +150,7 @@ Result<ledger::ConsistencyProofDoc> Repository::ProveConsistency(int64_t old_id,
 }
 
 Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kVerify));
   VerifyReport report;
   ASSIGN_OR_RETURN(std::string origin, Origin());
 
@@ -400,6 +405,7 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
 }
 
 Status Repository::ExportBundle(std::ostream& out, const Progress& progress) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadLedger));
   ASSIGN_OR_RETURN(CheckpointInfo newest, Checkpoint());
   ASSIGN_OR_RETURN(std::string key, VerifierKey());
   ASSIGN_OR_RETURN(std::vector<CheckpointInfo> checkpoints, Checkpoints());
@@ -428,6 +434,7 @@ Status Repository::ExportBundle(std::ostream& out, const Progress& progress) {
 }
 
 Status Repository::AddWitness(const std::string& verifier_key) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kManageWitnesses));
   ASSIGN_OR_RETURN(ledger::NoteVerifier witness, ledger::NoteVerifier::Parse(verifier_key));
   ASSIGN_OR_RETURN(std::string origin, Origin());
   if (witness.name == origin) {
@@ -437,6 +444,7 @@ Status Repository::AddWitness(const std::string& verifier_key) {
 }
 
 Result<std::vector<WitnessInfo>> Repository::Witnesses() {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadLedger));
   ASSIGN_OR_RETURN(std::vector<std::string> keys, store_->ListWitnesses());
   ASSIGN_OR_RETURN(std::vector<CheckpointInfo> checkpoints, Checkpoints());
   std::vector<WitnessInfo> out;
@@ -453,6 +461,7 @@ Result<std::vector<WitnessInfo>> Repository::Witnesses() {
 }
 
 Result<int> Repository::ImportCosignatures(const std::string& text) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kCheckpoint));
   ASSIGN_OR_RETURN(ledger::SignedNote incoming, ledger::SignedNote::Parse(text));
   ASSIGN_OR_RETURN(std::vector<std::string> keys, store_->ListWitnesses());
   Transaction txn(*store_);

@@ -4,6 +4,7 @@
 #define CUSTODIAN_REPO_INTERNAL_H_
 
 #include <optional>
+#include <unordered_map>
 
 #include "crypto/crypto.h"
 #include "repo/repo.h"
@@ -50,6 +51,11 @@ struct PriorVersion {
   std::string reason;                                     // why the new version was made
 };
 
+// A data key made for a record's sealed fields, wrapped, to be stored with its entry.
+struct NewDataKey {
+  std::string owner, wrapped;
+};
+
 // A version of a record turned into its ledger entry for position `seq`, ready to append.
 struct PreparedVersion {
   model::ValidRecord record;
@@ -59,7 +65,37 @@ struct PreparedVersion {
   std::string at, by, reason;
   std::vector<std::pair<std::string, std::string>> old_refs;  // the replaced version's
   std::string entry;                                          // canonical JSON bytes
+  NewDataKey new_key;  // owner "" if none was made
 };
+
+// The repository's keys while it is unlocked, and the data keys opened so far. Keys made
+// inside a transaction stay pending until it commits (Promote), so a rolled-back write never
+// leaves a cached key that the database does not hold.
+class KeyRing {
+ public:
+  bool unlocked() const { return repository_key_.has_value(); }
+  Status Unlock(crypto::SecretKey repository_key, store::Store& store);
+  void Lock();
+  const crypto::SecretKey& repository_key() const { return *repository_key_; }
+  const crypto::SecretKey& pseudonym_key() const { return *pseudonym_key_; }
+  // The data key of `owner`, from the cache or the store. With `create`, makes one if the
+  // owner has none and sets `*created_wrapped` to its wrapped form (else leaves it empty).
+  // FailedPrecondition if locked; DataLoss if a stored key does not open.
+  Result<const crypto::SecretKey*> DataKey(store::Store& store, const std::string& owner,
+                                           bool create, std::string* created_wrapped, Env& env);
+  void Promote();       // after a commit
+  void DropPending();   // before a new transaction
+  void Forget(const std::string& owner);
+
+ private:
+  std::optional<crypto::SecretKey> repository_key_, pseudonym_key_;
+  std::unordered_map<std::string, crypto::SecretKey> data_keys_, pending_;
+};
+
+// "the repository is locked ...": what to do when a key is needed and none is open.
+Status LockedError(std::string_view need);
+// A purpose, reason or label: required, one line, at most 1000 bytes.
+Status CheckFreeText(std::string_view what, const std::string& text);
 
 struct DocumentParts {
   model::Kind kind;

@@ -57,7 +57,10 @@ Status Repository::Transaction::Commit() {
 // ---- Opening ----
 
 Repository::Repository(std::string dir, const Options& options, std::unique_ptr<store::Store> store)
-    : dir_(std::move(dir)), options_(options), store_(std::move(store)) {}
+    : dir_(std::move(dir)),
+      options_(options),
+      store_(std::move(store)),
+      keys_(std::make_unique<KeyRing>()) {}
 
 Repository::~Repository() = default;
 
@@ -69,6 +72,11 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir, con
                                                      const InitOptions& init) {
   Env& env = *options.env;
   const std::string db_path = dir + "/" + kDatabaseFile;
+  RETURN_IF_ERROR(protect::CheckAccountName(init.admin).WithContext("the admin account"));
+  RETURN_IF_ERROR(protect::CheckPasswordStrength(init.admin_password));
+  if (init.unlock.empty()) {
+    return InvalidArgumentError("a repository needs a passphrase or a key file to unlock it");
+  }
   if (env.FileExists(db_path)) {
     return AlreadyExistsError("'" + dir + "' already holds a Custodian repository");
   }
@@ -104,8 +112,13 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir, con
   env.RandomBytes(repository_id);
   const std::string public_key = crypto::Base64Encode(crypto::AsBytes(key.public_key()));
 
+  ASSIGN_OR_RETURN(std::string admin_hash,
+                   crypto::HashPassword(init.admin_password, crypto::DefaultArgon2Params()));
+  repo->principal_ = {.account = init.admin, .role = protect::Role::kAdmin, .clearance = true};
+
   Transaction txn(*repo->store_);
   RETURN_IF_ERROR(txn.Begin());
+  RETURN_IF_ERROR(repo->InitKeys(init));
   Json entry = {
       {"op", "init"},
       {"seq", 0},
@@ -114,22 +127,27 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir, con
       {"vocabularies", repo->vocabularies().Versions()},
       {"public_key", public_key},
       {"at", FormatTimestamp(env.NowMicros())},
-      {"by", options.actor},
+      {"by", init.admin},
   };
   RETURN_IF_ERROR(txn.log().Append(CanonicalJson(entry)).status());
+  RETURN_IF_ERROR(repo->WriteAccount(
+      txn, {.name = init.admin, .role = protect::Role::kAdmin, .clearance = true}));
+  RETURN_IF_ERROR(repo->store_->SetPasswordHash(init.admin, admin_hash));
   RETURN_IF_ERROR(repo->store_->SetMeta("repository_id", crypto::HexEncode(repository_id)));
   RETURN_IF_ERROR(repo->store_->SetMeta("public_key", public_key));
   if (init.gazetteer) {  // the gazetteer's places are ordinary, amendable records
     ASSIGN_OR_RETURN(std::vector<Json> places, model::BuiltinGazetteer());
     StoreResolver resolver(*repo->store_);
     for (const Json& place : places) {
-      Result<std::optional<PreparedVersion>> prepared = repo->PrepareCreate(
-          place, /*reject_existing=*/true, txn.log().size(), resolver, repo->StoreLookup());
+      Result<std::optional<PreparedVersion>> prepared =
+          repo->PrepareCreate(place, /*reject_existing=*/true, txn.log().size(), *repo->store_,
+                              resolver, repo->StoreLookup());
       if (!prepared.ok()) return prepared.status().WithContext("built-in gazetteer");
       RETURN_IF_ERROR(repo->AppendPrepared(txn, std::move(**prepared)).status());
     }
   }
   RETURN_IF_ERROR(txn.Commit());
+  repo->keys_->Promote();
   cleanup.armed = false;
   return repo;
 }
@@ -154,7 +172,7 @@ PreparedVersion Repository::PrepareVersion(model::ValidRecord record, uint64_t s
                       .seq = seq,
                       .created_seq = prior ? prior->created_seq : seq,
                       .at = FormatTimestamp(options_.env->NowMicros()),
-                      .by = options_.actor,
+                      .by = principal_.account,
                       .reason = prior ? prior->reason : ""};
   if (prior) out.old_refs = prior->refs;
   Json entry = {{"op", prior ? "amend" : "create"},
@@ -184,6 +202,9 @@ Result<Record> Repository::AppendPrepared(Transaction& txn, PreparedVersion prep
   RETURN_IF_ERROR(
       store_->PutRecord(ToRow(prepared.record, prepared.version, seq, prepared.created_seq),
                         prepared.record.refs, prepared.old_refs));
+  if (!prepared.new_key.owner.empty()) {
+    RETURN_IF_ERROR(store_->PutDataKey(prepared.new_key.owner, prepared.new_key.wrapped));
+  }
   return Record{.id = std::move(prepared.record.id),
                 .kind = prepared.record.kind,
                 .version = prepared.version,
@@ -234,11 +255,11 @@ Result<DocumentParts> SplitDocument(Json document) {
   return parts;
 }
 
-Result<std::optional<PreparedVersion>> Repository::PrepareCreate(Json document,
-                                                                 bool reject_existing, uint64_t seq,
-                                                                 model::RecordResolver& resolver,
-                                                                 const ExistingLookup& existing) {
+Result<std::optional<PreparedVersion>> Repository::PrepareCreate(
+    Json document, bool reject_existing, uint64_t seq, store::Store& store,
+    model::RecordResolver& resolver, const ExistingLookup& existing) {
   ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(std::move(document)));
+  RETURN_IF_ERROR(Authorize(protect::WriteAction(parts.kind)));
   const bool given_id = !parts.id.empty();
   if (!given_id) parts.id = GenerateId(*options_.env, model::KindPrefix(parts.kind));
   ASSIGN_OR_RETURN(
@@ -247,36 +268,52 @@ Result<std::optional<PreparedVersion>> Repository::PrepareCreate(Json document,
   if (given_id) {
     ASSIGN_OR_RETURN(std::optional<Record> current, existing(record.id));
     if (current) {
-      if (!reject_existing && current->kind == record.kind && current->body == record.body) {
-        return std::optional<PreparedVersion>();
+      if (!reject_existing && current->kind == record.kind) {
+        ASSIGN_OR_RETURN(Json clear, UnsealBody(store, *current));
+        if (clear == record.body) return std::optional<PreparedVersion>();
       }
       return AlreadyExistsError("field 'id': " + record.id + " already exists" +
                                 (reject_existing ? "" : " with other content") +
                                 "; change it with custodian amend " + record.id);
     }
   }
-  return std::optional<PreparedVersion>(PrepareVersion(std::move(record), seq, nullptr));
+  NewDataKey new_key;
+  RETURN_IF_ERROR(SealRecord(store, record, &new_key));
+  PreparedVersion prepared = PrepareVersion(std::move(record), seq, nullptr);
+  prepared.new_key = std::move(new_key);
+  return std::optional<PreparedVersion>(std::move(prepared));
 }
 
 ExistingLookup Repository::StoreLookup() {
   return [this](const std::string& id) -> Result<std::optional<Record>> {
     ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
     if (!row) return std::optional<Record>();
-    ASSIGN_OR_RETURN(Record record, Get(id));
+    ASSIGN_OR_RETURN(Record record, ReadRecord(id));
     return std::optional<Record>(std::move(record));
   };
 }
 
 Result<Record> Repository::Add(const Json& document) {
+  keys_->DropPending();
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   StoreResolver resolver(*store_);
-  ASSIGN_OR_RETURN(
-      std::optional<PreparedVersion> prepared,
-      PrepareCreate(document, /*reject_existing=*/true, txn.log().size(), resolver, StoreLookup()));
+  ASSIGN_OR_RETURN(std::optional<PreparedVersion> prepared,
+                   PrepareCreate(document, /*reject_existing=*/true, txn.log().size(), *store_,
+                                 resolver, StoreLookup()));
   ASSIGN_OR_RETURN(Record record, AppendPrepared(txn, std::move(*prepared)));
+  if (record.kind == model::Kind::kDossier && principal_.role != protect::Role::kAdmin) {
+    // Whoever opens a dossier can work on it; others need a grant.
+    RETURN_IF_ERROR(AppendEvent(txn, {{"op", "grant"},
+                                      {"account", principal_.account},
+                                      {"dossier", record.id},
+                                      {"granted", true}})
+                        .status());
+    principal_.dossiers.insert(record.id);
+  }
   RETURN_IF_ERROR(txn.Commit());
-  return record;
+  keys_->Promote();
+  return View(std::move(record));
 }
 
 Result<Record> Repository::Amend(const std::string& id, const Json& changes,
@@ -291,17 +328,35 @@ Result<Record> Repository::Amend(const std::string& id, const Json& changes,
   if (changes.contains("kind") || changes.contains("id")) {
     return InvalidArgumentError("a record's kind and id cannot be amended");
   }
+  ASSIGN_OR_RETURN(model::Kind kind, model::KindOfId(id));
+  RETURN_IF_ERROR(Authorize(protect::WriteAction(kind)));
+  RETURN_IF_ERROR(CheckDossierVisible(id));
+  keys_->DropPending();
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
-  ASSIGN_OR_RETURN(Record current, Get(id));
+  ASSIGN_OR_RETURN(Record current, ReadRecord(id));
+  // The new version is made from the clear fields: the amending account does not see them,
+  // but a patch may change one, and what it leaves alone must be sealed again as it was.
   Json body = current.body;
+  const std::string owner = protect::EnvelopeOwner(body);
+  ASSIGN_OR_RETURN(std::optional<uint64_t> erased,
+                   owner.empty() ? Result<std::optional<uint64_t>>(std::nullopt)
+                                 : store_->GetErasure(owner));
+  if (erased) {
+    body.erase(protect::kEnvelopeField);  // what was sealed is gone; the rest lives on
+  } else {
+    ASSIGN_OR_RETURN(body, UnsealBody(*store_, current));
+  }
+  Json before = body;
   body.merge_patch(changes);
   StoreResolver resolver(*store_);
   ASSIGN_OR_RETURN(model::ValidRecord record,
                    model::Validate(current.kind, id, std::move(body), vocabularies(), resolver));
-  if (record.body == current.body) {
+  if (record.body == before) {
     return InvalidArgumentError("the amendment changes nothing in " + id);
   }
+  NewDataKey new_key;
+  RETURN_IF_ERROR(SealRecord(*store_, record, &new_key));
   ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
   ASSIGN_OR_RETURN(model::ValidRecord old, model::Project(current.kind, id, current.body));
   PriorVersion prior{.version = current.version,
@@ -309,10 +364,12 @@ Result<Record> Repository::Amend(const std::string& id, const Json& changes,
                      .created_seq = row->created_seq,
                      .refs = std::move(old.refs),
                      .reason = reason};
-  ASSIGN_OR_RETURN(Record amended, AppendPrepared(txn, PrepareVersion(std::move(record),
-                                                                      txn.log().size(), &prior)));
+  PreparedVersion prepared = PrepareVersion(std::move(record), txn.log().size(), &prior);
+  prepared.new_key = std::move(new_key);
+  ASSIGN_OR_RETURN(Record amended, AppendPrepared(txn, std::move(prepared)));
   RETURN_IF_ERROR(txn.Commit());
-  return amended;
+  keys_->Promote();
+  return View(std::move(amended));
 }
 
 // ---- Reading records ----
@@ -346,6 +403,13 @@ Result<Json> ReadEntryJson(store::Store& store, uint64_t seq) {
 }
 
 Result<Record> Repository::Get(const std::string& id, std::optional<int64_t> version) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
+  RETURN_IF_ERROR(CheckDossierVisible(id));
+  ASSIGN_OR_RETURN(Record record, ReadRecord(id, version));
+  return View(std::move(record));
+}
+
+Result<Record> Repository::ReadRecord(const std::string& id, std::optional<int64_t> version) {
   ASSIGN_OR_RETURN(model::Kind kind, model::KindOfId(id));
   ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, store_->GetRecord(id));
   if (!row) return NotFoundError("no " + std::string(model::KindName(kind)) + " " + id);
@@ -377,11 +441,13 @@ Result<Record> Repository::PreviousVersion(const Record& record) {
 }
 
 Result<std::vector<Record>> Repository::History(const std::string& id) {
-  ASSIGN_OR_RETURN(Record record, Get(id));
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
+  RETURN_IF_ERROR(CheckDossierVisible(id));
+  ASSIGN_OR_RETURN(Record record, ReadRecord(id));
   std::vector<Record> out;
   while (true) {
     bool first = record.version == 1;
-    out.push_back(record);
+    ASSIGN_OR_RETURN(out.emplace_back(), View(record));
     if (first) break;
     ASSIGN_OR_RETURN(record, PreviousVersion(record));
   }
@@ -435,11 +501,14 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
 }
 
 Status Repository::List(const ListQuery& query, const std::function<bool(const Record&)>& visit) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
   ASSIGN_OR_RETURN(store::RecordFilter filter, Filter(query));
   Status status;
   RETURN_IF_ERROR(store_->ListRecords(filter, [&](const store::RecordRow& row) {
+    if (row.kind == "dossier" && !protect::CanSeeDossier(principal_, row.id)) return true;
     Result<Json> entry = ReadEntryJson(*store_, row.seq);
     Result<Record> record = entry.ok() ? RecordFromEntry(row.seq, *entry) : entry.status();
+    if (record.ok()) record = View(std::move(record).value());
     if (!record.ok()) {
       status = record.status();
       return false;
@@ -450,10 +519,21 @@ Status Repository::List(const ListQuery& query, const std::function<bool(const R
 }
 
 Result<int64_t> Repository::Count(const ListQuery& query) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
   ASSIGN_OR_RETURN(store::RecordFilter filter, Filter(query));
   filter.limit = -1;
   filter.offset = 0;
-  return store_->CountRecords(filter);
+  ASSIGN_OR_RETURN(int64_t count, store_->CountRecords(filter));
+  if (principal_.role == protect::Role::kAdmin || (query.kind && *query.kind != model::Kind::kDossier)) {
+    return count;
+  }
+  // Dossiers the account may not see are not counted either (there are few dossiers).
+  filter.kind = "dossier";
+  RETURN_IF_ERROR(store_->ListRecords(filter, [&](const store::RecordRow& row) {
+    if (!protect::CanSeeDossier(principal_, row.id)) --count;
+    return true;
+  }));
+  return count;
 }
 
 // ---- The ledger ----
@@ -461,6 +541,7 @@ Result<int64_t> Repository::Count(const ListQuery& query) {
 Status Repository::Log(
     uint64_t from, uint64_t limit,
     const std::function<bool(uint64_t, const ledger::Hash&, const Json&)>& visit) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadLedger));
   Status status;
   const uint64_t to = limit > UINT64_MAX - from ? UINT64_MAX : from + limit;
   RETURN_IF_ERROR(store_->ScanEntries(from, to, [&](uint64_t seq, std::string_view bytes) {
@@ -493,7 +574,42 @@ Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
                          std::to_string(seq) + ": entries were reordered, removed or inserted");
   }
   const std::string op = entry.value("op", "");
-  if (op == "init") return OkStatus();
+  if (op == "init" || op == "rekey" || op == "key_slot") return OkStatus();
+  auto text = [&](const char* field) -> Result<std::string> {
+    auto it = entry.find(field);
+    if (it == entry.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+      return DataLossError("ledger entry " + std::to_string(seq) + " (" + op + ") has no '" +
+                           field + "'");
+    }
+    return it->get<std::string>();
+  };
+  if (op == "account") {
+    store::Store::AccountRow row{.clearance = entry.value("clearance", false),
+                                 .disabled = entry.value("disabled", false),
+                                 .seq = seq};
+    ASSIGN_OR_RETURN(row.name, text("account"));
+    ASSIGN_OR_RETURN(row.role, text("role"));
+    if (!protect::ParseRole(row.role).ok()) {
+      return DataLossError("ledger entry " + std::to_string(seq) + " names an unknown role");
+    }
+    return store_->PutAccount(row);
+  }
+  if (op == "grant") {
+    ASSIGN_OR_RETURN(std::string account, text("account"));
+    ASSIGN_OR_RETURN(std::string dossier, text("dossier"));
+    return store_->SetGrant(account, dossier, entry.value("granted", false));
+  }
+  if (op == "access") {
+    ASSIGN_OR_RETURN(std::string by, text("by"));
+    for (const Json& id : entry.value("records", Json::array())) {
+      if (id.is_string()) RETURN_IF_ERROR(store_->PutAccess(seq, by, id.get<std::string>()));
+    }
+    return OkStatus();
+  }
+  if (op == "erase") {
+    ASSIGN_OR_RETURN(std::string id, text("id"));
+    return store_->PutErasure(id, seq);
+  }
   ASSIGN_OR_RETURN(Record record, RecordFromEntry(seq, entry));
   ASSIGN_OR_RETURN(model::ValidRecord projected,
                    model::Project(record.kind, record.id, std::move(record.body)));
@@ -521,6 +637,7 @@ Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
 }
 
 Result<Repository::RebuildReport> Repository::Rebuild(const Progress& progress) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kRebuild));
   return RebuildProjections(progress, /*commit=*/true);
 }
 
@@ -561,6 +678,7 @@ Result<Repository::RebuildReport> Repository::RebuildProjections(const Progress&
 }
 
 Result<Stats> Repository::Statistics() {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
   Stats stats;
   ASSIGN_OR_RETURN(stats.ledger, Ledger());
   store::RecordFilter all;

@@ -4,9 +4,17 @@
 // projection are committed together or not at all.
 //
 // A repository is a directory:
-//   custodian.db     SQLite database (WAL mode): ledger entries, Merkle nodes, projections
+//   custodian.db     SQLite database (WAL mode): ledger entries, Merkle nodes, projections,
+//                    accounts, and the wrapped keys (never a key in the clear)
 //   ledger.key       the Ed25519 key that signs the ledger's checkpoints (mode 0600)
 // Ledger entries are canonical JSON (RFC 8785); their format is docs/formats/ledger.md.
+//
+// Every method acts as the signed-in account (SignIn, SignInWithToken) and checks its
+// permission first (protect::Authorize): nothing is readable before sign-in. Identifying
+// fields are sealed on the way in and stay sealed on the way out unless the account holds
+// clearance, states a purpose, and the reading is recorded as a ledger entry (Reveal, Export
+// with an identity-revealing profile). Sealing and unsealing need the repository unlocked
+// (Unlock) with a passphrase or key file; records without identifying content do not.
 //
 // Thread-safety: a Repository is used by one thread at a time. Several processes may open the
 // same directory; their writes are serialised by the database.
@@ -20,12 +28,14 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "base/env.h"
 #include "base/status.h"
 #include "ledger/ledger.h"
 #include "model/model.h"
+#include "protect/protect.h"
 
 namespace custodian::store {
 class Store;
@@ -39,15 +49,23 @@ struct PriorVersion;     // repo/internal.h
 struct PreparedVersion;  // repo/internal.h
 class Pipe;              // repo/import_export.cc
 
+class KeyRing;            // repo/internal.h
+struct NewDataKey;        // repo/internal.h
+
 struct Options {
   Env* env = &Env::Default();
-  // Who is acting; written into every ledger entry this Repository appends.
-  std::string actor = "local";
 };
 
 struct InitOptions {
   // Seed the built-in gazetteer. A bare repository starts empty, e.g. to restore an export.
   bool gazetteer = true;
+  // The first account: an admin with identity clearance.
+  std::string admin;
+  std::string admin_password;
+  // What will unlock the repository key: a passphrase, a key file's text, or both (one key
+  // slot each). At least one.
+  protect::Unlocker unlock;
+  crypto::Argon2Params kdf = crypto::DefaultArgon2Params();
 };
 
 // One version of one record, as the ledger holds it.
@@ -61,6 +79,13 @@ struct Record {
   std::string by;         // who recorded it
   std::string reason;     // why it was amended ("" for version 1)
   uint64_t previous = 0;  // the ledger entry of version - 1 (0 for version 1)
+  // A person's pseudonym (when the repository is unlocked); "" for other kinds.
+  std::string pseudonym;
+  // True if `body` holds the sealed fields in the clear (Reveal); otherwise body["sealed"]
+  // lists the fields that are sealed.
+  bool revealed = false;
+  // The entry that erased the identity this record's sealed fields belonged to (0 if none).
+  uint64_t erased_by = 0;
   // {"kind": ..., "id": ..., fields...}: the form that add, import and export use.
   Json ToDocument() const;
 };
@@ -87,6 +112,47 @@ struct ImportOptions {
   Progress progress;  // in bytes of input when source_bytes is known, else in lines
   // Called for every rejected line with its full text (for a reject file).
   std::function<void(uint64_t line, std::string_view text, const std::string& why)> on_reject;
+};
+
+struct ExportOptions {
+  protect::Profile profile = protect::Profile::kAnalyst;
+  std::string dossier;  // for the disclosure profile: the dossier to disclose
+  std::string purpose;  // why identities are exported (profiles that reveal them)
+  Progress progress;
+};
+
+struct AccountInfo {
+  std::string name;
+  protect::Role role = protect::Role::kViewer;
+  bool clearance = false;
+  bool disabled = false;
+  std::vector<std::string> dossiers;  // granted
+  uint64_t seq = 0;                   // the ledger entry that set this state
+};
+
+struct AccountChange {
+  std::optional<protect::Role> role;
+  std::optional<bool> clearance;
+  std::optional<bool> disabled;
+};
+
+// One recorded reading of sealed fields.
+struct AccessEvent {
+  uint64_t seq = 0;
+  std::string at, account, scope, purpose;
+  std::vector<std::string> records;  // ["*"] for a complete export
+};
+
+struct KeySlotInfo {
+  int64_t id = 0;
+  std::string kind;  // "passphrase" or "key-file"
+};
+
+struct KeyringInfo {
+  std::string fingerprint;  // of the current repository key
+  std::vector<KeySlotInfo> slots;
+  int64_t data_keys = 0;
+  bool unlocked = false;
 };
 
 struct LineError {
@@ -162,11 +228,57 @@ class Repository {
   static Result<std::unique_ptr<Repository>> Open(const std::string& dir, const Options& options);
   ~Repository();
 
+  // ---- Who acts, and the keys ----
+  // Signs in; the same message for an unknown account and a wrong password.
+  Status SignIn(const std::string& account, const std::string& password);
+  Status SignInWithToken(const std::string& token);
+  const protect::Principal& principal() const { return principal_; }
+  // Opens the repository key with a passphrase or key file.
+  Status Unlock(const protect::Unlocker& unlocker);
+  bool unlocked() const;
+
+  // ---- Accounts (admin) ----
+  Status CreateAccount(const std::string& name, protect::Role role, bool clearance,
+                       const std::string& password);
+  Status ChangeAccount(const std::string& name, const AccountChange& change);
+  // An admin sets anyone's password; others only their own.
+  Status SetPassword(const std::string& name, const std::string& password);
+  Result<std::vector<AccountInfo>> Accounts();
+  Status Grant(const std::string& account, const std::string& dossier, bool granted);
+  // A new API token for the signed-in account; only its digest is kept.
+  Result<std::string> CreateToken(const std::string& label);
+  // Revokes the account's tokens whose digest starts with `digest_prefix` ("" for all).
+  Result<int64_t> RevokeTokens(const std::string& account, const std::string& digest_prefix);
+
+  // ---- Sealed identities ----
+  // The record with its sealed fields in the clear; needs clearance and a purpose, and
+  // appends an access entry naming the account, the record and the purpose.
+  Result<Record> Reveal(const std::string& id, const std::string& purpose,
+                        std::optional<int64_t> version = std::nullopt);
+  // Accesses to sealed fields, newest first, optionally of one record or by one account.
+  Result<std::vector<AccessEvent>> Audit(const std::string& record, const std::string& account,
+                                         int64_t limit);
+  // Destroys the data key of `id` (a person, or a record sealed under its own key): every
+  // field and passage sealed under it becomes unrecoverable, for good. Appends an erase entry.
+  Result<uint64_t> EraseIdentity(const std::string& id, const std::string& reason);
+  Result<std::string> Pseudonym(const std::string& person_id);
+
+  // ---- The repository key (admin) ----
+  Result<KeyringInfo> Keyring();
+  Result<int64_t> AddKeySlot(const protect::Unlocker& secret,
+                             const crypto::Argon2Params& kdf = crypto::DefaultArgon2Params());
+  Status RemoveKeySlot(int64_t id);
+  // Replaces the repository key: re-wraps every data key under a new one, and replaces every
+  // key slot with slots for `unlock` only (old passphrases and key files stop working).
+  Result<int64_t> RotateKey(const protect::Unlocker& unlock,
+                            const crypto::Argon2Params& kdf = crypto::DefaultArgon2Params(),
+                            const Progress& progress = {});
+
   // Creates a record; `document` is {"kind": ..., optional "id": ..., fields...}.
   Result<Record> Add(const Json& document);
   // Creates a new version: `changes` is a JSON merge patch (RFC 7386) over the current fields.
   Result<Record> Amend(const std::string& id, const Json& changes, const std::string& reason);
-  // The current version, or `version` if given.
+  // The current version, or `version` if given, with sealed fields sealed.
   Result<Record> Get(const std::string& id, std::optional<int64_t> version = std::nullopt);
   Result<std::vector<Record>> History(const std::string& id);
   Status List(const ListQuery& query, const std::function<bool(const Record&)>& visit);
@@ -174,9 +286,10 @@ class Repository {
 
   // Reads JSON Lines of documents; all-or-nothing unless options.skip_bad.
   Result<ImportReport> Import(std::istream& in, const ImportOptions& options);
-  // Writes every record's current version as JSON Lines, in creation order, such that an
-  // import into a bare repository re-creates them and exports the same bytes.
-  Status Export(std::ostream& out, const Progress& progress = {});
+  // Writes the records the profile selects, current versions, as JSON Lines in creation
+  // order. The full profile's export imports into a bare repository and re-exports the same
+  // bytes.
+  Status Export(std::ostream& out, const ExportOptions& options);
 
   // Ledger entries [from, from + limit), parsed.
   Status Log(
@@ -227,10 +340,11 @@ class Repository {
 
   // Validates a create document and builds its entry for ledger position `seq`. An existing
   // id is an error if `reject_existing`; otherwise a document identical to the existing record
-  // gives nullopt (nothing to write). Touches the store only through its arguments, so an
-  // import can prepare on one thread while another appends.
+  // gives nullopt (nothing to write). Seals identifying content (reading keys from `store`).
+  // Touches the store only through its arguments, so an import can prepare on one thread
+  // (with its own read connection) while another appends.
   Result<std::optional<PreparedVersion>> PrepareCreate(Json document, bool reject_existing,
-                                                       uint64_t seq,
+                                                       uint64_t seq, store::Store& store,
                                                        model::RecordResolver& resolver,
                                                        const ExistingLookup& existing);
   // Builds the entry of a new version of `record`; `prior` is the one it replaces (null for
@@ -250,9 +364,31 @@ class Repository {
   Result<Repository::RebuildReport> RebuildProjections(const Progress& progress, bool commit);
   Result<std::string> Origin();
 
+  // The raw record as the ledger holds it (sealed), without permission checks.
+  Result<Record> ReadRecord(const std::string& id, std::optional<int64_t> version = std::nullopt);
+  // What the signed-in account sees of a raw record: sealed fields listed, pseudonym added.
+  Result<Record> View(Record record);
+  // The record's body with its sealed fields in the clear (DataLoss or FailedPrecondition if
+  // they cannot be opened).
+  Result<Json> UnsealBody(store::Store& store, const Record& record);
+  // Seals the identifying content of a validated record, making a data key if its owner has
+  // none (returned in `prepared` to be stored with the entry).
+  Status SealRecord(store::Store& store, model::ValidRecord& record, NewDataKey* new_key);
+  // Makes the repository key, its first key slots and the pseudonym key, and unlocks.
+  Status InitKeys(const InitOptions& init);
+  Status Authorize(protect::Action action) const;
+  Result<std::unordered_set<std::string>> DisclosureClosure(const std::string& dossier);
+  Status CheckDossierVisible(const std::string& id) const;
+  // Appends a non-record entry (account, grant, access, erase, rekey) in `txn`.
+  Result<uint64_t> AppendEvent(Transaction& txn, Json entry);
+  Result<protect::Principal> LoadPrincipal(const std::string& account);
+  Status WriteAccount(Transaction& txn, const AccountInfo& account);
+
   std::string dir_;
   Options options_;
   std::unique_ptr<store::Store> store_;
+  protect::Principal principal_;
+  std::unique_ptr<KeyRing> keys_;
 };
 
 }  // namespace custodian::repo

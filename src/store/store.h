@@ -117,6 +117,71 @@ class Store : public ledger::LogStore {
   virtual Status AddWitness(std::string_view verifier_key, std::string_view at) = 0;
   virtual Result<std::vector<std::string>> ListWitnesses() = 0;
 
+  // ---- Accounts, grants, erasures and accesses: projections of ledger entries ----
+  struct AccountRow {
+    std::string name;
+    std::string role;
+    bool clearance = false;
+    bool disabled = false;
+    uint64_t seq = 0;  // the ledger entry that set this state
+  };
+  virtual Status PutAccount(const AccountRow& account) = 0;
+  virtual Result<std::optional<AccountRow>> GetAccount(std::string_view name) = 0;
+  virtual Result<std::vector<AccountRow>> ListAccounts() = 0;
+  virtual Status SetGrant(std::string_view account, std::string_view dossier, bool granted) = 0;
+  virtual Result<std::vector<std::string>> ListGrants(std::string_view account) = 0;
+  // The ledger entry that erased the identity sealed under `owner`'s data key, if any.
+  virtual Status PutErasure(std::string_view owner, uint64_t seq) = 0;
+  virtual Result<std::optional<uint64_t>> GetErasure(std::string_view owner) = 0;
+  // Sealed fields revealed: entry `seq` shows that `account` saw record `record`.
+  virtual Status PutAccess(uint64_t seq, std::string_view account, std::string_view record) = 0;
+  // Entries of accesses, newest first, to `record` and/or by `account` ("" for any).
+  virtual Result<std::vector<uint64_t>> ListAccesses(std::string_view record,
+                                                     std::string_view account,
+                                                     int64_t limit) = 0;
+
+  // ---- Secrets: never in the ledger, never rebuilt, never exported ----
+  // Key slots hold the repository key wrapped under a passphrase-derived key or a key file.
+  struct KeySlotRow {
+    int64_t id = 0;
+    std::string kind;
+    std::string salt;
+    uint64_t ops = 0;
+    uint64_t memory = 0;
+    std::string wrapped;
+  };
+  virtual Result<int64_t> AddKeySlot(const KeySlotRow& slot) = 0;
+  virtual Status ReplaceKeySlot(const KeySlotRow& slot) = 0;
+  virtual Status DeleteKeySlot(int64_t id) = 0;
+  virtual Result<std::vector<KeySlotRow>> ListKeySlots() = 0;
+  // Data keys, wrapped under the repository key, by the id of the record they belong to.
+  virtual Status PutDataKey(std::string_view owner, std::string_view wrapped) = 0;
+  virtual Result<std::optional<std::string>> GetDataKey(std::string_view owner) = 0;
+  // Deletes a data key so that its bytes do not survive in the database file (secure_delete)
+  // or its WAL (checkpointed and truncated at commit by ScrubDeleted).
+  virtual Status DeleteDataKey(std::string_view owner) = 0;
+  virtual Status ScanDataKeys(
+      const std::function<bool(std::string_view owner, std::string_view wrapped)>& visit) = 0;
+  virtual Result<int64_t> CountDataKeys() = 0;
+  // Moves every committed page from the WAL into the database and truncates the WAL, so that
+  // deleted secrets are gone from both files. Call outside a transaction.
+  virtual Status ScrubDeleted() = 0;
+  virtual Status SetPasswordHash(std::string_view account, std::string_view hash) = 0;
+  virtual Result<std::optional<std::string>> GetPasswordHash(std::string_view account) = 0;
+  struct TokenRow {
+    std::string digest;  // SHA-256 of the token, hex
+    std::string account;
+    std::string label;
+    std::string created;
+  };
+  virtual Status AddToken(const TokenRow& token) = 0;
+  virtual Result<std::optional<TokenRow>> FindToken(std::string_view digest) = 0;
+  virtual Result<std::vector<TokenRow>> ListTokens(std::string_view account) = 0;
+  // Deletes the account's tokens whose digest begins with `digest_prefix` ("" for all);
+  // returns how many.
+  virtual Result<int64_t> DeleteTokens(std::string_view account,
+                                       std::string_view digest_prefix) = 0;
+
   // Empties every projection table (not the ledger), for a rebuild.
   virtual Status ClearProjections() = 0;
   // SHA-256 over every projection row in a fixed order: equal digests, equal projections.

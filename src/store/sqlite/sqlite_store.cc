@@ -10,7 +10,8 @@
 namespace custodian::store {
 namespace {
 
-constexpr int kSchemaVersion = 2;  // 2: records keyed by created_seq, no history table
+// 2: records keyed by created_seq, no history table. 3: accounts, keys, sealed identities.
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -34,6 +35,26 @@ CREATE TABLE records (
   date_last INTEGER
 );
 CREATE TABLE refs (to_id TEXT NOT NULL, field TEXT NOT NULL, from_id TEXT NOT NULL);
+CREATE TABLE accounts (
+  name TEXT PRIMARY KEY, role TEXT NOT NULL, clearance INTEGER NOT NULL,
+  disabled INTEGER NOT NULL, seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE grants (account TEXT NOT NULL, dossier TEXT NOT NULL,
+                     PRIMARY KEY (account, dossier)) WITHOUT ROWID;
+CREATE TABLE erasures (owner TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE accesses (seq INTEGER NOT NULL, account TEXT NOT NULL, record TEXT NOT NULL);
+CREATE INDEX accesses_record ON accesses (record, seq);
+CREATE INDEX accesses_account ON accesses (account, seq);
+-- Secrets: not derived from the ledger, so a rebuild leaves them alone.
+CREATE TABLE key_slots (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, salt BLOB NOT NULL, ops INTEGER NOT NULL,
+  memory INTEGER NOT NULL, wrapped BLOB NOT NULL
+);
+CREATE TABLE data_keys (owner TEXT PRIMARY KEY, wrapped BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE credentials (account TEXT PRIMARY KEY, password_hash TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE tokens (
+  digest TEXT PRIMARY KEY, account TEXT NOT NULL, label TEXT NOT NULL, created TEXT NOT NULL
+) WITHOUT ROWID;
 )sql";
 
 // Secondary indexes, dropped and recreated around bulk loads.
@@ -182,7 +203,10 @@ class SqliteStore final : public Store {
     // FULL: a committed testimony survives power loss, not only a process crash.
     RETURN_IF_ERROR(
         store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+                    // Deleted content (an erased person's data key) is overwritten, not
+                    // left in free pages.
+                    "PRAGMA secure_delete=ON;"));
     if (mode == OpenMode::kCreate) {
       RETURN_IF_ERROR(store->Exec("BEGIN IMMEDIATE"));
       Status created = store->Exec(kSchema);
@@ -457,7 +481,204 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Status ClearProjections() override { return Exec("DELETE FROM records; DELETE FROM refs;"); }
+  Status PutAccount(const AccountRow& a) override {
+    Use q(put_account_);
+    q.Text(a.name).Text(a.role).Int(a.clearance).Int(a.disabled).Int(static_cast<int64_t>(a.seq));
+    return Done(q.Step(), "writing an account");
+  }
+
+  Result<std::optional<AccountRow>> GetAccount(std::string_view name) override {
+    Use q(get_account_);
+    q.Text(name);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<AccountRow>(ReadAccount(q.get()));
+    RETURN_IF_ERROR(Done(rc, "reading an account"));
+    return std::optional<AccountRow>();
+  }
+
+  Result<std::vector<AccountRow>> ListAccounts() override {
+    Use q(list_accounts_);
+    std::vector<AccountRow> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadAccount(q.get()));
+    RETURN_IF_ERROR(Done(rc, "listing accounts"));
+    return out;
+  }
+
+  Status SetGrant(std::string_view account, std::string_view dossier, bool granted) override {
+    Use q(granted ? add_grant_ : delete_grant_);
+    q.Text(account).Text(dossier);
+    return Done(q.Step(), "writing a grant");
+  }
+
+  Result<std::vector<std::string>> ListGrants(std::string_view account) override {
+    return Texts(list_grants_, account, "listing grants");
+  }
+
+  Status PutErasure(std::string_view owner, uint64_t seq) override {
+    Use q(put_erasure_);
+    q.Text(owner).Int(static_cast<int64_t>(seq));
+    return Done(q.Step(), "recording an erasure");
+  }
+
+  Result<std::optional<uint64_t>> GetErasure(std::string_view owner) override {
+    Use q(get_erasure_);
+    q.Text(owner);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) {
+      return std::optional<uint64_t>(static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0)));
+    }
+    RETURN_IF_ERROR(Done(rc, "reading an erasure"));
+    return std::optional<uint64_t>();
+  }
+
+  Status PutAccess(uint64_t seq, std::string_view account, std::string_view record) override {
+    Use q(put_access_);
+    q.Int(static_cast<int64_t>(seq)).Text(account).Text(record);
+    return Done(q.Step(), "recording an access");
+  }
+
+  Result<std::vector<uint64_t>> ListAccesses(std::string_view record, std::string_view account,
+                                             int64_t limit) override {
+    Use q(list_accesses_);
+    q.Text(record).Text(record).Text(account).Text(account).Int(limit);
+    std::vector<uint64_t> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0)));
+    }
+    RETURN_IF_ERROR(Done(rc, "listing accesses"));
+    return out;
+  }
+
+  Result<int64_t> AddKeySlot(const KeySlotRow& slot) override {
+    Use q(add_key_slot_);
+    q.Text(slot.kind).Blob(slot.salt).Int(static_cast<int64_t>(slot.ops));
+    q.Int(static_cast<int64_t>(slot.memory)).Blob(slot.wrapped);
+    RETURN_IF_ERROR(Done(q.Step(), "adding a key slot"));
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Status ReplaceKeySlot(const KeySlotRow& slot) override {
+    Use q(replace_key_slot_);
+    q.Blob(slot.salt).Int(static_cast<int64_t>(slot.ops)).Int(static_cast<int64_t>(slot.memory));
+    q.Blob(slot.wrapped).Int(slot.id);
+    return Done(q.Step(), "replacing a key slot");
+  }
+
+  Status DeleteKeySlot(int64_t id) override {
+    Use q(delete_key_slot_);
+    q.Int(id);
+    return Done(q.Step(), "deleting a key slot");
+  }
+
+  Result<std::vector<KeySlotRow>> ListKeySlots() override {
+    Use q(list_key_slots_);
+    std::vector<KeySlotRow> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      KeySlotRow& slot = out.emplace_back();
+      slot.id = sqlite3_column_int64(q.get(), 0);
+      slot.kind = ColumnText(q.get(), 1);
+      slot.salt = ColumnBlob(q.get(), 2);
+      slot.ops = static_cast<uint64_t>(sqlite3_column_int64(q.get(), 3));
+      slot.memory = static_cast<uint64_t>(sqlite3_column_int64(q.get(), 4));
+      slot.wrapped = ColumnBlob(q.get(), 5);
+    }
+    RETURN_IF_ERROR(Done(rc, "listing key slots"));
+    return out;
+  }
+
+  Status PutDataKey(std::string_view owner, std::string_view wrapped) override {
+    Use q(put_data_key_);
+    q.Text(owner).Blob(wrapped);
+    return Done(q.Step(), "storing a data key");
+  }
+
+  Result<std::optional<std::string>> GetDataKey(std::string_view owner) override {
+    Use q(get_data_key_);
+    q.Text(owner);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(ColumnBlob(q.get(), 0));
+    RETURN_IF_ERROR(Done(rc, "reading a data key"));
+    return std::optional<std::string>();
+  }
+
+  Status DeleteDataKey(std::string_view owner) override {
+    Use q(delete_data_key_);
+    q.Text(owner);
+    return Done(q.Step(), "deleting a data key");
+  }
+
+  Status ScanDataKeys(const std::function<bool(std::string_view, std::string_view)>& visit)
+      override {
+    Use q(scan_data_keys_);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      if (!visit(ColumnText(q.get(), 0), ColumnBlob(q.get(), 1))) return OkStatus();
+    }
+    return Done(rc, "reading data keys");
+  }
+
+  Result<int64_t> CountDataKeys() override {
+    Use q(count_data_keys_);
+    if (q.Step() != SQLITE_ROW) return Error("counting data keys");
+    return sqlite3_column_int64(q.get(), 0);
+  }
+
+  Status ScrubDeleted() override { return Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+  Status SetPasswordHash(std::string_view account, std::string_view hash) override {
+    Use q(set_password_);
+    q.Text(account).Text(hash);
+    return Done(q.Step(), "storing a password hash");
+  }
+
+  Result<std::optional<std::string>> GetPasswordHash(std::string_view account) override {
+    Use q(get_password_);
+    q.Text(account);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(ColumnText(q.get(), 0));
+    RETURN_IF_ERROR(Done(rc, "reading a password hash"));
+    return std::optional<std::string>();
+  }
+
+  Status AddToken(const TokenRow& t) override {
+    Use q(add_token_);
+    q.Text(t.digest).Text(t.account).Text(t.label).Text(t.created);
+    return Done(q.Step(), "storing a token");
+  }
+
+  Result<std::optional<TokenRow>> FindToken(std::string_view digest) override {
+    Use q(find_token_);
+    q.Text(digest);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<TokenRow>(ReadToken(q.get()));
+    RETURN_IF_ERROR(Done(rc, "reading a token"));
+    return std::optional<TokenRow>();
+  }
+
+  Result<std::vector<TokenRow>> ListTokens(std::string_view account) override {
+    Use q(list_tokens_);
+    q.Text(account);
+    std::vector<TokenRow> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadToken(q.get()));
+    RETURN_IF_ERROR(Done(rc, "listing tokens"));
+    return out;
+  }
+
+  Result<int64_t> DeleteTokens(std::string_view account, std::string_view prefix) override {
+    Use q(delete_tokens_);
+    q.Text(account).Text(std::string(prefix) + "%");
+    RETURN_IF_ERROR(Done(q.Step(), "deleting tokens"));
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Status ClearProjections() override {
+    return Exec("DELETE FROM records; DELETE FROM refs; DELETE FROM accounts; "
+                "DELETE FROM grants; DELETE FROM erasures; DELETE FROM accesses;");
+  }
 
   Result<ledger::Hash> ProjectionDigest() override {
     crypto::Sha256Hasher hasher;
@@ -471,6 +692,10 @@ class SqliteStore final : public Store {
         "SELECT id, kind, version, seq, created_seq, type, place, date_first, date_last "
         "FROM records ORDER BY id",
         "SELECT to_id, field, from_id FROM refs ORDER BY to_id, field, from_id",
+        "SELECT name, role, clearance, disabled, seq FROM accounts ORDER BY name",
+        "SELECT account, dossier FROM grants ORDER BY account, dossier",
+        "SELECT owner, seq FROM erasures ORDER BY owner",
+        "SELECT seq, account, record FROM accesses ORDER BY seq, record",
     };
     for (const char* sql : kQueries) {
       Statement stmt;
@@ -578,6 +803,39 @@ class SqliteStore final : public Store {
         {&list_checkpoints_, "SELECT id, tree_size, note, at FROM checkpoints ORDER BY id"},
         {&add_witness_, "INSERT OR IGNORE INTO witnesses (verifier_key, at) VALUES (?, ?)"},
         {&list_witnesses_, "SELECT verifier_key FROM witnesses ORDER BY verifier_key"},
+        {&put_account_,
+         "INSERT OR REPLACE INTO accounts (name, role, clearance, disabled, seq) "
+         "VALUES (?, ?, ?, ?, ?)"},
+        {&get_account_, "SELECT name, role, clearance, disabled, seq FROM accounts WHERE name = ?"},
+        {&list_accounts_, "SELECT name, role, clearance, disabled, seq FROM accounts ORDER BY name"},
+        {&add_grant_, "INSERT OR IGNORE INTO grants (account, dossier) VALUES (?, ?)"},
+        {&delete_grant_, "DELETE FROM grants WHERE account = ? AND dossier = ?"},
+        {&list_grants_, "SELECT dossier FROM grants WHERE account = ? ORDER BY dossier"},
+        {&put_erasure_, "INSERT OR REPLACE INTO erasures (owner, seq) VALUES (?, ?)"},
+        {&get_erasure_, "SELECT seq FROM erasures WHERE owner = ?"},
+        {&put_access_, "INSERT INTO accesses (seq, account, record) VALUES (?, ?, ?)"},
+        {&list_accesses_,
+         "SELECT DISTINCT seq FROM accesses WHERE (? = '' OR record = ?) AND "
+         "(? = '' OR account = ?) ORDER BY seq DESC LIMIT ?"},
+        {&add_key_slot_,
+         "INSERT INTO key_slots (kind, salt, ops, memory, wrapped) VALUES (?, ?, ?, ?, ?)"},
+        {&replace_key_slot_,
+         "UPDATE key_slots SET salt = ?, ops = ?, memory = ?, wrapped = ? WHERE id = ?"},
+        {&delete_key_slot_, "DELETE FROM key_slots WHERE id = ?"},
+        {&list_key_slots_, "SELECT id, kind, salt, ops, memory, wrapped FROM key_slots ORDER BY id"},
+        {&put_data_key_, "INSERT OR REPLACE INTO data_keys (owner, wrapped) VALUES (?, ?)"},
+        {&get_data_key_, "SELECT wrapped FROM data_keys WHERE owner = ?"},
+        {&delete_data_key_, "DELETE FROM data_keys WHERE owner = ?"},
+        {&scan_data_keys_, "SELECT owner, wrapped FROM data_keys ORDER BY owner"},
+        {&count_data_keys_, "SELECT count(*) FROM data_keys"},
+        {&set_password_,
+         "INSERT OR REPLACE INTO credentials (account, password_hash) VALUES (?, ?)"},
+        {&get_password_, "SELECT password_hash FROM credentials WHERE account = ?"},
+        {&add_token_, "INSERT INTO tokens (digest, account, label, created) VALUES (?, ?, ?, ?)"},
+        {&find_token_, "SELECT digest, account, label, created FROM tokens WHERE digest = ?"},
+        {&list_tokens_,
+         "SELECT digest, account, label, created FROM tokens WHERE account = ? ORDER BY created"},
+        {&delete_tokens_, "DELETE FROM tokens WHERE account = ? AND digest LIKE ?"},
     };
     for (const auto& [stmt, sql] : statements) RETURN_IF_ERROR(stmt->Prepare(db_, sql));
     return OkStatus();
@@ -612,12 +870,42 @@ class SqliteStore final : public Store {
     if (!f.refers_to.empty()) q.Text(f.refers_to);
   }
 
+  static AccountRow ReadAccount(sqlite3_stmt* s) {
+    return {.name = std::string(ColumnText(s, 0)),
+            .role = std::string(ColumnText(s, 1)),
+            .clearance = sqlite3_column_int64(s, 2) != 0,
+            .disabled = sqlite3_column_int64(s, 3) != 0,
+            .seq = static_cast<uint64_t>(sqlite3_column_int64(s, 4))};
+  }
+
+  static TokenRow ReadToken(sqlite3_stmt* s) {
+    return {.digest = std::string(ColumnText(s, 0)),
+            .account = std::string(ColumnText(s, 1)),
+            .label = std::string(ColumnText(s, 2)),
+            .created = std::string(ColumnText(s, 3))};
+  }
+
+  Result<std::vector<std::string>> Texts(Statement& stmt, std::string_view arg,
+                                         std::string_view doing) {
+    Use q(stmt);
+    q.Text(arg);
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.emplace_back(ColumnText(q.get(), 0));
+    RETURN_IF_ERROR(Done(rc, doing));
+    return out;
+  }
+
   sqlite3* db_ = nullptr;
   bool refs_index_dropped_ = false;
   Statement get_meta_, set_meta_, entry_count_, write_entry_, read_entry_, scan_entries_,
       write_node_, read_node_, get_record_, put_record_, delete_ref_, put_ref_, scan_nodes_,
       node_count_, add_checkpoint_, set_checkpoint_note_, list_checkpoints_, add_witness_,
-      list_witnesses_;
+      list_witnesses_, put_account_, get_account_, list_accounts_, add_grant_, delete_grant_,
+      list_grants_, put_erasure_, get_erasure_, put_access_, list_accesses_, add_key_slot_,
+      replace_key_slot_, delete_key_slot_, list_key_slots_, put_data_key_, get_data_key_,
+      delete_data_key_, scan_data_keys_, count_data_keys_, set_password_, get_password_,
+      add_token_, find_token_, list_tokens_, delete_tokens_;
 };
 
 }  // namespace
