@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "repo/repo.h"
 
 namespace custodian::bench {
 
@@ -23,6 +24,18 @@ using Clock = std::chrono::steady_clock;
 
 // Set by each benchmark's main() so that messages say who failed.
 inline const char* program_name = "bench";
+
+inline constexpr char kBenchAdmin[] = "bench";
+inline constexpr char kBenchPassword[] = "benchmark admin password";
+
+// A repository unlocked by a key file (held only in memory) with one admin account.
+inline custodian::repo::InitOptions BenchInit(bool gazetteer) {
+  return {.gazetteer = gazetteer,
+          .admin = kBenchAdmin,
+          .admin_password = kBenchPassword,
+          .unlock = {.key_file_text = custodian::protect::NewKeyFileText(
+                         custodian::Env::Default())}};
+}
 
 [[noreturn]] inline void Die(const std::string& why) {
   std::fprintf(stderr, "%s: %s\n", program_name, why.c_str());

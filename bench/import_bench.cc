@@ -373,7 +373,7 @@ FileStats Generate(const std::string& path, uint64_t n, uint64_t seed) {
 // repository's creation is not timed.
 Timing TimeCustodian(const std::string& jsonl, const std::string& dir, uint64_t expected) {
   custodian::repo::Options options;
-  auto repo = custodian::repo::Repository::Init(dir, options, {.gazetteer = true});
+  auto repo = custodian::repo::Repository::Init(dir, options, BenchInit(/*gazetteer=*/true));
   if (!repo.ok()) Die("init: " + repo.status().message());
   std::ifstream in(jsonl, std::ios::binary);
   if (!in) Die("cannot read " + jsonl);

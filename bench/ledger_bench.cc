@@ -446,8 +446,7 @@ void BenchVerify(const Config& cfg, const std::vector<std::string>& entries, OJs
               static_cast<unsigned long long>(n), static_cast<unsigned long long>(cfg.runs));
   std::fflush(stdout);
   custodian::repo::Options options;
-  options.actor = "ledger_bench";
-  Must(custodian::repo::Repository::Init(dir, options, {.gazetteer = false}).status(),
+  Must(custodian::repo::Repository::Init(dir, options, BenchInit(/*gazetteer=*/false)).status(),
        "init " + dir);
 
   // The entries go in through the store and log directly (Import would validate and take far
@@ -473,6 +472,7 @@ void BenchVerify(const Config& cfg, const std::vector<std::string>& entries, OJs
   }
   const double append_seconds = Seconds(build_start, Clock::now());
   auto repo = Must(custodian::repo::Repository::Open(dir, options), "open " + dir);
+  Must(repo->SignIn(kBenchAdmin, kBenchPassword), "sign in");
   const auto rebuild_start = Clock::now();
   auto rebuilt = Must(repo->Rebuild([&](uint64_t done, uint64_t total) {
     if (done % 200000 < 4096 || done == total) {
@@ -893,8 +893,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(cfg.runs), static_cast<unsigned long long>(cfg.seed),
               cfg.workdir.c_str());
 
-  // The ~1 KB entries that appends and verify share (entry i has "seq": i + 1, as the verify
-  // repository's init entry is seq 0), generated before any timing.
+  // The ~1 KB entries that appends and verify share (entry i has "seq": i + 2, as the verify
+  // repository begins with its init entry and its admin account), generated before any timing.
   std::vector<std::string> entries;
   const uint64_t needed = std::max(cfg.Want("appends") ? cfg.append_entries : 0,
                                    cfg.Want("verify") ? cfg.verify_entries : 0);
@@ -902,7 +902,7 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     EntryGenerator gen(cfg.seed, cfg.entry_bytes);
     entries.reserve(needed);
-    for (uint64_t i = 0; i < needed; ++i) entries.push_back(gen.Next(i + 1));
+    for (uint64_t i = 0; i < needed; ++i) entries.push_back(gen.Next(i + 2));
     std::printf("generated %llu entries in %.1f s\n", static_cast<unsigned long long>(needed),
                 Seconds(start, Clock::now()));
   }

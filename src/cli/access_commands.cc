@@ -311,7 +311,7 @@ void RegisterKeyring(CLI::App& app, Globals& g, Action& run) {
       }
       ProgressBar bar("rotate", ProgressEnabled(g));
       ASSIGN_OR_RETURN(int64_t n,
-                       repo->RotateKey(next, crypto::DefaultArgon2Params(),
+                       repo->RotateKey(next,
                                        [&bar](uint64_t d, uint64_t t) { bar.Update(d, t); }));
       std::cout << "rotated the repository key; re-wrapped " << n << " data keys\n";
       return OkStatus();

@@ -22,6 +22,7 @@ struct Globals {
 // ---- session.cc ----
 std::string RepoDir(const Globals& g);
 std::string AccountName(const Globals& g);
+std::string KeyFilePath(const Globals& g);  // --key-file, else $CUSTODIAN_KEY_FILE
 // A secret from `env_var`, else asked on the terminal (twice if `confirm`).
 Result<std::string> Secret(const char* env_var, const std::string& question, bool confirm);
 // What unlocks the repository: the key file (--key-file, $CUSTODIAN_KEY_FILE), else

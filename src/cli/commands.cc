@@ -92,15 +92,16 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
       ASSIGN_OR_RETURN(init.admin_password,
                        Secret("CUSTODIAN_PASSWORD", "new password for " + init.admin, true));
       RETURN_IF_ERROR(protect::CheckPasswordStrength(init.admin_password));
-      if (!g.key_file.empty()) {
-        if (g.key_file.rfind(a->dir + "/", 0) == 0) {
+      const std::string key_file = KeyFilePath(g);
+      if (!key_file.empty()) {
+        if (key_file.rfind(a->dir + "/", 0) == 0) {
           return InvalidArgumentError("the key file must not be kept inside the repository "
                                       "it unlocks; put it elsewhere (another disk, a token)");
         }
-        if (!Env::Default().FileExists(g.key_file)) {
+        if (!Env::Default().FileExists(key_file)) {
           RETURN_IF_ERROR(Env::Default().WriteFileAtomically(
-              g.key_file, protect::NewKeyFileText(Env::Default()), 0600));
-          std::cerr << "custodian: created key file " << g.key_file << "\n";
+              key_file, protect::NewKeyFileText(Env::Default()), 0600));
+          std::cerr << "custodian: created key file " << key_file << "\n";
         }
         ASSIGN_OR_RETURN(init.unlock, Unlocker(g, false));
       } else if (a->no_passphrase) {
@@ -130,7 +131,7 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
                   << (!init.unlock.passphrase.empty() && !init.unlock.key_file_text.empty()
                           ? " or "
                           : "")
-                  << (init.unlock.key_file_text.empty() ? "" : "the key file " + g.key_file)
+                  << (init.unlock.key_file_text.empty() ? "" : "the key file " + key_file)
                   << " (nothing else can open the sealed identities: keep a copy safe)\n";
       }
       return OkStatus();

@@ -50,6 +50,10 @@ std::string AccountName(const Globals& g) {
   return g.account.empty() ? FromEnv("CUSTODIAN_ACCOUNT") : g.account;
 }
 
+std::string KeyFilePath(const Globals& g) {
+  return g.key_file.empty() ? FromEnv("CUSTODIAN_KEY_FILE") : g.key_file;
+}
+
 Result<std::string> Secret(const char* env_var, const std::string& question, bool confirm) {
   std::string value = FromEnv(env_var);
   if (!value.empty()) return value;
@@ -64,7 +68,7 @@ Result<std::string> Secret(const char* env_var, const std::string& question, boo
 
 Result<protect::Unlocker> Unlocker(const Globals& g, bool prompt) {
   protect::Unlocker unlocker;
-  std::string key_file = g.key_file.empty() ? FromEnv("CUSTODIAN_KEY_FILE") : g.key_file;
+  std::string key_file = KeyFilePath(g);
   if (!key_file.empty()) {
     Result<std::string> text = Env::Default().ReadFile(key_file);
     if (!text.ok()) return text.status().WithContext("key file");

@@ -224,7 +224,7 @@ Status Repository::CreateAccount(const std::string& name, protect::Role role, bo
   RETURN_IF_ERROR(Authorize(protect::Action::kManageAccounts));
   RETURN_IF_ERROR(protect::CheckAccountName(name));
   RETURN_IF_ERROR(protect::CheckPasswordStrength(password));
-  ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, crypto::DefaultArgon2Params()));
+  ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, options_.kdf));
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   ASSIGN_OR_RETURN(std::optional<store::Store::AccountRow> existing, store_->GetAccount(name));
@@ -266,7 +266,7 @@ Status Repository::SetPassword(const std::string& name, const std::string& passw
   RETURN_IF_ERROR(protect::CheckPasswordStrength(password));
   ASSIGN_OR_RETURN(std::optional<store::Store::AccountRow> row, store_->GetAccount(name));
   if (!row) return NotFoundError("no account '" + name + "'");
-  ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, crypto::DefaultArgon2Params()));
+  ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password, options_.kdf));
   return store_->SetPasswordHash(name, hash);
 }
 
@@ -459,7 +459,7 @@ Status Repository::InitKeys(const InitOptions& init) {
   crypto::SecretKey repository_key = crypto::SecretKey::Generate(*options_.env);
   crypto::SecretKey pseudonym_key = crypto::SecretKey::Generate(*options_.env);
   ASSIGN_OR_RETURN(std::vector<protect::KeySlot> slots,
-                   SlotsFor(repository_key, init.unlock, init.kdf, *options_.env));
+                   SlotsFor(repository_key, init.unlock, options_.kdf, *options_.env));
   for (const protect::KeySlot& slot : slots) RETURN_IF_ERROR(store_->AddKeySlot(ToRow(slot)).status());
   RETURN_IF_ERROR(store_->SetMeta(
       kPseudonymKeyMeta,
@@ -481,15 +481,14 @@ Result<KeyringInfo> Repository::Keyring() {
   return info;
 }
 
-Result<int64_t> Repository::AddKeySlot(const protect::Unlocker& secret,
-                                       const crypto::Argon2Params& kdf) {
+Result<int64_t> Repository::AddKeySlot(const protect::Unlocker& secret) {
   RETURN_IF_ERROR(Authorize(protect::Action::kManageKeys));
   if (!secret.passphrase.empty() && !secret.key_file_text.empty()) {
     return InvalidArgumentError("add one key slot at a time: a passphrase or a key file");
   }
   if (!keys_->unlocked()) return LockedError("add a key slot");
   ASSIGN_OR_RETURN(std::vector<protect::KeySlot> slots,
-                   SlotsFor(keys_->repository_key(), secret, kdf, *options_.env));
+                   SlotsFor(keys_->repository_key(), secret, options_.kdf, *options_.env));
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   ASSIGN_OR_RETURN(int64_t id, store_->AddKeySlot(ToRow(slots.front())));
@@ -520,13 +519,12 @@ Status Repository::RemoveKeySlot(int64_t id) {
   return store_->ScrubDeleted();
 }
 
-Result<int64_t> Repository::RotateKey(const protect::Unlocker& unlock,
-                                      const crypto::Argon2Params& kdf, const Progress& progress) {
+Result<int64_t> Repository::RotateKey(const protect::Unlocker& unlock, const Progress& progress) {
   RETURN_IF_ERROR(Authorize(protect::Action::kManageKeys));
   if (!keys_->unlocked()) return LockedError("rotate the repository key");
   Env& env = *options_.env;
   crypto::SecretKey next = crypto::SecretKey::Generate(env);
-  ASSIGN_OR_RETURN(std::vector<protect::KeySlot> slots, SlotsFor(next, unlock, kdf, env));
+  ASSIGN_OR_RETURN(std::vector<protect::KeySlot> slots, SlotsFor(next, unlock, options_.kdf, env));
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   // Collected first: the table cannot be rewritten while it is being scanned. Wrapped keys

@@ -113,7 +113,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir, con
   const std::string public_key = crypto::Base64Encode(crypto::AsBytes(key.public_key()));
 
   ASSIGN_OR_RETURN(std::string admin_hash,
-                   crypto::HashPassword(init.admin_password, crypto::DefaultArgon2Params()));
+                   crypto::HashPassword(init.admin_password, options.kdf));
   repo->principal_ = {.account = init.admin, .role = protect::Role::kAdmin, .clearance = true};
 
   Transaction txn(*repo->store_);

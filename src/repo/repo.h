@@ -54,6 +54,9 @@ struct NewDataKey;        // repo/internal.h
 
 struct Options {
   Env* env = &Env::Default();
+  // The argon2id cost of new password hashes and passphrase key slots. Tests lower it; the
+  // cost of existing hashes and slots is stored with them.
+  crypto::Argon2Params kdf = crypto::DefaultArgon2Params();
 };
 
 struct InitOptions {
@@ -65,7 +68,6 @@ struct InitOptions {
   // What will unlock the repository key: a passphrase, a key file's text, or both (one key
   // slot each). At least one.
   protect::Unlocker unlock;
-  crypto::Argon2Params kdf = crypto::DefaultArgon2Params();
 };
 
 // One version of one record, as the ledger holds it.
@@ -265,14 +267,11 @@ class Repository {
 
   // ---- The repository key (admin) ----
   Result<KeyringInfo> Keyring();
-  Result<int64_t> AddKeySlot(const protect::Unlocker& secret,
-                             const crypto::Argon2Params& kdf = crypto::DefaultArgon2Params());
+  Result<int64_t> AddKeySlot(const protect::Unlocker& secret);
   Status RemoveKeySlot(int64_t id);
   // Replaces the repository key: re-wraps every data key under a new one, and replaces every
   // key slot with slots for `unlock` only (old passphrases and key files stop working).
-  Result<int64_t> RotateKey(const protect::Unlocker& unlock,
-                            const crypto::Argon2Params& kdf = crypto::DefaultArgon2Params(),
-                            const Progress& progress = {});
+  Result<int64_t> RotateKey(const protect::Unlocker& unlock, const Progress& progress = {});
 
   // Creates a record; `document` is {"kind": ..., optional "id": ..., fields...}.
   Result<Record> Add(const Json& document);

@@ -50,7 +50,26 @@ TEST(CrashTest, KilledImportsAndRebuildsLeaveAVerifiableAllOrNothingRepository) 
   TempDir dir;
   const std::string repo_dir = dir / "repo";
   const std::string binary = CUSTODIAN_BINARY;
-  ASSERT_EQ(std::system((binary + " -q init " + repo_dir + " >/dev/null").c_str()), 0);
+  const std::string key_file = dir / "repo.key";
+  const std::string password = "crash test password";
+  // The killed commands sign in with a token (inherited through the environment), so that
+  // the kills land in the import, not in argon2id.
+  ::setenv("CUSTODIAN_PASSWORD", password.c_str(), 1);
+  ::setenv("CUSTODIAN_ACCOUNT", "crash", 1);
+  ::setenv("CUSTODIAN_KEY_FILE", key_file.c_str(), 1);
+  ASSERT_EQ(std::system((binary + " -q init " + repo_dir + " --no-passphrase >/dev/null").c_str()),
+            0);
+  std::string token;
+  {
+    FILE* p = ::popen((binary + " -C " + repo_dir + " token create --label crash").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char line[256] = {};
+    ASSERT_NE(std::fgets(line, sizeof line, p), nullptr);
+    ::pclose(p);
+    token = std::string(line).substr(0, std::string(line).find('\n'));
+  }
+  ::setenv("CUSTODIAN_TOKEN", token.c_str(), 1);
+  const std::string key_text = Env::Default().ReadFile(key_file).value();
 
   // Each batch adds its persons and acts; batches never share ids.
   constexpr int kBatchPersons = 2500;  // 5,000 records a batch
@@ -85,6 +104,8 @@ TEST(CrashTest, KilledImportsAndRebuildsLeaveAVerifiableAllOrNothingRepository) 
 
     auto repo = repo::Repository::Open(repo_dir, options);
     ASSERT_TRUE(repo.ok()) << "round " << round << ": " << repo.status().ToString();
+    ASSERT_TRUE((*repo)->SignInWithToken(token).ok());
+    ASSERT_TRUE((*repo)->Unlock({.key_file_text = key_text}).ok());
     Result<repo::VerifyReport> verified = (*repo)->Verify({});
     ASSERT_TRUE(verified.ok()) << "round " << round << ": " << verified.status().ToString();
     Result<int64_t> persons = (*repo)->Count({.kind = model::Kind::kPerson});
@@ -104,6 +125,10 @@ TEST(CrashTest, KilledImportsAndRebuildsLeaveAVerifiableAllOrNothingRepository) 
   EXPECT_GT(killed, 0);
   RecordProperty("killed", killed);
   RecordProperty("completed", completed);
+  for (const char* var : {"CUSTODIAN_PASSWORD", "CUSTODIAN_ACCOUNT", "CUSTODIAN_KEY_FILE",
+                          "CUSTODIAN_TOKEN"}) {
+    ::unsetenv(var);
+  }
 }
 
 }  // namespace

@@ -9,25 +9,31 @@
 #include "base/canonical_json.h"
 #include "repo/repo.h"
 #include "testing/test_env.h"
+#include "testing/test_repo.h"
 
 namespace custodian::repo {
 namespace {
 
 using custodian::testing::TempDir;
 using custodian::testing::TestEnv;
+using custodian::testing::FastOptions;
+using custodian::testing::FullExport;
+using custodian::testing::OpenAs;
+using custodian::testing::TestInit;
 
 class IntegrityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    options_.env = &env_;
-    auto repo = Repository::Init(dir_ / "r", options_);
+    options_ = FastOptions(&env_);
+    auto repo = Repository::Init(dir_ / "r", options_, TestInit());
     ASSERT_TRUE(repo.ok()) << repo.status().ToString();
     repo_ = std::move(repo).value();
     for (int i = 0; i < 40; ++i) {
       ASSERT_TRUE(repo_
                       ->Add({{"kind", "person"},
                              {"id", "per-p" + std::to_string(i)},
-                             {"names", {"이름 " + std::to_string(i)}}})
+                             {"names", {"이름 " + std::to_string(i)}},
+                             {"roles", {"victim"}}})
                       .ok());
     }
     ASSERT_TRUE(repo_->Checkpoint().ok());
@@ -77,7 +83,7 @@ TEST_F(IntegrityTest, UntouchedRepositoryVerifies) {
 }
 
 TEST_F(IntegrityTest, EditedEntryIsNamed) {
-  Tamper("UPDATE ledger_entries SET entry = replace(entry, '이름 7', '이름 8') WHERE seq = " +
+  Tamper("UPDATE ledger_entries SET entry = replace(entry, 'victim', 'witness') WHERE seq = " +
          std::to_string(size_ - 43));
   Status s = VerifyStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
@@ -88,8 +94,8 @@ TEST_F(IntegrityTest, EditedEntryIsNamed) {
 
 TEST_F(IntegrityTest, OneFlippedByteIsDetected) {
   Tamper(
-      "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), '\"by\":\"local\"', "
-      "'\"by\":\"locaL\"') AS BLOB) WHERE seq = 5");
+      "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), '\"by\":\"admin\"', "
+      "'\"by\":\"admiN\"') AS BLOB) WHERE seq = 5");
   Status s = VerifyStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("entry 5 was altered"), std::string::npos) << s.message();
@@ -190,7 +196,7 @@ TEST_F(IntegrityTest, ForgedCheckpointAndSwappedKeyAreDetected) {
   EXPECT_EQ(forged.code(), StatusCode::kDataLoss) << forged.ToString();
 
   TempDir other;
-  ASSERT_TRUE(Repository::Init(other / "o", options_).ok());
+  ASSERT_TRUE(Repository::Init(other / "o", options_, TestInit()).ok());
   std::string published_key = repo_->VerifierKey().value();
   // Someone replaces the key file: the ledger's first entry still names the old key.
   std::filesystem::copy_file(other / "o/ledger.key", dir_ / "r/ledger.key",
@@ -209,7 +215,7 @@ TEST_F(IntegrityTest, ACopyOfTheDatabaseVerifiesAgainstThePublishedKey) {
   ASSERT_TRUE(repo_->Add({{"kind", "person"}, {"names", {"새 사람"}}}).ok());
   repo_.reset();
   std::filesystem::remove(dir_ / "r/ledger.key");
-  auto copy = Repository::Open(dir_ / "r", options_);
+  auto copy = OpenAs(dir_ / "r", options_);
   ASSERT_TRUE(copy.ok());
   // Without the key file the trusted key must come from outside.
   EXPECT_EQ((*copy)->Verify({}).status().code(), StatusCode::kFailedPrecondition);
@@ -285,7 +291,7 @@ TEST_F(IntegrityTest, BundleVerifiesAndTamperedBundleDoesNot) {
   for (std::string line; std::getline(split, line);) lines.push_back(line);
   Json entry_line = Json::parse(lines[10]);
   std::string entry = crypto::Base64Decode(entry_line["entry"].get<std::string>()).value();
-  entry.replace(entry.find("local"), 5, "LOCAL");
+  entry.replace(entry.find("admin"), 5, "ADMIN");
   entry_line["entry"] = crypto::Base64Encode(entry);
   lines[10] = entry_line.dump();
   std::string tampered;

@@ -11,19 +11,23 @@
 
 #include "base/canonical_json.h"
 #include "testing/test_env.h"
+#include "testing/test_repo.h"
 
 namespace custodian::repo {
 namespace {
 
 using custodian::testing::TempDir;
 using custodian::testing::TestEnv;
+using custodian::testing::FastOptions;
+using custodian::testing::FullExport;
+using custodian::testing::OpenAs;
+using custodian::testing::TestInit;
 
 class RepoTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    options_.env = &env_;
-    options_.actor = "tester";
-    Result<std::unique_ptr<Repository>> repo = Repository::Init(dir_.path() + "/r", options_);
+    options_ = FastOptions(&env_);
+    Result<std::unique_ptr<Repository>> repo = Repository::Init(dir_.path() + "/r", options_, TestInit());
     ASSERT_TRUE(repo.ok()) << repo.status().ToString();
     repo_ = std::move(repo).value();
   }
@@ -84,7 +88,8 @@ TEST_F(RepoTest, InitRecordsGazetteerAndKeyInTheLedger) {
   ASSERT_TRUE(info.ok());
   Result<std::vector<Json>> places = model::BuiltinGazetteer();
   ASSERT_TRUE(places.ok());
-  EXPECT_EQ(info->size, 1 + places->size());  // the init entry, then one per place
+  // The init entry, the first admin account, then one per place.
+  EXPECT_EQ(info->size, 2 + places->size());
   EXPECT_EQ(info->repository_id.size(), 32u);
   std::optional<Json> first;
   ASSERT_TRUE(repo_
@@ -103,7 +108,7 @@ TEST_F(RepoTest, InitRecordsGazetteerAndKeyInTheLedger) {
   ASSERT_EQ(::stat((dir_.path() + "/r/ledger.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   // A second init of the same directory is refused.
-  EXPECT_EQ(Repository::Init(dir_.path() + "/r", options_).status().code(),
+  EXPECT_EQ(Repository::Init(dir_.path() + "/r", options_, TestInit()).status().code(),
             StatusCode::kAlreadyExists);
 }
 
@@ -111,8 +116,9 @@ TEST_F(RepoTest, EachMutationIsOneCanonicalLedgerEntry) {
   uint64_t before = repo_->Ledger()->size;
   Record person = AddOk(kPerson);
   EXPECT_EQ(person.version, 1);
-  EXPECT_EQ(person.body["born"], "1975~");  // normalised to EDTF
-  EXPECT_EQ(person.body["names"][0], Json({{"text", "김철수"}}));
+  // Identifying fields are sealed: listed, not shown, until revealed with a purpose.
+  EXPECT_EQ(person.body["sealed"], Json({"names", "born"}));
+  EXPECT_FALSE(person.body.contains("born"));
   EXPECT_EQ(repo_->Ledger()->size, before + 1);
 
   Result<Record> amended = repo_->Amend("per-t1", {{"born", "1976"}}, "birth year confirmed");
@@ -126,19 +132,22 @@ TEST_F(RepoTest, EachMutationIsOneCanonicalLedgerEntry) {
                         [&](uint64_t seq, const ledger::Hash& leaf, const Json& e) {
                           std::string canonical = CanonicalJson(e);
                           EXPECT_EQ(ledger::LeafHash(canonical), leaf) << seq;
-                          EXPECT_EQ(e["by"], "tester");
+                          EXPECT_EQ(e["by"], "admin");
                           EXPECT_EQ(e["id"], "per-t1");
                           return true;
                         })
                   .ok());
 
+  Record revealed = repo_->Reveal("per-t1", "test of normalisation", 1).value();
+  EXPECT_EQ(revealed.body["born"], "1975~");  // normalised to EDTF
+  EXPECT_EQ(revealed.body["names"][0], Json({{"text", "김철수"}}));
+
   Result<std::vector<Record>> history = repo_->History("per-t1");
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 2u);
-  EXPECT_EQ((*history)[0].body["born"], "1975~");
-  EXPECT_EQ((*history)[1].body["born"], "1976");
   EXPECT_EQ((*history)[1].reason, "birth year confirmed");
-  EXPECT_EQ(repo_->Get("per-t1", 1)->body["born"], "1975~");
+  EXPECT_EQ(repo_->Reveal("per-t1", "history check", 1)->body["born"], "1975~");
+  EXPECT_EQ(repo_->Reveal("per-t1", "history check", 2)->body["born"], "1976");
   EXPECT_EQ(repo_->Get("per-t1", 3).status().code(), StatusCode::kNotFound);
 }
 
@@ -369,18 +378,18 @@ TEST_F(RepoTest, ExportImportRoundTripsExactly) {
          {"statement", "The act took place at the Onsong holding centre."},
          {"sources", {{{"source", "src-i1"}, {"reliability", "b"}, {"credibility", "2"}}}}});
   std::ostringstream first;
-  ASSERT_TRUE(repo_->Export(first).ok());
+  ASSERT_TRUE(repo_->Export(first, FullExport()).ok());
 
   Options other = options_;
   Result<std::unique_ptr<Repository>> bare =
-      Repository::Init(dir_.path() + "/bare", other, {.gazetteer = false});
+      Repository::Init(dir_.path() + "/bare", other, TestInit(false));
   ASSERT_TRUE(bare.ok());
   std::istringstream in(first.str());
   Result<ImportReport> report = (*bare)->Import(in, {});
   ASSERT_TRUE(report.ok());
   ASSERT_TRUE(report->applied) << (report->errors.empty() ? "" : report->errors[0].message);
   std::ostringstream second;
-  ASSERT_TRUE((*bare)->Export(second).ok());
+  ASSERT_TRUE((*bare)->Export(second, FullExport()).ok());
   EXPECT_EQ(first.str(), second.str());
   EXPECT_GT(report->created, 240u);
   EXPECT_EQ((*bare)->Get("org-t1")->body["parent"], "org-t2");
@@ -390,12 +399,12 @@ TEST_F(RepoTest, ReopenedRepositoryContinuesItsLedger) {
   AddOk(kPerson);
   LedgerInfo before = repo_->Ledger().value();
   repo_.reset();
-  Result<std::unique_ptr<Repository>> reopened = Repository::Open(dir_.path() + "/r", options_);
+  Result<std::unique_ptr<Repository>> reopened = OpenAs(dir_.path() + "/r", options_);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ((*reopened)->Ledger()->root, before.root);
   ASSERT_TRUE((*reopened)->Add({{"kind", "person"}, {"names", {"박영호"}}}).ok());
   EXPECT_EQ((*reopened)->Ledger()->size, before.size + 1);
-  EXPECT_EQ(Repository::Open(dir_.path() + "/missing", options_).status().code(),
+  EXPECT_EQ(OpenAs(dir_.path() + "/missing", options_).status().code(),
             StatusCode::kNotFound);
 }
 
