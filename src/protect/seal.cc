@@ -160,9 +160,10 @@ Result<Json> Unseal(model::Kind kind, const std::string& id, Json body,
   if (owner.empty() || data == it->end() || !data->is_string()) {
     return DataLossError("record " + id + " has a malformed sealed envelope");
   }
-  ASSIGN_OR_RETURN(std::string sealed, crypto::Base64Decode(data->get<std::string>()));
+  Result<std::string> sealed = crypto::Base64Decode(data->get<std::string>());
   Result<std::string> plaintext =
-      crypto::AeadOpen(data_key, sealed, AssociatedData(kind, id, owner));
+      sealed.ok() ? crypto::AeadOpen(data_key, *sealed, AssociatedData(kind, id, owner))
+                  : Result<std::string>(sealed.status());
   if (!plaintext.ok()) {
     return DataLossError("the sealed fields of " + id +
                          " do not open: the envelope was altered or moved from another record");

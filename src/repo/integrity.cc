@@ -92,6 +92,10 @@ Result<CheckpointInfo> Repository::Checkpoint() {
 
 Result<std::vector<CheckpointInfo>> Repository::Checkpoints() {
   RETURN_IF_ERROR(Authorize(protect::Action::kReadLedger));
+  return StoredCheckpoints();
+}
+
+Result<std::vector<CheckpointInfo>> Repository::StoredCheckpoints() {
   ASSIGN_OR_RETURN(auto stored, store_->ListCheckpoints());
   std::vector<CheckpointInfo> out;
   for (auto& s : stored) out.push_back({s.id, s.size, std::move(s.note), std::move(s.at)});
@@ -172,7 +176,7 @@ Result<VerifyReport> Repository::Verify(const VerifyOptions& options) {
   }
   report.verifier_key = trusted.ToString();
 
-  ASSIGN_OR_RETURN(std::vector<CheckpointInfo> checkpoints, Checkpoints());
+  ASSIGN_OR_RETURN(std::vector<CheckpointInfo> checkpoints, StoredCheckpoints());
   std::sort(checkpoints.begin(), checkpoints.end(),
             [](const auto& a, const auto& b) { return a.size < b.size; });
   std::vector<ledger::Checkpoint> signed_trees;

@@ -376,6 +376,7 @@ class Repository {
   // Makes the repository key, its first key slots and the pseudonym key, and unlocks.
   Status InitKeys(const InitOptions& init);
   Status Authorize(protect::Action action) const;
+  Result<std::vector<CheckpointInfo>> StoredCheckpoints();  // Checkpoints() without the check
   Result<std::unordered_set<std::string>> DisclosureClosure(const std::string& dossier);
   Status CheckDossierVisible(const std::string& id) const;
   // Appends a non-record entry (account, grant, access, erase, rekey) in `txn`.
