@@ -385,6 +385,31 @@ void CollectRefs(const FieldSpec& spec, const Json& value,
   }
 }
 
+bool IsSealed(Kind kind, std::string_view field) {
+  const auto& sealed = SealedFields(kind);
+  return std::find(sealed.begin(), sealed.end(), field) != sealed.end();
+}
+
+// An error about a field that will be sealed must not carry its value (a name, a date of
+// birth) into logs and terminals: after "field 'x': ", quoted values become '...'.
+Status WithoutQuotedValues(const Status& status) {
+  const std::string& original = status.message();
+  size_t rest = original.starts_with("field '") ? original.find("': ") : std::string::npos;
+  rest = rest == std::string::npos ? 0 : rest + 3;
+  std::string message = original.substr(0, rest);
+  bool inside = false;
+  for (char c : std::string_view(original).substr(rest)) {
+    if (c == '\'') {
+      message += inside ? "...'" : "'";
+      inside = !inside;
+    } else if (!inside) {
+      message += c;
+    }
+  }
+  if (inside) message += "...'";
+  return Status(status.code(), message);
+}
+
 }  // namespace
 
 std::string_view TypeVocabulary(Kind kind) {
@@ -495,7 +520,9 @@ Result<ValidRecord> Validate(Kind kind, std::string id, Json body, const Vocabul
       continue;
     }
     Json value = std::move(*it);  // the body is ours (taken by value): no copy
-    RETURN_IF_ERROR(checker.Check(spec, value));
+    Status checked = checker.Check(spec, value);
+    if (!checked.ok() && IsSealed(kind, spec.name)) return WithoutQuotedValues(checked);
+    RETURN_IF_ERROR(checked);
     if (spec.required && value.is_array() && value.empty()) {
       return InvalidArgumentError("field '" + std::string(spec.name) +
                                   "': needs at least one item");

@@ -82,8 +82,12 @@ struct DocumentationSource {
 // political_prisoner, ordinary_prisoner, religious, famine, public_execution, abduction.
 const std::vector<std::string>& ScenarioNames();
 
-// The built-in projects (data/synth/sources.json).
-const std::vector<DocumentationSource>& DefaultSources();
+// The built-in projects (data/synth/sources.json). Fails only if this binary's data is broken.
+Result<std::vector<DocumentationSource>> DefaultSources();
+
+// Checks one project's values: its key, names and codes, probabilities in [0, 1], weights >= 0
+// with a positive sum, known scenario names in `focus`, years within 1995..2100.
+Status ValidateSource(const DocumentationSource& source);
 
 // Reads projects in the JSON form of data/synth/sources.json: {"sources": [...]}. Every field
 // is checked (unknown fields, codes not in the vocabularies, probabilities outside [0, 1],

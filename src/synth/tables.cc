@@ -610,6 +610,7 @@ class Loader {
     t_.translation = ParseText(Member(interview, "translation", wi), wi + ".translation");
     t_.question_prefix = ParseText(Member(interview, "question", wi), wi + ".question");
     t_.answer_prefix = ParseText(Member(interview, "answer", wi), wi + ".answer");
+    t_.introduce = ParseText(Member(interview, "introduce", wi), wi + ".introduce");
     t_.opening = ParseLists(Member(interview, "opening", wi), wi + ".opening");
     t_.follow_up = ParseLists(Member(interview, "follow_up", wi), wi + ".follow_up");
 
@@ -718,6 +719,7 @@ Result<Template> Template::Parse(std::string_view text) {
     }
     piece.has_slot = true;
     piece.slot = static_cast<Slot>(it - std::begin(kSlotNames));
+    t.slots_ |= 1u << static_cast<int>(piece.slot);
     if (!particle.empty()) {
       piece.has_particle = true;
       if (particle == "은") {
@@ -752,11 +754,6 @@ void Template::Render(const SlotValues& values, std::string& out) const {
     out += value;
     if (piece.has_particle) out += ParticleAfter(value, piece.particle);
   }
-}
-
-bool Template::Uses(Slot slot) const {
-  return std::any_of(pieces_.begin(), pieces_.end(),
-                     [slot](const Piece& p) { return p.has_slot && p.slot == slot; });
 }
 
 const std::vector<Template>& VoiceTexts::For(Lang lang, Voice voice) const {

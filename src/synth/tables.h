@@ -180,7 +180,8 @@ class Template {
   // Appends the sentence with the slots filled in. A Korean particle is chosen for the value
   // it follows (hangul.h ParticleAfter).
   void Render(const SlotValues& values, std::string& out) const;
-  bool Uses(Slot slot) const;
+  // Bit s is set if the template uses Slot s.
+  uint32_t slots() const { return slots_; }
 
  private:
   struct Piece {
@@ -191,6 +192,7 @@ class Template {
     Particle particle = Particle::kTopic;
   };
   std::vector<Piece> pieces_;
+  uint32_t slots_ = 0;
 };
 
 enum class Lang : uint8_t { kEn, kKo };
@@ -326,7 +328,7 @@ struct Tables {
   std::array<std::optional<VoiceTexts>, kViolationCount> acts;
   TemplateLists intro_self, intro_relative, intro_report_survivor, intro_report_absent;
   TemplatePair interview_header, statement_header;
-  TextPair interpreted, translation, question_prefix, answer_prefix;
+  TextPair interpreted, translation, question_prefix, answer_prefix, introduce;
   TemplateLists opening, follow_up;
   TemplatePair title_interview, title_statement;
   TemplatePair labour_camp_name, jipkyulso_name;  // {place}: the county or province

@@ -1031,3 +1031,44 @@ TEST(ProjectTest, RejectsBodiesThatAreNotObjects) {
 
 }  // namespace
 }  // namespace custodian::model
+
+namespace custodian::model {
+namespace {
+
+TEST(SealedFieldsTest, ErrorsAboutSealedFieldsDoNotRepeatTheirValues) {
+  MapResolver resolver;
+  Result<ValidRecord> bad_birth = Validate(Kind::kPerson, "per-x", {{"born", "spring 19X5"}},
+                                           Vocabularies::Builtin(), resolver);
+  ASSERT_EQ(bad_birth.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_birth.status().message().find("19X5"), std::string::npos)
+      << bad_birth.status().message();
+  EXPECT_EQ(bad_birth.status().message().rfind("field 'born': '...'", 0), 0u)
+      << bad_birth.status().message();
+  // An open field keeps its value in the message: it helps and harms no one.
+  MapResolver with_victim{{"per-x", Kind::kPerson}};
+  Result<ValidRecord> bad_date = Validate(Kind::kAct, "act-x",
+                                          {{"violation", "torture"}, {"victim", "per-x"},
+                                           {"date", "spring 19X5"}},
+                                          Vocabularies::Builtin(), with_victim);
+  EXPECT_NE(bad_date.status().message().find("19X5"), std::string::npos);
+  EXPECT_EQ(SealedFields(Kind::kPerson).size(), 7u);
+  EXPECT_TRUE(SealedFields(Kind::kAct).empty());
+  EXPECT_EQ(SubjectField(Kind::kSource), "interviewee");
+}
+
+TEST(MapReferencesTest, RewritesAndDropsReferences) {
+  Json act = {{"victim", "per-a"}, {"sources", {"src-a", "src-b"}}, {"place", "plc-x"}};
+  MapReferences(Kind::kAct, act, [](const std::string& id) -> std::optional<std::string> {
+    if (id == "src-b" || id == "plc-x") return std::nullopt;
+    return id + "'";
+  });
+  EXPECT_EQ(act, Json({{"victim", "per-a'"}, {"sources", {"src-a'"}}}));
+  Json claim = {{"subject", "act-a"},
+                {"sources", {{{"source", "src-a"}, {"reliability", "a"}, {"credibility", "1"}}}}};
+  MapReferences(Kind::kClaim, claim, [](const std::string&) { return std::nullopt; });
+  EXPECT_EQ(claim["sources"], Json::array());
+  EXPECT_FALSE(claim.contains("subject"));
+}
+
+}  // namespace
+}  // namespace custodian::model
