@@ -340,5 +340,84 @@ TEST_F(CliTest, IntegrityWorkflowForACourt) {
       << tampered.err;
 }
 
+
+TEST_F(CliTest, WitnessProtectionWorkflow) {
+  Init();
+  const std::string name = "홍길동삼", latin = "Zzyzx Witnessname";
+  Outcome person = Custodian({"-C", repo_, "add", "person", "--set", "id=per-w", "--set",
+                              "names=[\"" + name + "\",\"" + latin + "\"]", "--set",
+                              "roles=[\"victim\"]"});
+  ASSERT_EQ(person.exit_code, 0) << person.err;
+  Outcome source = Custodian(
+      {"-C", repo_, "add", "source", "--set", "type=interview", "--set", "interviewee=per-w",
+       "--set-string", "transcript=Held in Onsong. [sensitive]" + latin + " is my name.[/sensitive]"});
+  ASSERT_EQ(source.exit_code, 0) << source.err;
+
+  // An analyst with a token of their own sees pseudonyms and is refused the identity (exit 6).
+  ::setenv("CUSTODIAN_NEW_PASSWORD", "analyst password 1", 1);
+  Outcome added = Custodian({"-C", repo_, "account", "add", "ana", "--role", "analyst"});
+  ::unsetenv("CUSTODIAN_NEW_PASSWORD");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  Outcome token = Exec("CUSTODIAN_PASSWORD='analyst password 1' CUSTODIAN_KEY_FILE=" + key_file_ +
+                           " " + CUSTODIAN_BINARY + " --as ana",
+                       {"-C", repo_, "token", "create", "--label", "analysis"}, "");
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  std::string analyst = token.out.substr(0, token.out.find('\n'));
+  auto as_analyst = [&](const std::vector<std::string>& args) {
+    return Exec(Environment(analyst) + CUSTODIAN_BINARY, args, "");
+  };
+  Outcome shown = as_analyst({"-C", repo_, "show", "per-w"});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("pseudonym: P-"), std::string::npos) << shown.out;
+  Outcome denied = as_analyst({"-C", repo_, "show", "per-w", "--reveal", "--purpose", "curious"});
+  EXPECT_EQ(denied.exit_code, 6);
+  EXPECT_NE(denied.err.find("may not reveal"), std::string::npos) << denied.err;
+  EXPECT_EQ(as_analyst({"-C", repo_, "export", "--profile", "full", "--purpose", "x"}).exit_code, 6);
+  Outcome analysis = as_analyst({"-C", repo_, "export", "--profile", "analyst"});
+  EXPECT_EQ(analysis.exit_code, 0) << analysis.err;
+  EXPECT_EQ(as_analyst({"-C", repo_, "add", "person", "--set", "sex=male"}).exit_code, 6);
+  EXPECT_EQ(as_analyst({"-C", repo_, "erase-identity", "per-w", "--reason", "x"}).exit_code, 6);
+  Outcome listed = as_analyst({"-C", repo_, "list", "--kind", "person"});
+  Outcome log = as_analyst({"-C", repo_, "--json", "log"});
+  for (const Outcome* o : {&shown, &denied, &analysis, &listed, &log}) {
+    EXPECT_EQ((o->out + o->err).find(name), std::string::npos) << o->out << o->err;
+    EXPECT_EQ((o->out + o->err).find(latin), std::string::npos) << o->out << o->err;
+  }
+
+  // The admin (cleared) reveals with a purpose; the audit names who, what and why.
+  Outcome revealed =
+      Custodian({"-C", repo_, "show", "per-w", "--reveal", "--purpose", "hearing on 3 May"});
+  EXPECT_EQ(revealed.exit_code, 0) << revealed.err;
+  EXPECT_NE(revealed.out.find(name), std::string::npos);
+  EXPECT_EQ(Custodian({"-C", repo_, "show", "per-w", "--reveal"}).exit_code, 2);  // no purpose
+  Outcome audit = Custodian({"-C", repo_, "audit", "--record", "per-w"});
+  EXPECT_NE(audit.out.find("cli-test  show  per-w  purpose: hearing on 3 May"), std::string::npos)
+      << audit.out;
+
+  // Nothing identifying in the database files.
+  std::string disk = Slurp(repo_ + "/custodian.db") + Slurp(repo_ + "/custodian.db-wal");
+  EXPECT_EQ(disk.find(name), std::string::npos);
+  EXPECT_EQ(disk.find(latin), std::string::npos);
+
+  // Erasure: gone for the admin too, and the ledger still verifies.
+  Outcome erased = Custodian({"-C", repo_, "erase-identity", "per-w", "--reason", "asked"});
+  EXPECT_EQ(erased.exit_code, 0) << erased.err;
+  Outcome after = Custodian({"-C", repo_, "show", "per-w", "--reveal", "--purpose", "check"});
+  EXPECT_EQ(after.exit_code, 7);
+  EXPECT_NE(after.err.find("erased"), std::string::npos);
+  EXPECT_EQ(Custodian({"-C", repo_, "verify"}).exit_code, 0);
+
+  // Key rotation to a new key file: the old one stops working.
+  Outcome rotated = Custodian({"-C", repo_, "keyring", "rotate", "--new-key-file",
+                               dir_ / "new.key", "--no-passphrase"});
+  EXPECT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_EQ(Custodian({"-C", repo_, "pseudonym", "per-w"}).exit_code, 6);
+  Outcome with_new = Exec("CUSTODIAN_TOKEN=" + token_ + " CUSTODIAN_KEY_FILE=" + dir_ / "new.key" +
+                              " " + CUSTODIAN_BINARY,
+                          {"-C", repo_, "pseudonym", "per-w"}, "");
+  EXPECT_EQ(with_new.exit_code, 0) << with_new.err;
+  EXPECT_EQ(with_new.out.rfind("P-", 0), 0u);
+}
+
 }  // namespace
 }  // namespace custodian
