@@ -137,7 +137,7 @@ std::string_view TypeVocabulary(Kind kind);
 // whereabouts, photo and description. Empty for other kinds.
 const std::vector<std::string_view>& SealedFields(Kind kind);
 // The free-text fields of a kind, where passages marked sensitive may appear.
-std::vector<std::string_view> TextFields(Kind kind);
+const std::vector<std::string_view>& TextFields(Kind kind);
 // The field naming the person a record is about, whose data key seals its sensitive passages
 // (a source's interviewee, an act's victim, a post's holder); "" for kinds without one. A
 // person is its own subject.

@@ -331,7 +331,7 @@ class FieldChecker {
       RETURN_IF_ERROR(CheckString(v, key == "text" ? 300 : 40, true).WithContext(key));
     }
     if (!name.contains("text") || name["text"].get_ref<const std::string&>().empty()) {
-      return InvalidArgumentError("a name needs non-empty 'text'");
+      return InvalidArgumentError("a name needs a non-empty \"text\"");
     }
     return OkStatus();
   }
@@ -428,12 +428,20 @@ const std::vector<std::string_view>& SealedFields(Kind kind) {
   return kind == K::kPerson ? kPerson : kNone;
 }
 
-std::vector<std::string_view> TextFields(Kind kind) {
-  std::vector<std::string_view> out;
-  for (const FieldSpec& spec : Schema(kind)) {
-    if (spec.type == F::kText) out.push_back(spec.name);
-  }
-  return out;
+const std::vector<std::string_view>& TextFields(Kind kind) {
+  // Asked for every record written: computed once per kind.
+  static const auto* by_kind = [] {
+    auto* out = new std::map<Kind, std::vector<std::string_view>>();
+    for (Kind k : AllKinds()) {
+      for (const FieldSpec& spec : Schema(k)) {
+        if (spec.type == F::kText) (*out)[k].push_back(spec.name);
+      }
+    }
+    return out;
+  }();
+  static const std::vector<std::string_view> kNone;
+  auto it = by_kind->find(kind);
+  return it == by_kind->end() ? kNone : it->second;
 }
 
 void MapReferences(Kind kind, Json& body,

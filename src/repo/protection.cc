@@ -328,8 +328,9 @@ Result<int64_t> Repository::RevokeTokens(const std::string& account,
 
 Status Repository::SealRecord(store::Store& store, model::ValidRecord& record,
                               NewDataKey* new_key) {
-  RETURN_IF_ERROR(protect::CheckPassageMarkup(record.kind, record.body));
-  if (!protect::HasSealableContent(record.kind, record.body)) return OkStatus();
+  if (!protect::HasSealableContent(record.kind, record.body)) {
+    return protect::CheckPassageMarkup(record.kind, record.body);  // Seal checks it otherwise
+  }
   const std::string owner = protect::KeyOwner(record.kind, record.id, record.body);
   ASSIGN_OR_RETURN(std::optional<uint64_t> erased, store.GetErasure(owner));
   if (erased) {
