@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -94,7 +95,9 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
       RETURN_IF_ERROR(protect::CheckPasswordStrength(init.admin_password));
       const std::string key_file = KeyFilePath(g);
       if (!key_file.empty()) {
-        if (key_file.rfind(a->dir + "/", 0) == 0) {
+        namespace fs = std::filesystem;
+        const std::string repo_path = fs::weakly_canonical(fs::absolute(a->dir)).string() + "/";
+        if (fs::weakly_canonical(fs::absolute(key_file)).string().rfind(repo_path, 0) == 0) {
           return InvalidArgumentError("the key file must not be kept inside the repository "
                                       "it unlocks; put it elsewhere (another disk, a token)");
         }
@@ -287,7 +290,9 @@ void RegisterList(CLI::App& app, Globals& g, Action& run) {
       }
       return repo->List(query, [&](const repo::Record& record) {
         if (g.json) {
-          std::cout << CanonicalJson(record.ToDocument()) << "\n";
+          Json doc = record.ToDocument();
+          if (!record.pseudonym.empty()) doc["pseudonym"] = record.pseudonym;
+          std::cout << CanonicalJson(doc) << "\n";
         } else {
           std::cout << Summary(record, repo->vocabularies()) << "\n";
         }
@@ -366,6 +371,9 @@ void RegisterImport(CLI::App& app, Globals& g, Action& run) {
         std::string path = a->rejects.empty() ? (a->file == "-" ? "import.rejects.jsonl"
                                                                 : a->file + ".rejects.jsonl")
                                               : a->rejects;
+        // Rejected lines are the input as given, identities in the clear: only the owner may
+        // read the file.
+        RETURN_IF_ERROR(Env::Default().WriteFileAtomically(path, "", 0600));
         rejects.open(path, std::ios::binary | std::ios::trunc);
         if (!rejects) return UnavailableError("cannot write the reject file " + path);
         options.on_reject = [&rejects](uint64_t line, std::string_view text,

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "base/canonical_json.h"
@@ -91,8 +92,9 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* command : {"init", "add", "show", "list", "amend", "import", "export", "log",
-                              "rebuild", "stats", "vocab"}) {
+  for (const char* command :
+       {"init", "add", "show", "list", "amend", "import", "export", "log", "rebuild", "stats",
+        "vocab", "account", "token", "audit", "erase-identity", "keyring", "pseudonym"}) {
     Outcome r = Custodian({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;
@@ -417,6 +419,103 @@ TEST_F(CliTest, WitnessProtectionWorkflow) {
                           {"-C", repo_, "pseudonym", "per-w"}, "");
   EXPECT_EQ(with_new.exit_code, 0) << with_new.err;
   EXPECT_EQ(with_new.out.rfind("P-", 0), 0u);
+}
+
+// Every command, as every role: refused with exit 6 exactly where the permission matrix says
+// (docs/user-guide.md), and never refused where it allows.
+TEST_F(CliTest, EveryCommandAsEveryRole) {
+  Init();
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "person", "--set", "id=per-w", "--set",
+                       "names=[\"홍길동\"]"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "source", "--set", "id=src-w", "--set",
+                       "type=interview", "--set", "interviewee=per-w"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "dossier", "--set", "id=dos-case", "--set",
+                       "title=Case", "--set", "records=[\"per-w\"]"})
+                .exit_code,
+            0);
+  std::string import = Write("one.jsonl", R"({"kind":"person","id":"per-imported","sex":"male"})" "\n");
+  std::string claim = R"({"kind":"claim","subject":"per-w","statement":"s","sources":[{"source":"src-w","reliability":"b","credibility":"2"}]})";
+
+  const std::vector<std::pair<std::string, std::string>> roles = {
+      {"cli-test", "admin"}, {"inv", "investigator"}, {"ana", "analyst"},
+      {"leg", "legal_officer"}, {"vie", "viewer"}};
+  std::map<std::string, std::string> tokens = {{"cli-test", token_}};
+  for (const auto& [name, role] : roles) {
+    if (name == "cli-test") continue;
+    ::setenv("CUSTODIAN_NEW_PASSWORD", ("password of " + name).c_str(), 1);
+    ASSERT_EQ(Custodian({"-C", repo_, "account", "add", name, "--role", role, "--clearance", "yes"})
+                  .exit_code,
+              0);
+    ::unsetenv("CUSTODIAN_NEW_PASSWORD");
+    ASSERT_EQ(Custodian({"-C", repo_, "account", "grant", name, "dos-case"}).exit_code, 0);
+    Outcome t = Exec("CUSTODIAN_PASSWORD='password of " + name + "' CUSTODIAN_KEY_FILE=" +
+                         key_file_ + " " + CUSTODIAN_BINARY + " --as " + name,
+                     {"-C", repo_, "token", "create", "--label", "matrix"}, "");
+    ASSERT_EQ(t.exit_code, 0) << t.err;
+    tokens[name] = t.out.substr(0, t.out.find('\n'));
+  }
+
+  struct Command {
+    std::string what, expected;  // expected: Y (allowed) or N (exit 6) for A I N L V
+    std::vector<std::string> args;
+  };
+  const std::vector<Command> commands = {
+      {"show", "YYYYY", {"show", "per-w"}},
+      {"list", "YYYYY", {"list"}},
+      {"stats", "YYYYY", {"stats"}},
+      {"pseudonym", "YYYYY", {"pseudonym", "per-w"}},
+      {"add", "YYNNN", {"add", "person", "--set", "sex=male"}},
+      {"add claim", "YYNYN", {"add", "--doc", claim}},
+      {"add dossier", "YYNYN", {"add", "dossier", "--set", "title=t"}},
+      {"amend", "YYNNN", {"amend", "per-w", "--set", "sex=female", "--reason", "r"}},
+      {"import", "YYNYN", {"import", import}},
+      {"reveal", "YYNYN", {"show", "per-w", "--reveal", "--purpose", "matrix"}},
+      {"export public", "YYYYY", {"export", "--profile", "public", "-o", dir_ / "x"}},
+      {"export analyst", "YYYYN", {"export", "--profile", "analyst", "-o", dir_ / "x"}},
+      {"export disclosure", "YNNYN",
+       {"export", "--profile", "disclosure", "--dossier", "dos-case", "--purpose", "m", "-o",
+        dir_ / "x"}},
+      {"export full", "YNNNN", {"export", "--profile", "full", "--purpose", "m", "-o", dir_ / "x"}},
+      {"log", "YYYYN", {"log", "--limit", "1"}},
+      {"verify", "YYYYY", {"verify", "--skip-projections"}},
+      {"checkpoint", "YNNYN", {"checkpoint"}},
+      {"prove", "YYYYN", {"prove", "inclusion", "1"}},
+      {"witness add", "YNNNN", {"witness", "add", "not-a-key"}},
+      {"witness list", "YYYYN", {"witness", "list"}},
+      {"rebuild", "YNNNN", {"rebuild"}},
+      {"account add", "YNNNN", {"account", "add", "newcomer", "--role", "viewer"}},
+      {"account list", "YYYYY", {"account", "list"}},
+      {"account set", "YNNNN", {"account", "set", "vie", "--clearance", "no"}},
+      {"account grant", "YNNNN", {"account", "grant", "vie", "dos-case"}},
+      {"token create", "YYYYY", {"token", "create", "--label", "more"}},
+      {"audit", "YNNYN", {"audit"}},
+      {"keyring", "YNNNN", {"keyring"}},
+      {"erase-identity", "YNNNN", {"erase-identity", "VICTIM", "--reason", "r"}},
+  };
+  ::setenv("CUSTODIAN_NEW_PASSWORD", "newcomer password", 1);
+  for (size_t column = 0; column < roles.size(); ++column) {
+    const std::string& name = roles[column].first;
+    const std::string victim = "per-victim-" + name.substr(0, 3);
+    ASSERT_EQ(Custodian({"-C", repo_, "add", "person", "--set", "id=" + victim, "--set",
+                         "names=[\"" + name + "\"]"})
+                  .exit_code,
+              0);
+    for (const Command& c : commands) {
+      std::vector<std::string> args = {"-C", repo_};
+      for (const std::string& a : c.args) args.push_back(a == "VICTIM" ? victim : a);
+      Outcome r = Exec(Environment(tokens[name]) + CUSTODIAN_BINARY, args, "");
+      if (c.expected[column] == 'Y') {
+        EXPECT_NE(r.exit_code, 6) << name << " should be allowed to " << c.what << ": " << r.err;
+      } else {
+        EXPECT_EQ(r.exit_code, 6) << name << " must be refused " << c.what << ": " << r.err;
+      }
+    }
+  }
+  ::unsetenv("CUSTODIAN_NEW_PASSWORD");
 }
 
 }  // namespace
