@@ -150,6 +150,19 @@ void RegisterToken(CLI::App& app, Globals& g, Action& run) {
       return OkStatus();
     };
   });
+  auto* list = cmd->add_subcommand("list", "List tokens: digest prefix, label, when made");
+  list->add_option("--account", a->account, "Whose tokens (admins; default: yours)");
+  list->callback([&g, &run, a] {
+    run = [&g, a]() -> Status {
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
+      std::string account = a->account.empty() ? repo->principal().account : a->account;
+      ASSIGN_OR_RETURN(std::vector<repo::Repository::TokenInfo> tokens, repo->Tokens(account));
+      for (const auto& t : tokens) {
+        std::cout << t.digest.substr(0, 12) << "  " << t.created << "  " << t.label << "\n";
+      }
+      return OkStatus();
+    };
+  });
   auto* revoke = cmd->add_subcommand("revoke", "Revoke tokens by the start of their digest");
   revoke->add_option("prefix", a->prefix, "Start of the token's SHA-256 digest (hex)");
   revoke->add_flag("--all", a->all, "Revoke every token of the account");
@@ -311,8 +324,7 @@ void RegisterKeyring(CLI::App& app, Globals& g, Action& run) {
       }
       ProgressBar bar("rotate", ProgressEnabled(g));
       ASSIGN_OR_RETURN(int64_t n,
-                       repo->RotateKey(next,
-                                       [&bar](uint64_t d, uint64_t t) { bar.Update(d, t); }));
+                       repo->RotateKey(next, [&bar](uint64_t d, uint64_t t) { bar.Update(d, t); }));
       std::cout << "rotated the repository key; re-wrapped " << n << " data keys\n";
       return OkStatus();
     };

@@ -94,6 +94,7 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
                        Secret("CUSTODIAN_PASSWORD", "new password for " + init.admin, true));
       RETURN_IF_ERROR(protect::CheckPasswordStrength(init.admin_password));
       const std::string key_file = KeyFilePath(g);
+      std::string created_key_file;
       if (!key_file.empty()) {
         namespace fs = std::filesystem;
         const std::string repo_path = fs::weakly_canonical(fs::absolute(a->dir)).string() + "/";
@@ -104,7 +105,7 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
         if (!Env::Default().FileExists(key_file)) {
           RETURN_IF_ERROR(Env::Default().WriteFileAtomically(
               key_file, protect::NewKeyFileText(Env::Default()), 0600));
-          std::cerr << "custodian: created key file " << key_file << "\n";
+          created_key_file = key_file;
         }
         ASSIGN_OR_RETURN(init.unlock, Unlocker(g, false));
       } else if (a->no_passphrase) {
@@ -114,7 +115,16 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
         ASSIGN_OR_RETURN(init.unlock.passphrase,
                          Secret("CUSTODIAN_PASSPHRASE", "new repository passphrase", true));
       }
-      ASSIGN_OR_RETURN(auto repo, Repository::Init(a->dir, repo::Options{}, init));
+      Result<std::unique_ptr<Repository>> made = Repository::Init(a->dir, repo::Options{}, init);
+      if (!made.ok()) {
+        // A key file for a repository that was never made would only confuse.
+        if (!created_key_file.empty()) Env::Default().RemoveFile(created_key_file).IgnoreError();
+        return made.status();
+      }
+      if (!created_key_file.empty()) {
+        std::cerr << "custodian: created key file " << created_key_file << "\n";
+      }
+      std::unique_ptr<Repository> repo = std::move(made).value();
       ASSIGN_OR_RETURN(repo::LedgerInfo info, repo->Ledger());
       const std::string* dir = &a->dir;
       if (g.json) {

@@ -91,9 +91,10 @@ Result<std::unique_ptr<repo::Repository>> OpenRepo(const Globals& g, Keys keys) 
   } else {
     std::string account = AccountName(g);
     if (account.empty()) {
-      return PermissionDeniedError("sign in with --as NAME (or $CUSTODIAN_ACCOUNT) and the "
-                                   "password ($CUSTODIAN_PASSWORD or the prompt), or with an "
-                                   "API token in $CUSTODIAN_TOKEN");
+      return PermissionDeniedError(
+          "sign in with --as NAME (or $CUSTODIAN_ACCOUNT) and the "
+          "password ($CUSTODIAN_PASSWORD or the prompt), or with an "
+          "API token in $CUSTODIAN_TOKEN");
     }
     ASSIGN_OR_RETURN(std::string password, Secret("CUSTODIAN_PASSWORD", "password for " + account,
                                                   /*confirm=*/false));
@@ -101,7 +102,15 @@ Result<std::unique_ptr<repo::Repository>> OpenRepo(const Globals& g, Keys keys) 
   }
   if (keys != Keys::kNo) {
     ASSIGN_OR_RETURN(protect::Unlocker unlocker, Unlocker(g, keys == Keys::kNeeded));
-    if (!unlocker.empty()) RETURN_IF_ERROR(repo->Unlock(unlocker));
+    if (!unlocker.empty()) {
+      Status unlocked = repo->Unlock(unlocker);
+      // A stale key file must not lock anyone out of what needs no key (keyring, list).
+      if (!unlocked.ok() && keys == Keys::kNeeded) return unlocked;
+      if (!unlocked.ok()) {
+        std::cerr << "custodian: warning: " << unlocked.message()
+                  << "; going on without the repository key (no pseudonyms)\n";
+      }
+    }
   }
   return repo;
 }

@@ -125,8 +125,8 @@ struct Argon2Params {
   uint64_t ops = 0;
   size_t memory_bytes = 0;
 };
-// What Custodian uses for passwords and passphrases: about 0.2-0.5 s on a 2-core server of
-// 2026 (bench/protect_bench measures it); docs/formats/keys.md records the choice.
+// What Custodian uses for passwords and passphrases: 3 passes over 128 MiB, 0.25-0.4 s on a
+// 2-core server of 2026 (bench/import_bench measures it); docs/formats/keys.md records why.
 Argon2Params DefaultArgon2Params();
 inline constexpr size_t kArgon2SaltSize = 16;
 

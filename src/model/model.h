@@ -139,8 +139,8 @@ const std::vector<std::string_view>& SealedFields(Kind kind);
 // The free-text fields of a kind, where passages marked sensitive may appear.
 const std::vector<std::string_view>& TextFields(Kind kind);
 // The field naming the person a record is about, whose data key seals its sensitive passages
-// (a source's interviewee, an act's victim, a post's holder); "" for kinds without one. A
-// person is its own subject.
+// (a source's interviewee, an act's victim, a post's holder, a claim's subject when it is a
+// person); "" for kinds without one. A person is its own subject.
 std::string_view SubjectField(Kind kind);
 
 // Rewrites every reference in a record body (ref and refs fields, claim grade sources): `map`

@@ -482,6 +482,8 @@ std::string_view SubjectField(Kind kind) {
       return "victim";
     case K::kPost:
       return "person";
+    case K::kClaim:
+      return "subject";  // when the claim is about a person
     default:
       return {};
   }

@@ -18,15 +18,17 @@ std::string WrapAssociatedData(std::string_view purpose) {
 
 Result<SecretKey> ParseKeyFile(std::string_view text) {
   if (text.substr(0, kKeyFileHeader.size()) != kKeyFileHeader) {
-    return InvalidArgumentError("not a Custodian key file (it should begin with "
-                                "'custodian-key-file-v1')");
+    return InvalidArgumentError(
+        "not a Custodian key file (it should begin with "
+        "'custodian-key-file-v1')");
   }
   std::string_view body = text.substr(kKeyFileHeader.size());
   if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
   Result<std::string> bytes = crypto::Base64Decode(body);
   if (!bytes.ok() || bytes->size() != crypto::kSecretKeySize) {
-    return InvalidArgumentError("the key file is damaged or truncated: it should hold 32 bytes "
-                                "in base64");
+    return InvalidArgumentError(
+        "the key file is damaged or truncated: it should hold 32 bytes "
+        "in base64");
   }
   Result<SecretKey> key = SecretKey::FromBytes(*bytes);
   crypto::SecureWipe({reinterpret_cast<uint8_t*>(bytes->data()), bytes->size()});
@@ -47,17 +49,15 @@ Result<KeySlot> NewPassphraseSlot(const SecretKey& repository_key, std::string_v
   slot.salt.resize(crypto::kArgon2SaltSize);
   env.RandomBytes({reinterpret_cast<uint8_t*>(slot.salt.data()), slot.salt.size()});
   ASSIGN_OR_RETURN(SecretKey kek, crypto::DeriveKey(passphrase, slot.salt, params));
-  slot.wrapped =
-      crypto::AeadSeal(kek, repository_key.bytes(), SlotAssociatedData(slot.kind), env);
+  slot.wrapped = crypto::AeadSeal(kek, repository_key.bytes(), SlotAssociatedData(slot.kind), env);
   return slot;
 }
 
-Result<KeySlot> NewKeyFileSlot(const SecretKey& repository_key,
-                               std::string_view key_file_text, Env& env) {
+Result<KeySlot> NewKeyFileSlot(const SecretKey& repository_key, std::string_view key_file_text,
+                               Env& env) {
   ASSIGN_OR_RETURN(SecretKey kek, ParseKeyFile(key_file_text));
   KeySlot slot{.kind = "key-file"};
-  slot.wrapped =
-      crypto::AeadSeal(kek, repository_key.bytes(), SlotAssociatedData(slot.kind), env);
+  slot.wrapped = crypto::AeadSeal(kek, repository_key.bytes(), SlotAssociatedData(slot.kind), env);
   return slot;
 }
 
@@ -70,8 +70,8 @@ Result<SecretKey> OpenSlot(const KeySlot& slot, const Unlocker& unlocker) {
     if (unlocker.key_file_text.empty()) return PermissionDeniedError("no key file given");
     ASSIGN_OR_RETURN(kek, ParseKeyFile(unlocker.key_file_text));
   } else {
-    return DataLossError("key slot " + std::to_string(slot.id) + " has unknown kind '" +
-                         slot.kind + "'");
+    return DataLossError("key slot " + std::to_string(slot.id) + " has unknown kind '" + slot.kind +
+                         "'");
   }
   Result<std::string> key = crypto::AeadOpen(*kek, slot.wrapped, SlotAssociatedData(slot.kind));
   if (!key.ok()) {
@@ -85,8 +85,8 @@ Result<SecretKey> OpenSlot(const KeySlot& slot, const Unlocker& unlocker) {
   return out;
 }
 
-std::string WrapKey(const SecretKey& repository_key, const SecretKey& key,
-                    std::string_view purpose, Env& env) {
+std::string WrapKey(const SecretKey& repository_key, const SecretKey& key, std::string_view purpose,
+                    Env& env) {
   return crypto::AeadSeal(repository_key, key.bytes(), WrapAssociatedData(purpose), env);
 }
 

@@ -40,20 +40,28 @@ Result<Profile> ParseProfile(std::string_view name) {
 
 std::string_view ProfileName(Profile profile) {
   switch (profile) {
-    case Profile::kPublic: return "public";
-    case Profile::kAnalyst: return "analyst";
-    case Profile::kDisclosure: return "disclosure";
-    case Profile::kFull: return "full";
+    case Profile::kPublic:
+      return "public";
+    case Profile::kAnalyst:
+      return "analyst";
+    case Profile::kDisclosure:
+      return "disclosure";
+    case Profile::kFull:
+      return "full";
   }
   return "?";
 }
 
 Action ExportAction(Profile profile) {
   switch (profile) {
-    case Profile::kPublic: return Action::kExportPublic;
-    case Profile::kAnalyst: return Action::kExportAnalyst;
-    case Profile::kDisclosure: return Action::kExportDisclosure;
-    case Profile::kFull: return Action::kExportFull;
+    case Profile::kPublic:
+      return Action::kExportPublic;
+    case Profile::kAnalyst:
+      return Action::kExportAnalyst;
+    case Profile::kDisclosure:
+      return Action::kExportDisclosure;
+    case Profile::kFull:
+      return Action::kExportFull;
   }
   return Action::kExportFull;
 }

@@ -120,8 +120,8 @@ struct Unlocker {
 
 Result<KeySlot> NewPassphraseSlot(const SecretKey& repository_key, std::string_view passphrase,
                                   const crypto::Argon2Params& params, Env& env);
-Result<KeySlot> NewKeyFileSlot(const SecretKey& repository_key,
-                               std::string_view key_file_text, Env& env);
+Result<KeySlot> NewKeyFileSlot(const SecretKey& repository_key, std::string_view key_file_text,
+                               Env& env);
 // The repository key, if `unlocker` opens `slot`; PermissionDenied if it does not.
 Result<SecretKey> OpenSlot(const KeySlot& slot, const Unlocker& unlocker);
 
@@ -130,8 +130,8 @@ Result<SecretKey> OpenSlot(const KeySlot& slot, const Unlocker& unlocker);
 std::string NewKeyFileText(Env& env);
 
 // A data (or pseudonym) key wrapped under the repository key, bound to what it is for.
-std::string WrapKey(const SecretKey& repository_key, const SecretKey& key,
-                    std::string_view purpose, Env& env);
+std::string WrapKey(const SecretKey& repository_key, const SecretKey& key, std::string_view purpose,
+                    Env& env);
 Result<SecretKey> UnwrapKey(const SecretKey& repository_key, std::string_view wrapped,
                             std::string_view purpose);
 // The purposes keys are bound to.
@@ -139,7 +139,8 @@ std::string DataKeyPurpose(std::string_view owner);  // the record id the key be
 inline constexpr std::string_view kPseudonymKeyPurpose = "pseudonyms";
 
 // A short public fingerprint of a repository key, to tell key generations apart in the
-// ledger without revealing anything: the first 8 bytes of HMAC(key, "fingerprint"), hex.
+// ledger without revealing anything: the first 8 bytes of HMAC(key, "custodian key
+// fingerprint"), hex.
 std::string KeyFingerprint(const SecretKey& repository_key);
 
 // ---- Sealing ---------------------------------------------------------------------------
@@ -161,8 +162,7 @@ Result<Json> Seal(model::Kind kind, const std::string& id, Json body, const std:
 std::string EnvelopeOwner(const Json& body);
 // The body as it was before Seal. DataLoss if the envelope was altered or moved to another
 // record, or the key is wrong.
-Result<Json> Unseal(model::Kind kind, const std::string& id, Json body,
-                    const SecretKey& data_key);
+Result<Json> Unseal(model::Kind kind, const std::string& id, Json body, const SecretKey& data_key);
 // The body as one without clearance sees it: the envelope is replaced by the list of the
 // fields it hides ({"sealed": ["born", "names", "transcript (2 passages)"]}); sealed passages
 // read "[sealed passage N]".

@@ -74,13 +74,32 @@ bool HasMarkup(const Json& value) {
   return s.find(kOpen) != std::string::npos;
 }
 
+// Whether any string in `value` (at any depth) holds passage markup.
+bool HoldsMarkup(const Json& value) {
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    return s.find(kOpen) != std::string::npos || s.find(kClose) != std::string::npos ||
+           s.find(kPlaceholderStart) != std::string::npos;
+  }
+  if (value.is_structured()) {
+    for (const Json& item : value) {
+      if (HoldsMarkup(item)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string KeyOwner(model::Kind kind, const std::string& id, const Json& body) {
   std::string_view field = model::SubjectField(kind);
   if (!field.empty()) {
     auto it = body.find(field);
-    if (it != body.end() && it->is_string()) return it->get<std::string>();
+    if (it != body.end() && it->is_string()) {
+      const std::string& subject = it->get_ref<const std::string&>();
+      Result<model::Kind> kind_of_subject = model::KindOfId(subject);
+      if (kind_of_subject.ok() && *kind_of_subject == model::Kind::kPerson) return subject;
+    }
   }
   return id;
 }
@@ -97,6 +116,20 @@ bool HasSealableContent(model::Kind kind, const Json& body) {
 }
 
 Status CheckPassageMarkup(model::Kind kind, const Json& body) {
+  // Markup anywhere else would be stored as typed, in the clear: refuse it.
+  const auto& text_fields = model::TextFields(kind);
+  const auto& sealed_fields = model::SealedFields(kind);
+  for (const auto& [field, value] : body.items()) {
+    auto is = [&](const auto& list) {
+      return std::find(list.begin(), list.end(), field) != list.end();
+    };
+    if (!is(text_fields) && !is(sealed_fields) && HoldsMarkup(value)) {
+      return InvalidArgumentError("field '" + field +
+                                  "': [sensitive] passages are sealed only in text fields (" +
+                                  "transcript, summary, description, note, statement...); "
+                                  "quote the passage there");
+    }
+  }
   for (std::string_view field : model::TextFields(kind)) {
     auto it = body.find(field);
     if (it == body.end() || !it->is_string()) continue;
@@ -105,9 +138,10 @@ Status CheckPassageMarkup(model::Kind kind, const Json& body) {
     std::string text = original;
     auto in_field = [&](Status s) { return s.WithContext("field '" + std::string(field) + "'"); };
     if (text.find(kPlaceholderStart) != std::string::npos) {
-      return in_field(InvalidArgumentError("'[sealed passage' is reserved for passages "
-                                           "Custodian has sealed; mark text to seal as "
-                                           "[sensitive]...[/sensitive]"));
+      return in_field(
+          InvalidArgumentError("'[sealed passage' is reserved for passages "
+                               "Custodian has sealed; mark text to seal as "
+                               "[sensitive]...[/sensitive]"));
     }
     std::vector<std::string> passages;
     RETURN_IF_ERROR(in_field(ExtractPassages(text, passages)));
@@ -153,8 +187,7 @@ std::string EnvelopeOwner(const Json& body) {
   return key != it->end() && key->is_string() ? key->get<std::string>() : std::string();
 }
 
-Result<Json> Unseal(model::Kind kind, const std::string& id, Json body,
-                    const SecretKey& data_key) {
+Result<Json> Unseal(model::Kind kind, const std::string& id, Json body, const SecretKey& data_key) {
   auto it = body.find(kEnvelopeField);
   if (it == body.end()) return body;
   std::string owner = EnvelopeOwner(body);
@@ -189,12 +222,11 @@ Result<Json> Unseal(model::Kind kind, const std::string& id, Json body,
       std::string placeholder = Placeholder(n);
       size_t at = target.find(placeholder);
       if (at == std::string::npos || !passages[n - 1].is_string()) {
-        return DataLossError("record " + id + ": sealed passage " + std::to_string(n) +
-                             " of '" + field + "' has lost its place");
+        return DataLossError("record " + id + ": sealed passage " + std::to_string(n) + " of '" +
+                             field + "' has lost its place");
       }
       target.replace(at, placeholder.size(),
-                     std::string(kOpen) + passages[n - 1].get<std::string>() +
-                         std::string(kClose));
+                     std::string(kOpen) + passages[n - 1].get<std::string>() + std::string(kClose));
     }
   }
   return body;
@@ -208,7 +240,7 @@ Json Redact(Json body) {
     for (const Json& field : it->value("fields", Json::array())) listed.push_back(field);
     const Json passages = it->value("passages", Json::object());
     for (const auto& [field, count] : passages.items()) {
-      listed.push_back(field + " (" + count.dump() + " passages)");
+      listed.push_back(field + " (" + count.dump() + (count == 1 ? " passage)" : " passages)"));
     }
   }
   *it = std::move(listed);

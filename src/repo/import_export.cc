@@ -289,9 +289,8 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
       reject(document.status(), line);
       continue;
     }
-    Result<std::optional<PreparedVersion>> prepared =
-        PrepareCreate(std::move(*document), /*reject_existing=*/false, next_seq, snapshot,
-                      resolver, existing);
+    Result<std::optional<PreparedVersion>> prepared = PrepareCreate(
+        std::move(*document), /*reject_existing=*/false, next_seq, snapshot, resolver, existing);
     if (!prepared.ok()) {
       if (!IsInputError(prepared.status())) {
         return prepared.status().WithContext(options.source_name + " line " +
@@ -390,11 +389,12 @@ Status Repository::Export(std::ostream& out, const ExportOptions& options) {
     Transaction txn(*store_);
     RETURN_IF_ERROR(txn.Begin());
     Json records = profile == protect::Profile::kFull ? Json::array({"*"}) : Json(revealed);
-    RETURN_IF_ERROR(AppendEvent(txn, {{"op", "access"},
-                                      {"scope", "export:" + std::string(protect::ProfileName(profile))},
-                                      {"records", std::move(records)},
-                                      {"purpose", options.purpose}})
-                        .status());
+    RETURN_IF_ERROR(
+        AppendEvent(txn, {{"op", "access"},
+                          {"scope", "export:" + std::string(protect::ProfileName(profile))},
+                          {"records", std::move(records)},
+                          {"purpose", options.purpose}})
+            .status());
     RETURN_IF_ERROR(txn.Commit());
   }
   auto is_withheld = [&](const std::string& id) { return withheld.count(id) > 0; };
@@ -436,15 +436,7 @@ Status Repository::Export(std::ostream& out, const ExportOptions& options) {
     ASSIGN_OR_RETURN(model::ValidRecord projected,
                      model::Project(record.kind, record.id, record.body));
     if (reveal) {
-      const std::string owner = protect::EnvelopeOwner(record.body);
-      ASSIGN_OR_RETURN(std::optional<uint64_t> erased,
-                       owner.empty() ? Result<std::optional<uint64_t>>(std::nullopt)
-                                     : store_->GetErasure(owner));
-      if (erased) {
-        record.body = protect::WithoutErased(record.kind, std::move(record.body));
-      } else {
-        ASSIGN_OR_RETURN(record.body, UnsealBody(*store_, record));
-      }
+      ASSIGN_OR_RETURN(record.body, ClearFields(*store_, record));
     } else {
       record.body = protect::Redact(std::move(record.body));
     }

@@ -65,7 +65,7 @@ struct PreparedVersion {
   std::string at, by, reason;
   std::vector<std::pair<std::string, std::string>> old_refs;  // the replaced version's
   std::string entry;                                          // canonical JSON bytes
-  NewDataKey new_key;  // owner "" if none was made
+  NewDataKey new_key;                                         // owner "" if none was made
 };
 
 // The repository's keys while it is unlocked, and the data keys opened so far. Keys made
@@ -83,8 +83,8 @@ class KeyRing {
   // FailedPrecondition if locked; DataLoss if a stored key does not open.
   Result<const crypto::SecretKey*> DataKey(store::Store& store, const std::string& owner,
                                            bool create, std::string* created_wrapped, Env& env);
-  void Promote();       // after a commit
-  void DropPending();   // before a new transaction
+  void Promote();      // after a commit
+  void DropPending();  // before a new transaction
   void Forget(const std::string& owner);
 
  private:

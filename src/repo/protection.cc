@@ -15,7 +15,8 @@ constexpr const char* kFingerprintMeta = "key_fingerprint";
 // Verified against when an account does not exist, so that a wrong name costs as long as a
 // wrong password and sign-in times do not tell which accounts exist. Not a secret.
 constexpr const char* kTimingHash =
-    "$argon2id$v=19$m=131072,t=3,p=1$mTTCh4n9U7O0NrOODvbs7Q$wdO/sTt4WLyqXUWiyqTw17FFPO+cUQ3dbuOwQ2ER21Y";
+    "$argon2id$v=19$m=131072,t=3,p=1$mTTCh4n9U7O0NrOODvbs7Q$wdO/"
+    "sTt4WLyqXUWiyqTw17FFPO+cUQ3dbuOwQ2ER21Y";
 
 store::Store::KeySlotRow ToRow(const protect::KeySlot& slot) {
   return {.id = slot.id,
@@ -103,14 +104,13 @@ Result<const crypto::SecretKey*> KeyRing::DataKey(store::Store& store, const std
   if (!unlocked()) return LockedError("open the sealed fields of " + owner);
   ASSIGN_OR_RETURN(std::optional<std::string> wrapped, store.GetDataKey(owner));
   if (wrapped) {
-    ASSIGN_OR_RETURN(crypto::SecretKey key,
-                     protect::UnwrapKey(*repository_key_, *wrapped, protect::DataKeyPurpose(owner)));
+    ASSIGN_OR_RETURN(crypto::SecretKey key, protect::UnwrapKey(*repository_key_, *wrapped,
+                                                               protect::DataKeyPurpose(owner)));
     return &data_keys_.emplace(owner, std::move(key)).first->second;
   }
   if (!create) return DataLossError("the data key of " + owner + " is missing");
   crypto::SecretKey key = crypto::SecretKey::Generate(env);
-  *created_wrapped =
-      protect::WrapKey(*repository_key_, key, protect::DataKeyPurpose(owner), env);
+  *created_wrapped = protect::WrapKey(*repository_key_, key, protect::DataKeyPurpose(owner), env);
   return &pending_.emplace(owner, std::move(key)).first->second;
 }
 
@@ -181,12 +181,12 @@ Status Repository::SignInWithToken(const std::string& token) {
 Status Repository::Unlock(const protect::Unlocker& unlocker) {
   if (unlocker.empty()) return InvalidArgumentError("give a passphrase or a key file to unlock");
   ASSIGN_OR_RETURN(std::vector<store::Store::KeySlotRow> rows, store_->ListKeySlots());
-  Status last = PermissionDeniedError("no key slot of this repository takes " +
-                                      std::string(unlocker.passphrase.empty() ? "a key file"
-                                                                              : "a passphrase"));
+  Status last = PermissionDeniedError(
+      "no key slot of this repository takes " +
+      std::string(unlocker.passphrase.empty() ? "a key file" : "a passphrase"));
   for (const store::Store::KeySlotRow& row : rows) {
-    bool applicable = row.kind == "passphrase" ? !unlocker.passphrase.empty()
-                                               : !unlocker.key_file_text.empty();
+    bool applicable =
+        row.kind == "passphrase" ? !unlocker.passphrase.empty() : !unlocker.key_file_text.empty();
     if (!applicable) continue;
     Result<crypto::SecretKey> key = protect::OpenSlot(FromRow(row), unlocker);
     if (key.ok()) return keys_->Unlock(std::move(key).value(), *store_);
@@ -297,8 +297,8 @@ Status Repository::Grant(const std::string& account, const std::string& dossier,
   ASSIGN_OR_RETURN(std::optional<store::RecordRow> record, store_->GetRecord(dossier));
   if (!record || record->kind != "dossier") return NotFoundError("no dossier " + dossier);
   RETURN_IF_ERROR(
-      AppendEvent(txn, {{"op", "grant"}, {"account", account}, {"dossier", dossier},
-                        {"granted", granted}})
+      AppendEvent(
+          txn, {{"op", "grant"}, {"account", account}, {"dossier", dossier}, {"granted", granted}})
           .status());
   return txn.Commit();
 }
@@ -312,6 +312,16 @@ Result<std::string> Repository::CreateToken(const std::string& label) {
                                     .label = label,
                                     .created = FormatTimestamp(options_.env->NowMicros())}));
   return token;
+}
+
+Result<std::vector<Repository::TokenInfo>> Repository::Tokens(const std::string& account) {
+  RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
+  if (account != principal_.account) RETURN_IF_ERROR(Authorize(protect::Action::kManageAccounts));
+  ASSIGN_OR_RETURN(std::vector<store::Store::TokenRow> rows, store_->ListTokens(account));
+  std::vector<TokenInfo> out;
+  for (auto& row : rows)
+    out.push_back({std::move(row.digest), std::move(row.label), std::move(row.created)});
+  return out;
 }
 
 Result<int64_t> Repository::RevokeTokens(const std::string& account,
@@ -338,7 +348,7 @@ Status Repository::SealRecord(store::Store& store, model::ValidRecord& record,
                                    std::to_string(*erased) +
                                    "); nothing can be sealed under it again");
   }
-  if (!keys_->unlocked()) return LockedError("seal the identifying fields of " + record.id);
+  if (!keys_->unlocked()) return LockedError("seal identifying fields");
   std::string created;
   ASSIGN_OR_RETURN(const crypto::SecretKey* key,
                    keys_->DataKey(store, owner, /*create=*/true, &created, *options_.env));
@@ -361,6 +371,14 @@ Result<Json> Repository::UnsealBody(store::Store& store, const Record& record) {
   ASSIGN_OR_RETURN(const crypto::SecretKey* key,
                    keys_->DataKey(store, owner, /*create=*/false, &unused, *options_.env));
   return protect::Unseal(record.kind, record.id, record.body, *key);
+}
+
+Result<Json> Repository::ClearFields(store::Store& store, const Record& record) {
+  const std::string owner = protect::EnvelopeOwner(record.body);
+  if (owner.empty()) return record.body;
+  ASSIGN_OR_RETURN(std::optional<uint64_t> erased, store.GetErasure(owner));
+  if (erased) return protect::WithoutErased(record.kind, record.body);
+  return UnsealBody(store, record);
 }
 
 Result<Record> Repository::View(Record record) {
@@ -461,7 +479,8 @@ Status Repository::InitKeys(const InitOptions& init) {
   crypto::SecretKey pseudonym_key = crypto::SecretKey::Generate(*options_.env);
   ASSIGN_OR_RETURN(std::vector<protect::KeySlot> slots,
                    SlotsFor(repository_key, init.unlock, options_.kdf, *options_.env));
-  for (const protect::KeySlot& slot : slots) RETURN_IF_ERROR(store_->AddKeySlot(ToRow(slot)).status());
+  for (const protect::KeySlot& slot : slots)
+    RETURN_IF_ERROR(store_->AddKeySlot(ToRow(slot)).status());
   RETURN_IF_ERROR(store_->SetMeta(
       kPseudonymKeyMeta,
       crypto::Base64Encode(protect::WrapKey(repository_key, pseudonym_key,
@@ -493,9 +512,10 @@ Result<int64_t> Repository::AddKeySlot(const protect::Unlocker& secret) {
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   ASSIGN_OR_RETURN(int64_t id, store_->AddKeySlot(ToRow(slots.front())));
-  RETURN_IF_ERROR(AppendEvent(txn, {{"op", "key_slot"}, {"action", "add"}, {"slot", id},
-                                    {"kind", slots.front().kind}})
-                      .status());
+  RETURN_IF_ERROR(
+      AppendEvent(
+          txn, {{"op", "key_slot"}, {"action", "add"}, {"slot", id}, {"kind", slots.front().kind}})
+          .status());
   RETURN_IF_ERROR(txn.Commit());
   return id;
 }
@@ -513,9 +533,9 @@ Status Repository::RemoveKeySlot(int64_t id) {
                                    "repository again");
   }
   RETURN_IF_ERROR(store_->DeleteKeySlot(id));
-  RETURN_IF_ERROR(AppendEvent(txn, {{"op", "key_slot"}, {"action", "remove"}, {"slot", id},
-                                    {"kind", it->kind}})
-                      .status());
+  RETURN_IF_ERROR(
+      AppendEvent(txn, {{"op", "key_slot"}, {"action", "remove"}, {"slot", id}, {"kind", it->kind}})
+          .status());
   RETURN_IF_ERROR(txn.Commit());
   return store_->ScrubDeleted();
 }
@@ -529,7 +549,7 @@ Result<int64_t> Repository::RotateKey(const protect::Unlocker& unlock, const Pro
   Transaction txn(*store_);
   RETURN_IF_ERROR(txn.Begin());
   // Collected first: the table cannot be rewritten while it is being scanned. Wrapped keys
-  // are ~90 bytes, so even a million persons fit in memory.
+  // are 72 bytes, so even a million persons fit in memory.
   std::vector<std::pair<std::string, std::string>> wrapped;
   RETURN_IF_ERROR(store_->ScanDataKeys([&](std::string_view owner, std::string_view key) {
     wrapped.emplace_back(owner, key);
@@ -544,12 +564,12 @@ Result<int64_t> Repository::RotateKey(const protect::Unlocker& unlock, const Pro
     if (progress && ++done % 4096 == 0) progress(done, wrapped.size());
   }
   RETURN_IF_ERROR(store_->SetMeta(
-      kPseudonymKeyMeta,
-      crypto::Base64Encode(protect::WrapKey(next, keys_->pseudonym_key(),
-                                            protect::kPseudonymKeyPurpose, env))));
+      kPseudonymKeyMeta, crypto::Base64Encode(protect::WrapKey(
+                             next, keys_->pseudonym_key(), protect::kPseudonymKeyPurpose, env))));
   ASSIGN_OR_RETURN(std::vector<store::Store::KeySlotRow> old_slots, store_->ListKeySlots());
   for (const auto& row : old_slots) RETURN_IF_ERROR(store_->DeleteKeySlot(row.id));
-  for (const protect::KeySlot& slot : slots) RETURN_IF_ERROR(store_->AddKeySlot(ToRow(slot)).status());
+  for (const protect::KeySlot& slot : slots)
+    RETURN_IF_ERROR(store_->AddKeySlot(ToRow(slot)).status());
   const std::string fingerprint = protect::KeyFingerprint(next);
   RETURN_IF_ERROR(store_->SetMeta(kFingerprintMeta, fingerprint));
   Json kinds = Json::array();

@@ -112,13 +112,14 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir, con
   env.RandomBytes(repository_id);
   const std::string public_key = crypto::Base64Encode(crypto::AsBytes(key.public_key()));
 
-  ASSIGN_OR_RETURN(std::string admin_hash,
-                   crypto::HashPassword(init.admin_password, options.kdf));
+  ASSIGN_OR_RETURN(std::string admin_hash, crypto::HashPassword(init.admin_password, options.kdf));
   repo->principal_ = {.account = init.admin, .role = protect::Role::kAdmin, .clearance = true};
 
   Transaction txn(*repo->store_);
   RETURN_IF_ERROR(txn.Begin());
   RETURN_IF_ERROR(repo->InitKeys(init));
+  ASSIGN_OR_RETURN(std::optional<std::string> fingerprint,
+                   repo->store_->GetMeta("key_fingerprint"));
   Json entry = {
       {"op", "init"},
       {"seq", 0},
@@ -126,6 +127,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(const std::string& dir, con
       {"software", kSoftware},
       {"vocabularies", repo->vocabularies().Versions()},
       {"public_key", public_key},
+      {"repository_key", fingerprint.value_or("")},
       {"at", FormatTimestamp(env.NowMicros())},
       {"by", init.admin},
   };
@@ -255,9 +257,11 @@ Result<DocumentParts> SplitDocument(Json document) {
   return parts;
 }
 
-Result<std::optional<PreparedVersion>> Repository::PrepareCreate(
-    Json document, bool reject_existing, uint64_t seq, store::Store& store,
-    model::RecordResolver& resolver, const ExistingLookup& existing) {
+Result<std::optional<PreparedVersion>> Repository::PrepareCreate(Json document,
+                                                                 bool reject_existing, uint64_t seq,
+                                                                 store::Store& store,
+                                                                 model::RecordResolver& resolver,
+                                                                 const ExistingLookup& existing) {
   ASSIGN_OR_RETURN(DocumentParts parts, SplitDocument(std::move(document)));
   RETURN_IF_ERROR(Authorize(protect::WriteAction(parts.kind)));
   const bool given_id = !parts.id.empty();
@@ -269,7 +273,7 @@ Result<std::optional<PreparedVersion>> Repository::PrepareCreate(
     ASSIGN_OR_RETURN(std::optional<Record> current, existing(record.id));
     if (current) {
       if (!reject_existing && current->kind == record.kind) {
-        ASSIGN_OR_RETURN(Json clear, UnsealBody(store, *current));
+        ASSIGN_OR_RETURN(Json clear, ClearFields(store, *current));
         if (clear == record.body) return std::optional<PreparedVersion>();
       }
       return AlreadyExistsError("field 'id': " + record.id + " already exists" +
@@ -337,16 +341,7 @@ Result<Record> Repository::Amend(const std::string& id, const Json& changes,
   ASSIGN_OR_RETURN(Record current, ReadRecord(id));
   // The new version is made from the clear fields: the amending account does not see them,
   // but a patch may change one, and what it leaves alone must be sealed again as it was.
-  Json body = current.body;
-  const std::string owner = protect::EnvelopeOwner(body);
-  ASSIGN_OR_RETURN(std::optional<uint64_t> erased,
-                   owner.empty() ? Result<std::optional<uint64_t>>(std::nullopt)
-                                 : store_->GetErasure(owner));
-  if (erased) {
-    body.erase(protect::kEnvelopeField);  // what was sealed is gone; the rest lives on
-  } else {
-    ASSIGN_OR_RETURN(body, UnsealBody(*store_, current));
-  }
+  ASSIGN_OR_RETURN(Json body, ClearFields(*store_, current));
   Json before = body;
   body.merge_patch(changes);
   StoreResolver resolver(*store_);
@@ -524,7 +519,8 @@ Result<int64_t> Repository::Count(const ListQuery& query) {
   filter.limit = -1;
   filter.offset = 0;
   ASSIGN_OR_RETURN(int64_t count, store_->CountRecords(filter));
-  if (principal_.role == protect::Role::kAdmin || (query.kind && *query.kind != model::Kind::kDossier)) {
+  if (principal_.role == protect::Role::kAdmin ||
+      (query.kind && *query.kind != model::Kind::kDossier)) {
     return count;
   }
   // Dossiers the account may not see are not counted either (there are few dossiers).

@@ -49,8 +49,8 @@ struct PriorVersion;     // repo/internal.h
 struct PreparedVersion;  // repo/internal.h
 class Pipe;              // repo/import_export.cc
 
-class KeyRing;            // repo/internal.h
-struct NewDataKey;        // repo/internal.h
+class KeyRing;      // repo/internal.h
+struct NewDataKey;  // repo/internal.h
 
 struct Options {
   Env* env = &Env::Default();
@@ -249,6 +249,11 @@ class Repository {
   Status Grant(const std::string& account, const std::string& dossier, bool granted);
   // A new API token for the signed-in account; only its digest is kept.
   Result<std::string> CreateToken(const std::string& label);
+  struct TokenInfo {
+    std::string digest, label, created;
+  };
+  // The account's tokens (its own, or anyone's for an admin); only digests are kept.
+  Result<std::vector<TokenInfo>> Tokens(const std::string& account);
   // Revokes the account's tokens whose digest starts with `digest_prefix` ("" for all).
   Result<int64_t> RevokeTokens(const std::string& account, const std::string& digest_prefix);
 
@@ -370,6 +375,8 @@ class Repository {
   // The record's body with its sealed fields in the clear (DataLoss or FailedPrecondition if
   // they cannot be opened).
   Result<Json> UnsealBody(store::Store& store, const Record& record);
+  // The record's fields as they stand now: unsealed, or without what an erasure destroyed.
+  Result<Json> ClearFields(store::Store& store, const Record& record);
   // Seals the identifying content of a validated record, making a data key if its owner has
   // none (returned in `prepared` to be stored with the entry).
   Status SealRecord(store::Store& store, model::ValidRecord& record, NewDataKey* new_key);

@@ -135,7 +135,8 @@ class Store : public ledger::LogStore {
   virtual Result<std::optional<uint64_t>> GetErasure(std::string_view owner) = 0;
   // Sealed fields revealed: entry `seq` shows that `account` saw record `record`.
   virtual Status PutAccess(uint64_t seq, std::string_view account, std::string_view record) = 0;
-  // Entries of accesses, newest first, to `record` and/or by `account` ("" for any).
+  // Entries of accesses, newest first, to `record` (complete exports, stored as record "*",
+  // included) and/or by `account` ("" for any).
   virtual Result<std::vector<uint64_t>> ListAccesses(std::string_view record,
                                                      std::string_view account,
                                                      int64_t limit) = 0;

@@ -174,6 +174,10 @@ TEST_F(CliTest, ErrorsNameTheProblemAndExitNonZero) {
   EXPECT_EQ(not_repo.exit_code, 3);
   EXPECT_NE(not_repo.err.find("custodian init"), std::string::npos);
   Outcome twice = CustodianWithPassword({"init", repo_, "--no-passphrase"});
+  Outcome stray = Exec(Environment("") + CUSTODIAN_BINARY + " --key-file " + dir_ / "other.key",
+                       {"init", repo_, "--no-passphrase"}, "");
+  EXPECT_EQ(stray.exit_code, 4);
+  EXPECT_FALSE(Env::Default().FileExists(dir_ / "other.key"));  // not left behind
   EXPECT_EQ(twice.exit_code, 4);
   Outcome bad_json = Custodian({"-C", repo_, "add", "--doc", "{\"kind\":"});
   EXPECT_EQ(bad_json.exit_code, 2);
@@ -414,6 +418,9 @@ TEST_F(CliTest, WitnessProtectionWorkflow) {
                                dir_ / "new.key", "--no-passphrase"});
   EXPECT_EQ(rotated.exit_code, 0) << rotated.err;
   EXPECT_EQ(Custodian({"-C", repo_, "pseudonym", "per-w"}).exit_code, 6);
+  Outcome keyring = Custodian({"-C", repo_, "keyring"});  // needs no key: the stale file only warns
+  EXPECT_EQ(keyring.exit_code, 0) << keyring.err;
+  EXPECT_NE(keyring.err.find("warning"), std::string::npos);
   Outcome with_new = Exec("CUSTODIAN_TOKEN=" + token_ + " CUSTODIAN_KEY_FILE=" + dir_ / "new.key" +
                               " " + CUSTODIAN_BINARY,
                           {"-C", repo_, "pseudonym", "per-w"}, "");

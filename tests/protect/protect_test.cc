@@ -23,8 +23,7 @@ TEST(AeadTest, SealsAndRefusesAnyChange) {
   std::string sealed = crypto::AeadSeal(key, "김철수", "context", env);
   EXPECT_EQ(sealed.size(), crypto::kAeadNonceSize + std::string("김철수").size() + 16);
   EXPECT_EQ(crypto::AeadOpen(key, sealed, "context").value(), "김철수");
-  EXPECT_EQ(crypto::AeadOpen(key, sealed, "other context").status().code(),
-            StatusCode::kDataLoss);
+  EXPECT_EQ(crypto::AeadOpen(key, sealed, "other context").status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(crypto::AeadOpen(Key('b'), sealed, "context").status().code(), StatusCode::kDataLoss);
   for (size_t i = 0; i < sealed.size(); i += 7) {
     std::string flipped = sealed;
@@ -45,13 +44,17 @@ TEST(Argon2Test, HashesVerifyAndDerivationIsDeterministic) {
   EXPECT_FALSE(crypto::VerifyPassword(hash, "a long passphrasE"));
   EXPECT_FALSE(crypto::VerifyPassword("not a hash", "a long passphrase"));
   std::string salt(16, 's');
-  EXPECT_EQ(crypto::DeriveKey("p", salt, kFast)->bytes(), crypto::DeriveKey("p", salt, kFast)->bytes());
-  EXPECT_NE(crypto::DeriveKey("p", salt, kFast)->bytes(), crypto::DeriveKey("q", salt, kFast)->bytes());
+  EXPECT_EQ(crypto::DeriveKey("p", salt, kFast)->bytes(),
+            crypto::DeriveKey("p", salt, kFast)->bytes());
+  EXPECT_NE(crypto::DeriveKey("p", salt, kFast)->bytes(),
+            crypto::DeriveKey("q", salt, kFast)->bytes());
   EXPECT_EQ(crypto::DeriveKey("p", "short", kFast).status().code(), StatusCode::kInvalidArgument);
 }
 
 Json Person() {
-  return {{"names", {{{"text", "김철수"}}}}, {"born", "1975~"}, {"sex", "male"},
+  return {{"names", {{{"text", "김철수"}}}},
+          {"born", "1975~"},
+          {"sex", "male"},
           {"description", "Lives in [sensitive]Hoeryong[/sensitive] with family."}};
 }
 
@@ -78,7 +81,8 @@ TEST(SealTest, RoundTripsAndBindsTheEnvelopeToItsRecord) {
   EXPECT_EQ(Unseal(Kind::kPerson, "per-a", altered, key).status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(Redact(sealed)["sealed"], Json({"names", "born", "description"}));
   // Short and long names give ciphertexts of the same length (padding).
-  Json short_name = Seal(Kind::kPerson, "per-a", {{"names", {{{"text", "리"}}}}}, "per-a", key, env).value();
+  Json short_name =
+      Seal(Kind::kPerson, "per-a", {{"names", {{{"text", "리"}}}}}, "per-a", key, env).value();
   Json long_name = Seal(Kind::kPerson, "per-a", {{"names", {{{"text", "리영희 Ri Yong Hui"}}}}},
                         "per-a", key, env)
                        .value();
@@ -94,9 +98,13 @@ TEST(SealTest, PassagesLeavePlaceholdersAndComeBack) {
                  {"transcript", "A [sensitive]one[/sensitive] B [sensitive]two[/sensitive] C"}};
   EXPECT_EQ(KeyOwner(Kind::kSource, "src-a", source), "per-a");
   EXPECT_EQ(KeyOwner(Kind::kSource, "src-a", {{"type", "report"}}), "src-a");
+  EXPECT_EQ(KeyOwner(Kind::kClaim, "clm-a", {{"subject", "per-a"}}), "per-a");
+  EXPECT_EQ(KeyOwner(Kind::kClaim, "clm-a", {{"subject", "act-a"}}), "clm-a");
   Json sealed = Seal(Kind::kSource, "src-a", source, "per-a", key, env).value();
   EXPECT_EQ(sealed["transcript"], "A [sealed passage 1] B [sealed passage 2] C");
   EXPECT_EQ(Redact(sealed)["sealed"], Json({"transcript (2 passages)"}));
+  EXPECT_EQ(CheckPassageMarkup(Kind::kSource, {{"title", "[sensitive]x[/sensitive]"}}).code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(Unseal(Kind::kSource, "src-a", sealed, key).value(), source);
   EXPECT_EQ(WithoutErased(Kind::kSource, sealed)["transcript"],
             "A [erased passage 1] B [erased passage 2] C");
@@ -107,8 +115,9 @@ TEST(SealTest, PassagesLeavePlaceholdersAndComeBack) {
 }
 
 TEST(SealTest, BadMarkupIsRefusedNamingTheField) {
-  for (const char* text : {"[sensitive]open", "close[/sensitive]", "[sensitive]a[sensitive]b[/sensitive]",
-                           "[sealed passage 1]", "x [/sensitive] [sensitive]y[/sensitive]"}) {
+  for (const char* text :
+       {"[sensitive]open", "close[/sensitive]", "[sensitive]a[sensitive]b[/sensitive]",
+        "[sealed passage 1]", "x [/sensitive] [sensitive]y[/sensitive]"}) {
     Status s = CheckPassageMarkup(Kind::kSource, {{"transcript", text}});
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << text;
     EXPECT_NE(s.message().find("field 'transcript'"), std::string::npos) << s.message();
@@ -165,7 +174,10 @@ TEST(PseudonymTest, StableKeyedAndWellFormed) {
 TEST(ProfileTest, PublicAndAnalystProfilesPseudonymiseAndWithhold) {
   auto withheld = [](const std::string& id) { return id == "src-private"; };
   auto pseudonym = [](const std::string& id) { return "P-" + id; };
-  Json act = {{"kind", "act"}, {"id", "act-a"}, {"victim", "per-a"}, {"violation", "torture"},
+  Json act = {{"kind", "act"},
+              {"id", "act-a"},
+              {"victim", "per-a"},
+              {"violation", "torture"},
               {"sources", {"src-public", "src-private"}}};
   Json out = ApplyProfile(Profile::kAnalyst, act, withheld, pseudonym).value();
   EXPECT_EQ(out["victim"], "P-per-a");
@@ -174,8 +186,11 @@ TEST(ProfileTest, PublicAndAnalystProfilesPseudonymiseAndWithhold) {
   EXPECT_EQ(ApplyProfile(Profile::kAnalyst, person, withheld, pseudonym)->value("id", ""),
             "P-per-a");
   EXPECT_FALSE(ApplyProfile(Profile::kPublic, person, withheld, pseudonym)->contains("origin"));
-  Json source = {{"kind", "source"}, {"id", "src-b"}, {"type", "interview"},
-                 {"transcript", "t"}, {"consent_to_share", true}};
+  Json source = {{"kind", "source"},
+                 {"id", "src-b"},
+                 {"type", "interview"},
+                 {"transcript", "t"},
+                 {"consent_to_share", true}};
   EXPECT_FALSE(ApplyProfile(Profile::kPublic, source, withheld, pseudonym)->contains("transcript"));
   source["consent_to_share"] = false;
   EXPECT_FALSE(ApplyProfile(Profile::kPublic, source, withheld, pseudonym).has_value());
@@ -192,7 +207,8 @@ TEST(AccessTest, NamesPasswordsTokensAndTheMatrixShape) {
     EXPECT_EQ(CheckAccountName(bad).code(), StatusCode::kInvalidArgument) << bad;
   }
   EXPECT_EQ(CheckAccountName(std::string(65, 'a')).code(), StatusCode::kInvalidArgument);
-  EXPECT_TRUE(CheckPasswordStrength("열두 글자의 한국어 암호입니다").ok());  // characters, not bytes
+  EXPECT_TRUE(
+      CheckPasswordStrength("열두 글자의 한국어 암호입니다").ok());  // characters, not bytes
   EXPECT_EQ(CheckPasswordStrength("열한글자의암호입니").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(CheckPasswordStrength(std::string(2000, 'x')).code(), StatusCode::kInvalidArgument);
   TestEnv env;

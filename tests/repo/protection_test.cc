@@ -43,12 +43,9 @@ class ProtectionTest : public ::testing::Test {
     auto repo = Repository::Init(dir_ / "r", options_, TestInit(/*gazetteer=*/false));
     ASSERT_TRUE(repo.ok()) << repo.status().ToString();
     admin_ = std::move(repo).value();
-    ASSERT_TRUE(admin_
-                    ->Add({{"kind", "place"},
-                           {"id", "plc-x"},
-                           {"type", "county"},
-                           {"names", {"Onsong"}}})
-                    .ok());
+    ASSERT_TRUE(
+        admin_->Add({{"kind", "place"}, {"id", "plc-x"}, {"type", "county"}, {"names", {"Onsong"}}})
+            .ok());
     ASSERT_TRUE(admin_->Add(Witness("per-w")).ok());
     ASSERT_TRUE(admin_
                     ->Add({{"kind", "source"},
@@ -73,10 +70,9 @@ class ProtectionTest : public ::testing::Test {
   }
 
   std::unique_ptr<Repository> SignedIn(const std::string& account, bool unlock = true) {
-    auto repo = OpenAs(dir_ / "r", options_, account, account == "admin"
-                                                          ? testing::kAdminPassword
-                                                          : "password of " + account,
-                       unlock);
+    auto repo =
+        OpenAs(dir_ / "r", options_, account,
+               account == "admin" ? testing::kAdminPassword : "password of " + account, unlock);
     EXPECT_TRUE(repo.ok()) << repo.status().ToString();
     return repo.ok() ? std::move(repo).value() : nullptr;
   }
@@ -129,16 +125,22 @@ TEST_F(ProtectionTest, IdentitiesNeverReachTheDiskOrNonClearedOutputsInClearText
   ASSERT_TRUE(admin_->ExportBundle(bundle).ok());
   ExpectNoSecret(bundle.str(), "a ledger bundle");
   std::string log;
-  ASSERT_TRUE(admin_->Log(0, 1000, [&](uint64_t, const ledger::Hash&, const Json& e) {
-    log += e.dump() + "\n";
-    return true;
-  }).ok());
+  ASSERT_TRUE(admin_
+                  ->Log(0, 1000,
+                        [&](uint64_t, const ledger::Hash&, const Json& e) {
+                          log += e.dump() + "\n";
+                          return true;
+                        })
+                  .ok());
   ExpectNoSecret(log, "the ledger log");
   std::string listed;
-  ASSERT_TRUE(admin_->List({}, [&](const Record& r) {
-    listed += r.ToDocument().dump();
-    return true;
-  }).ok());
+  ASSERT_TRUE(admin_
+                  ->List({},
+                         [&](const Record& r) {
+                           listed += r.ToDocument().dump();
+                           return true;
+                         })
+                  .ok());
   ExpectNoSecret(listed, "list");
 
   // The test could fail: a cleared export does hold every one of them.
@@ -152,8 +154,7 @@ TEST_F(ProtectionTest, IdentitiesNeverReachTheDiskOrNonClearedOutputsInClearText
 TEST_F(ProtectionTest, RevealNeedsClearanceAndPurposeAndIsAudited) {
   Result<Record> shown = admin_->Get("per-w");
   ASSERT_TRUE(shown.ok());
-  EXPECT_EQ(shown->body["sealed"],
-            Json({"names", "born", "contact"}));
+  EXPECT_EQ(shown->body["sealed"], Json({"names", "born", "contact"}));
   EXPECT_EQ(shown->pseudonym.size(), 16u);  // P-XXXX-XXXX-XXXX
   EXPECT_EQ(shown->pseudonym.substr(0, 2), "P-");
   EXPECT_EQ(admin_->Reveal("per-w", "").status().code(), StatusCode::kInvalidArgument);
@@ -178,14 +179,24 @@ TEST_F(ProtectionTest, RevealNeedsClearanceAndPurposeAndIsAudited) {
   EXPECT_EQ((*audit)[0].account, "ina");
   EXPECT_EQ((*audit)[0].purpose, "preparing the hearing of 3 May");
   EXPECT_EQ(admin_->Audit("", "ina", 10)->size(), 2u);
+  // A complete export reveals every identity, so it is in every record's audit.
+  std::ostringstream full;
+  ASSERT_TRUE(admin_->Export(full, FullExport()).ok());
+  Result<std::vector<AccessEvent>> with_export = admin_->Audit("per-w", "", 10);
+  ASSERT_EQ(with_export->size(), 2u);
+  EXPECT_EQ((*with_export)[0].scope, "export:full");
+  EXPECT_EQ((*with_export)[0].records, std::vector<std::string>{"*"});
   // The accesses are ledger entries: a rebuild recreates the audit exactly.
   EXPECT_TRUE(admin_->Rebuild()->identical());
-  EXPECT_EQ(admin_->Audit("per-w", "", 10)->size(), 1u);
+  EXPECT_EQ(admin_->Audit("per-w", "", 10)->size(), 2u);
 }
 
 TEST_F(ProtectionTest, PermissionMatrixHoldsForEveryRole) {
-  ASSERT_TRUE(admin_->Add({{"kind", "dossier"}, {"id", "dos-case"}, {"title", "Case 1"},
-                           {"records", {"per-w"}}})
+  ASSERT_TRUE(admin_
+                  ->Add({{"kind", "dossier"},
+                         {"id", "dos-case"},
+                         {"title", "Case 1"},
+                         {"records", {"per-w"}}})
                   .ok());
   const std::map<Role, std::string> names = {{Role::kAdmin, "admin"},
                                              {Role::kInvestigator, "inv"},
@@ -199,12 +210,15 @@ TEST_F(ProtectionTest, PermissionMatrixHoldsForEveryRole) {
   }
   // The specification, written out independently of protect::RoleAllows: A I N L V.
   const std::map<std::string, std::string> expected = {
-      {"read", "YYYYY"},       {"write", "YYNNN"},      {"claim", "YYNYN"},
-      {"dossier", "YYNYN"},    {"reveal", "YYNYN"},     {"export public", "YYYYY"},
-      {"export analyst", "YYYYN"}, {"export disclosure", "YNNYN"}, {"export full", "YNNNN"},
-      {"log", "YYYYN"},        {"verify", "YYYYY"},     {"checkpoint", "YNNYN"},
-      {"witness", "YNNNN"},    {"rebuild", "YNNNN"},    {"accounts", "YNNNN"},
-      {"keys", "YNNNN"},       {"erase", "YNNNN"},      {"audit", "YNNYN"},
+      {"read", "YYYYY"},           {"write", "YYNNN"},
+      {"claim", "YYNYN"},          {"dossier", "YYNYN"},
+      {"reveal", "YYNYN"},         {"export public", "YYYYY"},
+      {"export analyst", "YYYYN"}, {"export disclosure", "YNNYN"},
+      {"export full", "YNNNN"},    {"log", "YYYYN"},
+      {"verify", "YYYYY"},         {"checkpoint", "YNNYN"},
+      {"witness", "YNNNN"},        {"rebuild", "YNNNN"},
+      {"accounts", "YNNNN"},       {"keys", "YNNNN"},
+      {"erase", "YNNNN"},          {"audit", "YNNYN"},
   };
   int column = 0;
   int person = 0;
@@ -216,18 +230,27 @@ TEST_F(ProtectionTest, PermissionMatrixHoldsForEveryRole) {
     std::ostringstream sink;
     const std::map<std::string, std::function<Status()>> attempts = {
         {"read", [&] { return repo->Get("per-w").status(); }},
-        {"write", [&] { return repo->Add({{"kind", "person"}, {"sex", "male"}}).status(); }},
+        {"write",
+         [&] {
+           return repo->Add({{"kind", "person"}, {"sex", "male"}}).status();
+         }},
         {"claim",
          [&] {
            return repo
-               ->Add({{"kind", "claim"}, {"subject", "per-w"}, {"statement", "s"},
-                      {"sources", {{{"source", "src-w"}, {"reliability", "b"},
-                                    {"credibility", "2"}}}}})
+               ->Add({{"kind", "claim"},
+                      {"subject", "per-w"},
+                      {"statement", "s"},
+                      {"sources",
+                       {{{"source", "src-w"}, {"reliability", "b"}, {"credibility", "2"}}}}})
                .status();
          }},
-        {"dossier", [&] { return repo->Add({{"kind", "dossier"}, {"title", "t"}}).status(); }},
+        {"dossier",
+         [&] {
+           return repo->Add({{"kind", "dossier"}, {"title", "t"}}).status();
+         }},
         {"reveal", [&] { return repo->Reveal("per-w", "matrix test").status(); }},
-        {"export public", [&] { return repo->Export(sink, {.profile = protect::Profile::kPublic}); }},
+        {"export public",
+         [&] { return repo->Export(sink, {.profile = protect::Profile::kPublic}); }},
         {"export analyst",
          [&] { return repo->Export(sink, {.profile = protect::Profile::kAnalyst}); }},
         {"export disclosure",
@@ -238,15 +261,16 @@ TEST_F(ProtectionTest, PermissionMatrixHoldsForEveryRole) {
          }},
         {"export full", [&] { return repo->Export(sink, FullExport()); }},
         {"log",
-         [&] { return repo->Log(0, 1, [](uint64_t, const ledger::Hash&, const Json&) { return true; }); }},
+         [&] {
+           return repo->Log(0, 1, [](uint64_t, const ledger::Hash&, const Json&) { return true; });
+         }},
         {"verify", [&] { return repo->Verify({}).status(); }},
         {"checkpoint", [&] { return repo->Checkpoint().status(); }},
         {"witness", [&] { return repo->AddWitness("not a key"); }},
         {"rebuild", [&] { return repo->Rebuild().status(); }},
         {"accounts",
          [&] {
-           return repo->CreateAccount("new-" + name, Role::kViewer, false, "password of new")
-               ;
+           return repo->CreateAccount("new-" + name, Role::kViewer, false, "password of new");
          }},
         {"keys", [&] { return repo->Keyring().status(); }},
         {"erase", [&] { return repo->EraseIdentity(victim, "matrix test").status(); }},
@@ -336,6 +360,18 @@ TEST_F(ProtectionTest, ErasedIdentityIsGoneForGoodAndTheLedgerStillVerifies) {
   ASSERT_TRUE(reopened->Export(full, FullExport()).ok());
   EXPECT_NE(full.str().find("[erased passage 1]"), std::string::npos);
   ExpectNoSecret(full.str(), "a full export after erasure");
+  // A record whose passages were erased can still be amended, and the export re-imported
+  // (unchanged lines stay unchanged).
+  Result<Record> amended = reopened->Amend("src-w", {{"consent_to_share", false}}, "withdrawn");
+  ASSERT_TRUE(amended.ok()) << amended.status().ToString();
+  std::ostringstream again;
+  ASSERT_TRUE(reopened->Export(again, FullExport()).ok());
+  std::istringstream in(again.str());
+  Result<ImportReport> reimported = reopened->Import(in, {});
+  ASSERT_TRUE(reimported.ok()) << reimported.status().ToString();
+  EXPECT_TRUE(reimported->applied)
+      << (reimported->errors.empty() ? "" : reimported->errors[0].message);
+  EXPECT_EQ(reimported->created, 0u);
 }
 
 TEST_F(ProtectionTest, WrongOrDamagedKeysAreRefusedAndChangeNothing) {
@@ -351,8 +387,7 @@ TEST_F(ProtectionTest, WrongOrDamagedKeysAreRefusedAndChangeNothing) {
   std::string truncated = TestKeyFileText();
   truncated.resize(truncated.size() - 10);
   EXPECT_EQ(repo->Unlock({.key_file_text = truncated}).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(repo->Unlock({.key_file_text = "not a key file"}).code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(repo->Unlock({.key_file_text = "not a key file"}).code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(repo->unlocked());
   // Locked, a record without identifying content can still be added; one with it cannot.
   EXPECT_TRUE(repo->Add({{"kind", "person"}, {"sex", "male"}}).ok());
@@ -416,13 +451,17 @@ TEST_F(ProtectionTest, KeySlotsAndRotation) {
 }
 
 TEST_F(ProtectionTest, PassageMarkupAndEnvelopesAreCheckedOnTheWayIn) {
-  EXPECT_EQ(admin_->Add({{"kind", "source"}, {"type", "interview"},
-                         {"transcript", "[sensitive]never closed"}})
+  EXPECT_EQ(admin_
+                ->Add({{"kind", "source"},
+                       {"type", "interview"},
+                       {"transcript", "[sensitive]never closed"}})
                 .status()
                 .code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(admin_->Add({{"kind", "source"}, {"type", "interview"},
-                         {"transcript", "fake [sealed passage 1] here"}})
+  EXPECT_EQ(admin_
+                ->Add({{"kind", "source"},
+                       {"type", "interview"},
+                       {"transcript", "fake [sealed passage 1] here"}})
                 .status()
                 .code(),
             StatusCode::kInvalidArgument);
@@ -433,14 +472,36 @@ TEST_F(ProtectionTest, PassageMarkupAndEnvelopesAreCheckedOnTheWayIn) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(admin_->Amend("per-w", {{"sealed", nullptr}}, "drop it").status().code(),
             StatusCode::kInvalidArgument);
+  // Markup outside text fields would be stored as typed: refused.
+  Status excerpt = admin_
+                       ->Add({{"kind", "claim"},
+                              {"subject", "per-w"},
+                              {"statement", "s"},
+                              {"sources",
+                               {{{"source", "src-w"},
+                                 {"reliability", "b"},
+                                 {"credibility", "2"},
+                                 {"excerpt", "[sensitive]my name[/sensitive]"}}}}})
+                       .status();
+  EXPECT_EQ(excerpt.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(excerpt.message().find("field 'sources'"), std::string::npos) << excerpt.message();
   // An amendment that touches an open field keeps the sealed ones, without showing them.
   ASSERT_TRUE(admin_->CreateAccount("inv", Role::kInvestigator, false, "password of inv").ok());
   auto inv = SignedIn("inv");
   Result<Record> amended = inv->Amend("per-w", {{"sex", "male"}}, "corrected");
   ASSERT_TRUE(amended.ok()) << amended.status().ToString();
   EXPECT_FALSE(amended->body.contains("names"));
-  EXPECT_EQ(admin_->Reveal("per-w", "check amend")->body["names"][1]["text"],
-            "Zzyzx Witnessname");
+  EXPECT_EQ(admin_->Reveal("per-w", "check amend")->body["names"][1]["text"], "Zzyzx Witnessname");
+  // A claim about a person seals its passages under that person's key: erasing the person
+  // erases them too.
+  Result<Record> claim = admin_->Add(
+      {{"kind", "claim"},
+       {"subject", "per-w"},
+       {"statement", "She said [sensitive]where her brother hides[/sensitive]."},
+       {"sources", {{{"source", "src-w"}, {"reliability", "b"}, {"credibility", "2"}}}}});
+  ASSERT_TRUE(claim.ok()) << claim.status().ToString();
+  ASSERT_TRUE(admin_->EraseIdentity("per-w", "test").ok());
+  EXPECT_EQ(admin_->Reveal(claim->id, "check").status().code(), StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

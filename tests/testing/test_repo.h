@@ -1,5 +1,5 @@
 // Repositories for tests: created with a fixed key file and an admin account, at argon2id's
-// lowest cost (tests make many accounts; the real cost is measured in bench/protect_bench).
+// lowest cost (tests make many accounts; the real cost is measured in bench/import_bench).
 #ifndef CUSTODIAN_TESTS_TESTING_TEST_REPO_H_
 #define CUSTODIAN_TESTS_TESTING_TEST_REPO_H_
 
@@ -34,12 +34,9 @@ inline repo::InitOptions TestInit(bool gazetteer = true) {
 }
 
 // Opens DIR signed in as `account` and, with `unlock`, unlocked with the test key file.
-inline Result<std::unique_ptr<repo::Repository>> OpenAs(const std::string& dir,
-                                                       const repo::Options& options,
-                                                       const std::string& account = kAdmin,
-                                                       const std::string& password =
-                                                           kAdminPassword,
-                                                       bool unlock = true) {
+inline Result<std::unique_ptr<repo::Repository>> OpenAs(
+    const std::string& dir, const repo::Options& options, const std::string& account = kAdmin,
+    const std::string& password = kAdminPassword, bool unlock = true) {
   ASSIGN_OR_RETURN(std::unique_ptr<repo::Repository> repo, repo::Repository::Open(dir, options));
   RETURN_IF_ERROR(repo->SignIn(account, password));
   if (unlock) RETURN_IF_ERROR(repo->Unlock({.key_file_text = TestKeyFileText()}));

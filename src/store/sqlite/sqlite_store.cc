@@ -47,7 +47,7 @@ CREATE INDEX accesses_record ON accesses (record, seq);
 CREATE INDEX accesses_account ON accesses (account, seq);
 -- Secrets: not derived from the ledger, so a rebuild leaves them alone.
 CREATE TABLE key_slots (
-  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, salt BLOB NOT NULL, ops INTEGER NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, salt BLOB NOT NULL, ops INTEGER NOT NULL,
   memory INTEGER NOT NULL, wrapped BLOB NOT NULL
 );
 CREATE TABLE data_keys (owner TEXT PRIMARY KEY, wrapped BLOB NOT NULL) WITHOUT ROWID;
@@ -225,9 +225,11 @@ class SqliteStore final : public Store {
         return FailedPreconditionError("'" + path + "' is not a Custodian repository database");
       }
       if (**version != std::to_string(kSchemaVersion)) {
-        return FailedPreconditionError("'" + path + "' has schema version " + **version +
-                                       "; this custodian reads version " +
-                                       std::to_string(kSchemaVersion));
+        return FailedPreconditionError(
+            "'" + path + "' has schema version " + **version + "; this custodian reads version " +
+            std::to_string(kSchemaVersion) +
+            ". Move its records with the custodian that made it (export) and import them "
+            "into a new repository");
       }
     }
     RETURN_IF_ERROR(store->PrepareAll());
@@ -815,7 +817,7 @@ class SqliteStore final : public Store {
         {&get_erasure_, "SELECT seq FROM erasures WHERE owner = ?"},
         {&put_access_, "INSERT INTO accesses (seq, account, record) VALUES (?, ?, ?)"},
         {&list_accesses_,
-         "SELECT DISTINCT seq FROM accesses WHERE (? = '' OR record = ?) AND "
+         "SELECT DISTINCT seq FROM accesses WHERE (? = '' OR record = ? OR record = '*') AND "
          "(? = '' OR account = ?) ORDER BY seq DESC LIMIT ?"},
         {&add_key_slot_,
          "INSERT INTO key_slots (kind, salt, ops, memory, wrapped) VALUES (?, ?, ?, ?, ?)"},
