@@ -42,6 +42,7 @@ using Action = std::function<Status()>;
 void RegisterCommands(CLI::App& app, Globals& globals, Action& run);
 // access_commands.cc: account, token, audit, erase-identity, keyring, pseudonym.
 void RegisterAccessCommands(CLI::App& app, Globals& globals, Action& run);
+void RegisterGenerate(CLI::App& app, Globals& globals, Action& run);  // generate_command.cc
 
 // ---- output.cc ----
 // Human-readable rendering of records, shared by show, list, log.

@@ -913,6 +913,7 @@ void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   RegisterWitness(app, g, run);
   RegisterKey(app, g, run);
   RegisterAccessCommands(app, g, run);
+  RegisterGenerate(app, g, run);
 }
 
 }  // namespace custodian::cli

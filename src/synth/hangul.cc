@@ -15,7 +15,29 @@ constexpr int kTails = 28;
 // Lead indices: ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ
 enum Lead { kG, kKk, kN, kD, kTt, kR, kM, kB, kPp, kS, kSs, kNg, kJ, kJj, kCh, kK, kT, kP, kH };
 // Vowel indices: ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ
-enum Vowel { kA, kAe, kYa, kYae, kEo, kE, kYeo, kYe, kO, kWa, kWae, kOe, kYo, kU, kWo, kWe, kWi, kYu, kEu, kUi, kI };
+enum Vowel {
+  kA,
+  kAe,
+  kYa,
+  kYae,
+  kEo,
+  kE,
+  kYeo,
+  kYe,
+  kO,
+  kWa,
+  kWae,
+  kOe,
+  kYo,
+  kU,
+  kWo,
+  kWe,
+  kWi,
+  kYu,
+  kEu,
+  kUi,
+  kI
+};
 // Tails that matter for the rules below: none, ㄴ, ㄹ, ㅁ, ㅇ.
 constexpr int kNoTail = 0, kTailN = 4, kTailL = 8, kTailM = 16, kTailNg = 21;
 
@@ -23,33 +45,35 @@ using Table19 = std::array<const char*, 19>;
 using Table21 = std::array<const char*, 21>;
 using Table28 = std::array<const char*, 28>;
 
-constexpr Table19 kRrLead = {"g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s",
-                             "ss", "", "j", "jj", "ch", "k", "t", "p", "h"};
+constexpr Table19 kRrLead = {"g",  "kk", "n", "d",  "tt", "r", "m", "b", "pp", "s",
+                             "ss", "",   "j", "jj", "ch", "k", "t", "p", "h"};
 // McCune-Reischauer: word-initial (unvoiced) and voiced forms.
-constexpr Table19 kMrLead = {"k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s",
-                             "ss", "", "ch", "tch", "ch'", "k'", "t'", "p'", "h"};
-constexpr Table19 kMrLeadVoiced = {"g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s",
-                                   "ss", "", "j", "tch", "ch'", "k'", "t'", "p'", "h"};
+constexpr Table19 kMrLead = {"k",  "kk", "n",  "t",   "tt",  "r",  "m",  "p",  "pp", "s",
+                             "ss", "",   "ch", "tch", "ch'", "k'", "t'", "p'", "h"};
+constexpr Table19 kMrLeadVoiced = {"g",  "kk", "n", "d",   "tt",  "r",  "m",  "b",  "pp", "s",
+                                   "ss", "",   "j", "tch", "ch'", "k'", "t'", "p'", "h"};
 // DPRK style (KCNA): aspirates as kh, th, ph; ㅈ is always j (Jong Un, Pak Pong Ju).
-constexpr Table19 kDprkLead = {"k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s",
-                               "ss", "", "j", "jj", "ch", "kh", "th", "ph", "h"};
-constexpr Table19 kDprkLeadVoiced = {"g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s",
-                                     "ss", "", "j", "jj", "ch", "kh", "th", "ph", "h"};
+constexpr Table19 kDprkLead = {"k",  "kk", "n", "t",  "tt", "r",  "m",  "p",  "pp", "s",
+                               "ss", "",   "j", "jj", "ch", "kh", "th", "ph", "h"};
+constexpr Table19 kDprkLeadVoiced = {"g",  "kk", "n", "d",  "tt", "r",  "m",  "b",  "pp", "s",
+                                     "ss", "",   "j", "jj", "ch", "kh", "th", "ph", "h"};
 // Common personal spellings: Kim, Kwang, Kyung, Dae, Byung, Jung.
-constexpr Table19 kCommonLead = {"k", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s",
-                                 "ss", "", "j", "jj", "ch", "k", "t", "p", "h"};
+constexpr Table19 kCommonLead = {"k",  "kk", "n", "d",  "tt", "r", "m", "b", "pp", "s",
+                                 "ss", "",   "j", "jj", "ch", "k", "t", "p", "h"};
 
-constexpr Table21 kRrVowel = {"a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae",
-                              "oe", "yo", "u", "wo", "we", "wi", "yu", "eu", "ui", "i"};
-constexpr Table21 kMrVowel = {"a", "ae", "ya", "yae", "ŏ", "e", "yŏ", "ye", "o", "wa", "wae",
-                              "oe", "yo", "u", "wŏ", "we", "wi", "yu", "ŭ", "ŭi", "i"};
-constexpr Table21 kMrAsciiVowel = {"a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae",
-                                   "oe", "yo", "u", "wo", "we", "wi", "yu", "u", "ui", "i"};
-constexpr Table21 kCommonVowel = {"a", "ae", "ya", "yae", "u", "e", "yu", "ye", "o", "wa", "wae",
-                                  "oe", "yo", "oo", "wo", "we", "wi", "yu", "eu", "ui", "i"};
+constexpr Table21 kRrVowel = {"a",  "ae", "ya", "yae", "eo", "e",  "yeo", "ye", "o",  "wa", "wae",
+                              "oe", "yo", "u",  "wo",  "we", "wi", "yu",  "eu", "ui", "i"};
+constexpr Table21 kMrVowel = {"a",  "ae", "ya", "yae", "ŏ",  "e",  "yŏ", "ye", "o",  "wa", "wae",
+                              "oe", "yo", "u",  "wŏ",  "we", "wi", "yu", "ŭ",  "ŭi", "i"};
+constexpr Table21 kMrAsciiVowel = {"a",  "ae", "ya", "yae", "o",  "e",  "yo",
+                                   "ye", "o",  "wa", "wae", "oe", "yo", "u",
+                                   "wo", "we", "wi", "yu",  "u",  "ui", "i"};
+constexpr Table21 kCommonVowel = {"a",  "ae", "ya", "yae", "u",  "e",  "yu",
+                                  "ye", "o",  "wa", "wae", "oe", "yo", "oo",
+                                  "wo", "we", "wi", "yu",  "eu", "ui", "i"};
 
 // Finals as pronounced at the end of a syllable; the same in every system here.
-constexpr Table28 kTail = {"", "k", "k", "k", "n", "n", "n", "t", "l", "k",  "m", "l", "l", "l",
+constexpr Table28 kTail = {"",  "k", "k", "k", "n", "n", "n", "t",  "l", "k", "m", "l", "l", "l",
                            "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"};
 
 bool VoicesNext(int previous_tail) {
@@ -84,7 +108,7 @@ std::string CommonSyllable(const Jamo& j) {
   if (j.lead == kNg) {
     if (j.vowel == kYeo) vowel = j.tail == kTailNg ? "you" : "yeo";  // Young, Yeon
     if (j.vowel == kEo) vowel = "eo";
-    if (j.vowel == kU) vowel = "woo";  // Woo, Woon
+    if (j.vowel == kU) vowel = "woo";   // Woo, Woon
     if (j.vowel == kYu) vowel = "yoo";  // Yoon
   }
   if (j.lead == kH && j.vowel == kUi) vowel = "ee";  // Hee
@@ -101,7 +125,8 @@ Jamo Decompose(char32_t syllable) {
 }
 
 char32_t Compose(const Jamo& jamo) {
-  return kFirstSyllable + static_cast<char32_t>((jamo.lead * kVowels + jamo.vowel) * kTails + jamo.tail);
+  return kFirstSyllable +
+         static_cast<char32_t>((jamo.lead * kVowels + jamo.vowel) * kTails + jamo.tail);
 }
 
 std::u32string DecodeUtf8(std::string_view text) {
@@ -109,14 +134,19 @@ std::u32string DecodeUtf8(std::string_view text) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     const unsigned char b = static_cast<unsigned char>(text[i]);
-    int length = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    int length = b < 0x80           ? 1
+                 : (b >> 5) == 0x6  ? 2
+                 : (b >> 4) == 0xE  ? 3
+                 : (b >> 3) == 0x1E ? 4
+                                    : 0;
     if (length == 0 || i + length > text.size()) {
       out += U'\uFFFD';
       ++i;
       continue;
     }
     char32_t c = length == 1 ? b : b & (0x7F >> length);
-    for (int k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    for (int k = 1; k < length; ++k)
+      c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     out += c;
     i += length;
   }

@@ -96,11 +96,10 @@ std::string Pad(uint64_t n, int width) {
 }
 
 std::string NumberWord(int n) {
-  static constexpr const char* kWords[] = {"zero",     "one",     "two",       "three",    "four",
-                                           "five",     "six",     "seven",     "eight",    "nine",
-                                           "ten",      "eleven",  "twelve",    "thirteen", "fourteen",
-                                           "fifteen",  "sixteen", "seventeen", "eighteen", "nineteen",
-                                           "twenty"};
+  static constexpr const char* kWords[] = {
+      "zero",     "one",     "two",     "three",     "four",     "five",     "six",
+      "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
+      "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
   return n >= 0 && n <= 20 ? kWords[n] : std::to_string(n);
 }
 
@@ -110,7 +109,8 @@ std::string Plural(int n, const char* unit) {
 
 // "three months" / "3개월": how people state a length of time.
 TextPair Duration(int32_t days) {
-  if (days < 14) return {Plural(std::max(days, 1), "day"), std::to_string(std::max(days, 1)) + "일"};
+  if (days < 14)
+    return {Plural(std::max(days, 1), "day"), std::to_string(std::max(days, 1)) + "일"};
   if (days < 60) return {Plural(days / 7, "week"), std::to_string(days / 7) + "주"};
   if (days < 730) return {Plural(days / 30, "month"), std::to_string(days / 30) + "개월"};
   return {Plural(days / kDaysPerYear, "year"), std::to_string(days / kDaysPerYear) + "년"};
@@ -133,9 +133,9 @@ void CapitalizeFirst(std::string& text, size_t from) {
   }
 }
 
-constexpr const char* kMonthNames[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+constexpr const char* kMonthNames[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
 
 // A date as one project states it: the text of the record's date field (a form that
 // ParseFuzzyDate accepts, docs/formats/dates.md) and the words in English and Korean prose.
@@ -178,7 +178,8 @@ DateText FormatDate(int32_t day, const std::string& style, bool korean_field) {
     static constexpr const char* kPartsKo[] = {"초", "중반", "말"};
     const int part = (m - 1) / 4;
     out.field = korean_field ? year + "년 " + kPartsKo[part]
-                             : part == 1 ? "mid-" + year : std::string(kParts[part]) + " " + year;
+                : part == 1  ? "mid-" + year
+                             : std::string(kParts[part]) + " " + year;
     out.en = part == 1 ? "in mid-" + year : std::string("in ") + kParts[part] + " " + year;
     out.ko = year + "년 " + kPartsKo[part];
   } else if (style == "range") {
@@ -219,7 +220,8 @@ void LatinTypo(std::string& text, Rng& rng) {
       text.insert(i, 1, text[i]);
       break;
     case 2:
-      if (i + 1 < text.size() && text[i + 1] >= 'a' && text[i + 1] <= 'z') std::swap(text[i], text[i + 1]);
+      if (i + 1 < text.size() && text[i + 1] >= 'a' && text[i + 1] <= 'z')
+        std::swap(text[i], text[i + 1]);
       break;
     default: {
       static constexpr char kFrom[] = "aeiouy";
@@ -289,13 +291,13 @@ WrittenName WriteName(const Tables& t, const PersonName& name, bool rok, Romaniz
   if (rok) given[0] = RokInitial(given[0]);
   WrittenName out;
   out.variant = std::string(SystemName(system));
+  const char32_t family = rok ? surname.rok : surname.ko;
+  out.rok_differs = rok && (surname.rok != surname.ko ||
+                            given[0] != t.syllables[static_cast<size_t>(name.given[0])].ko);
   if (rng.Chance(error_rate / 2)) {
     const size_t k = rng.Index(2);
     given[k] = HangulTypo(given[k], rng);
   }
-  const char32_t family = rok ? surname.rok : surname.ko;
-  out.rok_differs = rok && (surname.rok != surname.ko ||
-                            given[0] != t.syllables[static_cast<size_t>(name.given[0])].ko);
   AppendUtf8(family, out.hangul_surname);
   out.hangul = out.hangul_surname + EncodeUtf8(given);
 
@@ -322,13 +324,13 @@ WrittenName WriteName(const Tables& t, const PersonName& name, bool rok, Romaniz
       break;
   }
   // How the syllables are joined: each system has its habits (Cheol-su, Chol Su, Chulsoo).
-  static const WeightedChoice kRrJoin({60, 0, 40}), kMrJoin({100, 0, 0}),
-      kAsciiJoin({50, 30, 20}), kDprkJoin({0, 100, 0}), kCommonJoin({35, 25, 40});
-  const WeightedChoice& join = system == Romanization::kRr       ? kRrJoin
-                               : system == Romanization::kMr     ? kMrJoin
+  static const WeightedChoice kRrJoin({60, 0, 40}), kMrJoin({100, 0, 0}), kAsciiJoin({50, 30, 20}),
+      kDprkJoin({0, 100, 0}), kCommonJoin({35, 25, 40});
+  const WeightedChoice& join = system == Romanization::kRr        ? kRrJoin
+                               : system == Romanization::kMr      ? kMrJoin
                                : system == Romanization::kMrAscii ? kAsciiJoin
-                               : system == Romanization::kDprk   ? kDprkJoin
-                                                                 : kCommonJoin;
+                               : system == Romanization::kDprk    ? kDprkJoin
+                                                                  : kCommonJoin;
   const size_t joiner = join.Pick(rng);  // 0 hyphen, 1 space, 2 joined
   std::string latin_given;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -338,7 +340,8 @@ WrittenName WriteName(const Tables& t, const PersonName& name, bool rok, Romaniz
     if (i == 0 || joiner == 1) CapitalizeFirst(latin_given, start);
   }
   if (rng.Chance(error_rate)) LatinTypo(latin_given, rng);
-  out.latin = family_last ? latin_given + " " + out.latin_surname : out.latin_surname + " " + latin_given;
+  out.latin =
+      family_last ? latin_given + " " + out.latin_surname : out.latin_surname + " " + latin_given;
   return out;
 }
 
@@ -400,8 +403,8 @@ class CaptureRenderer {
     korean_fields_ = primary_ == Lang::kKo && rng_.Chance(0.4);
     // The source's date: after the story could be told, within the project's years.
     const int32_t lower = std::max(v_.story_end + 30, p_.first_day);
-    interview_day_ = lower + static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(
-                                 std::max(p_.last_day - lower, 0) + 1)));
+    interview_day_ = lower + static_cast<int32_t>(rng_.Below(
+                                 static_cast<uint64_t>(std::max(p_.last_day - lower, 0) + 1)));
     interview_year_ = YearOf(interview_day_);
     voice_ = !p_.testimonial ? Voice::kReport : v_.survivor() ? Voice::kSelf : Voice::kRelative;
     name_form_ = p_.name_forms[p_.name_form_choice.Pick(rng_)];
@@ -489,7 +492,8 @@ class CaptureRenderer {
 
   std::string FacilityWord(const Event& e, Lang lang) {
     if (e.type == EventType::kLabourCamp || e.type == EventType::kJipkyulso) {
-      const TemplatePair& name = e.type == EventType::kLabourCamp ? t_.labour_camp_name : t_.jipkyulso_name;
+      const TemplatePair& name =
+          e.type == EventType::kLabourCamp ? t_.labour_camp_name : t_.jipkyulso_name;
       SlotValues values{};
       const std::string place =
           e.type == EventType::kJipkyulso
@@ -544,8 +548,9 @@ class CaptureRenderer {
     return v_.informant.female ? r.ko_older_female : r.ko_older_male;
   }
 
-  // The values every sentence of this capture can use, in `lang`.
-  void FillCommon(Values& values, Lang lang) {
+  // The values every sentence of this capture can use, in `lang`, for text in `voice`. In the
+  // project's own descriptions (`record`), the victim is "the victim" and is not named.
+  void FillCommon(Values& values, Lang lang, Voice voice, bool record = false) {
     const bool en = lang == Lang::kEn;
     const bool female = v_.person.female;
     values[Slot::kThey] = female ? "she" : "he";
@@ -557,26 +562,35 @@ class CaptureRenderer {
     values[Slot::kInterviewer] = interviewer_;
     values[Slot::kBorn] = std::to_string(stated_born_);
     values[Slot::kAge] = std::to_string(interview_year_ - stated_born_);
-    values[Slot::kOrigin] = origin_is_province_ ? (en ? t_.place(t_.place(stated_origin_).province).en
-                                                      : t_.place(t_.place(stated_origin_).province).ko)
-                                                : PlaceWord(stated_origin_, lang);
+    values[Slot::kOrigin] = origin_is_province_
+                                ? (en ? t_.place(t_.place(stated_origin_).province).en
+                                      : t_.place(t_.place(stated_origin_).province).ko)
+                                : PlaceWord(stated_origin_, lang);
     if (v_.relation >= 0) values[Slot::kRelation] = RelationWord(lang);
     const WrittenName& name = victim_name_;
     const std::string& title = female ? t_.ms : t_.mr;
-    switch (voice_) {
+    if (record) {
+      values[Slot::kVictim] = en ? "the victim" : "피해자";
+      values[Slot::kName] = "";
+      return;
+    }
+    switch (voice) {
       case Voice::kSelf:
         values[Slot::kName] = en ? name.latin : name.hangul;
         values[Slot::kVictim] = en ? "I" : "저";
         break;
       case Voice::kRelative:
         values[Slot::kName] = en ? name.latin : name.hangul;
-        values[Slot::kVictim] = en ? "my " + values[Slot::kRelation] : "제 " + values[Slot::kRelation];
+        values[Slot::kVictim] =
+            en ? "my " + values[Slot::kRelation] : "제 " + values[Slot::kRelation];
         break;
       case Voice::kReport:
         if (name_form_ == "surname") {
-          values[Slot::kName] = en ? title + " " + name.latin_surname : name.hangul_surname + t_.surname_only_ko;
+          values[Slot::kName] =
+              en ? title + " " + name.latin_surname : name.hangul_surname + t_.surname_only_ko;
         } else if (name_form_ == "pseudonym") {
-          values[Slot::kName] = (en ? name.latin : name.hangul) + (en ? " " : "") + t_.pseudonym.In(lang);
+          values[Slot::kName] =
+              (en ? name.latin : name.hangul) + (en ? " " : "") + t_.pseudonym.In(lang);
         } else {
           values[Slot::kName] = en ? name.latin : name.hangul;
         }
@@ -599,10 +613,10 @@ class CaptureRenderer {
     values[Slot::kTo] = e.to >= 0 ? PlaceWord(e.to, lang) : "";
     values[Slot::kDuration] = e.duration > 0 ? Duration(e.duration).In(lang) : "";
     values[Slot::kTerm] = e.term_months > 0 ? Term(e.term_months).In(lang) : "";
-    values[Slot::kReason] = e.reason >= 0 ? t_.reasons[static_cast<size_t>(e.reason_kind)]
-                                                    [static_cast<size_t>(e.reason)]
-                                                        .In(lang)
-                                          : "";
+    values[Slot::kReason] =
+        e.reason >= 0
+            ? t_.reasons[static_cast<size_t>(e.reason_kind)][static_cast<size_t>(e.reason)].In(lang)
+            : "";
     values[Slot::kWork] = e.work >= 0 ? t_.work[static_cast<size_t>(e.work)].In(lang) : "";
     values[Slot::kKin] = e.kin >= 0 ? t_.kin[static_cast<size_t>(e.kin)].In(lang) : "";
     values[Slot::kUnit] = e.unit_count > 0 ? units_.Names(e.units[0]).In(lang) : "";
@@ -687,12 +701,14 @@ class CaptureRenderer {
     const SlotValues view = values.view();
     const EventDraws& d = draws_[index];
     const size_t before = out.size();
-    Sentence(t_.events[static_cast<size_t>(e.type)].sentences.For(lang, voice), view, d.sentence, lang, out);
+    Sentence(t_.events[static_cast<size_t>(e.type)].sentences.For(lang, voice), view, d.sentence,
+             lang, out);
     for (int i = 0; i < e.act_count; ++i) {
       const auto& texts = t_.acts[static_cast<size_t>(e.acts[i].violation)];
       if (!texts || !((d.acts >> i) & 1)) continue;
       if (out.size() > before) out += ' ';
-      if (!Sentence(texts->For(lang, voice), view, d.sentence >> 8, lang, out) && out.size() > before) {
+      if (!Sentence(texts->For(lang, voice), view, d.sentence >> 8, lang, out) &&
+          out.size() > before) {
         out.pop_back();
       }
     }
@@ -701,7 +717,7 @@ class CaptureRenderer {
   // An interview transcript (questions and answers) or a written statement, in `lang`.
   std::string Testimony(Lang lang) {
     Values values;
-    FillCommon(values, lang);
+    FillCommon(values, lang, voice_);
     values[Slot::kDate] = IsoDate(interview_day_);
     std::string text;
     (p_.interview ? t_.interview_header : t_.statement_header).In(lang).Render(values.view(), text);
@@ -741,7 +757,7 @@ class CaptureRenderer {
 
   std::string Article(Lang lang) {
     Values values;
-    FillCommon(values, lang);
+    FillCommon(values, lang, Voice::kReport);
     std::string text;
     const TemplateLists& intro = v_.survivor() ? t_.intro_report_survivor : t_.intro_report_absent;
     Sentence(intro.In(lang), values.view(), intro_draw_, lang, text);
@@ -760,7 +776,7 @@ class CaptureRenderer {
 
   std::string Headline(Lang lang) {
     Values values;
-    FillCommon(values, lang);
+    FillCommon(values, lang, Voice::kReport);
     // The headline names the story's first Chinese city, execution place and reason.
     for (size_t i = 0; i < v_.events.size(); ++i) {
       const Event& e = v_.events[i];
@@ -769,12 +785,13 @@ class CaptureRenderer {
       }
       if (e.type == EventType::kPublicExecution) {
         values[Slot::kPlace] = PlaceWord(e.place, lang);
-        values[Slot::kReason] = t_.reasons[static_cast<size_t>(e.reason_kind)][static_cast<size_t>(e.reason)].In(lang);
+        values[Slot::kReason] =
+            t_.reasons[static_cast<size_t>(e.reason_kind)][static_cast<size_t>(e.reason)].In(lang);
       }
     }
     std::string text;
-    if (!Sentence(t_.headlines[static_cast<size_t>(v_.scenario)].In(lang), values.view(), intro_draw_ >> 3,
-                  lang, text)) {
+    if (!Sentence(t_.headlines[static_cast<size_t>(v_.scenario)].In(lang), values.view(),
+                  intro_draw_ >> 3, lang, text)) {
       text = t_.scenarios[static_cast<size_t>(v_.scenario)].label.In(lang);
       if (lang == Lang::kEn) CapitalizeFirst(text, 0);
     }
@@ -783,10 +800,10 @@ class CaptureRenderer {
 
   // Both languages, Korean first, the English marked as a translation.
   std::string Bilingual(const std::function<std::string(Lang)>& make) {
-    if (has_ko_ && has_en_) {
-      return make(Lang::kKo) + "\n\n" + t_.translation.en + "\n" + make(Lang::kEn);
-    }
-    return make(primary_);
+    if (!(has_ko_ && has_en_)) return make(primary_);
+    std::string korean = make(Lang::kKo);
+    while (!korean.empty() && korean.back() == '\n') korean.pop_back();
+    return korean + "\n\n" + t_.translation.en + "\n" + make(Lang::kEn);
   }
 
   // ---- records ----
@@ -803,7 +820,8 @@ class CaptureRenderer {
     out_ += '\n';
   }
 
-  void WriteNames(JsonWriter& w, const WrittenName& name, const PersonName& true_name, bool victim) {
+  void WriteNames(JsonWriter& w, const WrittenName& name, const PersonName& true_name,
+                  bool victim) {
     const bool hangul = rng_.Chance(c_.hangul_names);
     bool latin = rng_.Chance(c_.latin_names);
     if (!hangul && !latin) latin = true;  // a record always has a name
@@ -822,17 +840,21 @@ class CaptureRenderer {
       if (!variant.empty()) w.Field("variant", variant);
       w.EndObject();
     };
-    if (hangul) entry(surname_only ? name.hangul_surname : name.hangul, "ko", name.rok_differs ? "rok" : "", type);
+    if (hangul)
+      entry(surname_only ? name.hangul_surname : name.hangul, "ko", name.rok_differs ? "rok" : "",
+            type);
     if (latin) entry(surname_only ? name.latin_surname : name.latin, "ko-Latn", name.variant, type);
     if (victim && type.empty() && rng_.Chance(c_.aliases)) {
       if (v_.has_new_name) {
         // The other of the two names: the birth name or the one taken in South Korea.
         const PersonName& other = true_name == v_.new_name ? v_.person.name : v_.new_name;
-        entry(WriteName(t_, other, rok_, Romanization::kRr, false, 0, rng_).hangul, "ko", "", "alias");
+        entry(WriteName(t_, other, rok_, Romanization::kRr, false, 0, rng_).hangul, "ko", "",
+              "alias");
       }
       if (v_.chinese_alias) {
         entry(ChineseName(t_, v_.person.name, false), "zh", "", "alias");
-        if (rng_.Chance(0.5)) entry(ChineseName(t_, v_.person.name, true), "zh-Latn", "pinyin", "alias");
+        if (rng_.Chance(0.5))
+          entry(ChineseName(t_, v_.person.name, true), "zh-Latn", "pinyin", "alias");
       }
       if (rng_.Chance(0.15)) entry(HanjaName(t_, true_name), "ko-Hani", "", "");
     }
@@ -903,10 +925,12 @@ class CaptureRenderer {
     Begin(w, Kind::kSource, SourceId(base_));
     w.Field("type", c_.source_type);
     Values values;
-    FillCommon(values, primary_);
+    FillCommon(values, primary_, voice_);
     std::string title;
     if (p_.testimonial) {
-      (p_.interview ? t_.title_interview : t_.title_statement).In(primary_).Render(values.view(), title);
+      (p_.interview ? t_.title_interview : t_.title_statement)
+          .In(primary_)
+          .Render(values.view(), title);
     } else {
       title = Headline(primary_);
     }
@@ -923,7 +947,8 @@ class CaptureRenderer {
     }
     w.Field("collected_by", p_.org_id);
     if (p_.testimonial) {
-      w.Field("interviewee", voice_ == Voice::kSelf ? VictimPersonId(base_) : InformantPersonId(base_));
+      w.Field("interviewee",
+              voice_ == Voice::kSelf ? VictimPersonId(base_) : InformantPersonId(base_));
       // Relatives still in China were sometimes interviewed there, before NGOs moved their
       // work to South Korea.
       bool in_china = false;
@@ -940,11 +965,11 @@ class CaptureRenderer {
     w.Field("reliability", reliability_);
     if (!p_.testimonial) {
       w.Field("citation", c_.name_en + ", " + IsoDate(interview_day_));
-      w.Field("url", "https://archive.example.org/" + c_.key + "/" + std::to_string(interview_year_) +
-                         "/" + case_label_);
+      w.Field("url", "https://archive.example.org/" + c_.key + "/" +
+                         std::to_string(interview_year_) + "/" + case_label_);
     }
     Values summary_values;
-    FillCommon(summary_values, primary_);
+    FillCommon(summary_values, primary_, voice_);
     std::string summary;
     if (p_.testimonial) {
       (voice_ == Voice::kSelf ? t_.summary_self : t_.summary_relative)
@@ -967,26 +992,28 @@ class CaptureRenderer {
       const Incident& incident = v_.incidents[k];
       const size_t first = incident.first_event, end = first + incident.event_count;
       for (size_t i = first; i < end; ++i) {
-        for (int u = 0; u < v_.events[i].unit_count; ++u) units_.Ensure(v_.events[i].units[u], out_, counts_);
+        for (int u = 0; u < v_.events[i].unit_count; ++u)
+          units_.Ensure(v_.events[i].units[u], out_, counts_);
       }
       const std::string incident_id = IncidentId(base_, ++incident_sequence);
       {
         JsonWriter w(out_);
         Begin(w, Kind::kIncident, incident_id);
         Values values;
-        FillCommon(values, primary_);
+        FillCommon(values, primary_, Voice::kReport, true);
         // The title names what the incident's events name: a Chinese city, the DPRK side of
         // a handover, a facility, a place.
         for (size_t i = first; i < end; ++i) {
           Values event_values;
-          FillCommon(event_values, primary_);
+          FillCommon(event_values, primary_, Voice::kReport, true);
           FillEvent(event_values, v_.events[i], i, primary_);
           for (Slot s : {Slot::kChina, Slot::kTo, Slot::kFacility, Slot::kPlace}) {
             if (values[s].empty() && !event_values[s].empty()) values[s] = event_values[s];
           }
         }
         std::string title;
-        t_.incident_titles[static_cast<size_t>(incident.type)].In(primary_).Render(values.view(), title);
+        t_.incident_titles[static_cast<size_t>(incident.type)].In(primary_).Render(values.view(),
+                                                                                   title);
         if (primary_ == Lang::kEn) CapitalizeFirst(title, 0);
         w.Field("title", title);
         w.Field("date", dates_[first].field);
@@ -999,7 +1026,7 @@ class CaptureRenderer {
         for (size_t i = first; i < end; ++i) {
           std::string sentences;
           Values event_values;
-          FillCommon(event_values, primary_);
+          FillCommon(event_values, primary_, Voice::kReport, true);
           EventSentences(v_.events[i], i, primary_, Voice::kReport, event_values, sentences);
           if (!sentences.empty()) description += (description.empty() ? "" : " ") + sentences;
         }
@@ -1025,7 +1052,9 @@ class CaptureRenderer {
           static const WeightedChoice kStatus({85, 12, 3});
           static constexpr const char* kStatuses[] = {"alleged", "corroborated", "established"};
           w.Field("status", kStatuses[kStatus.Pick(rng_)]);
-          if (rng_.Chance(0.3)) w.Field("legal_qualification", rng_.Chance(0.7) ? "crime_against_humanity" : "human_rights_violation");
+          if (rng_.Chance(0.3))
+            w.Field("legal_qualification",
+                    rng_.Chance(0.7) ? "crime_against_humanity" : "human_rights_violation");
           w.Key("sources");
           w.BeginArray();
           w.String(source);
@@ -1033,10 +1062,11 @@ class CaptureRenderer {
           const auto& texts = t_.acts[static_cast<size_t>(e.acts[a].violation)];
           if (texts && rng_.Chance(0.6)) {
             Values values;
-            FillCommon(values, primary_);
+            FillCommon(values, primary_, Voice::kReport, true);
             FillEvent(values, e, i, primary_);
             std::string description;
-            if (Sentence(texts->For(primary_, Voice::kReport), values.view(), rng_.Next(), primary_, description)) {
+            if (Sentence(texts->For(primary_, Voice::kReport), values.view(), rng_.Next(), primary_,
+                         description)) {
               w.Field("description", description);
             }
           }
@@ -1054,7 +1084,7 @@ class CaptureRenderer {
       const auto& claim = t_.claims[static_cast<size_t>(e.type)];
       if (!claim || e.unit_count == 0) continue;
       Values values;
-      FillCommon(values, primary_);
+      FillCommon(values, primary_, Voice::kReport, true);
       FillEvent(values, e, i, primary_);
       std::string statement;
       if (!Sentence({claim->In(primary_)}, values.view(), 0, primary_, statement)) continue;
@@ -1070,8 +1100,11 @@ class CaptureRenderer {
       static const WeightedChoice kCredibility({5, 40, 40, 10, 0, 5});
       w.Field("credibility", std::to_string(1 + kCredibility.Pick(rng_)));
       if (rng_.Chance(0.7)) {
+        // Quoted from the source, in its voice.
+        Values quoted;
+        FillCommon(quoted, primary_, voice_);
         std::string excerpt;
-        EventSentences(e, i, primary_, voice_, values, excerpt);
+        EventSentences(e, i, primary_, voice_, quoted, excerpt);
         if (!excerpt.empty()) w.Field("excerpt", excerpt);
       }
       w.EndObject();
@@ -1113,8 +1146,9 @@ class CaptureRenderer {
 };
 
 template <typename T>
-void Weights(const std::map<std::string, double>& weights, const std::function<T(const std::string&)>& map,
-             std::vector<T>& values, WeightedChoice& choice) {
+void Weights(const std::map<std::string, double>& weights,
+             const std::function<T(const std::string&)>& map, std::vector<T>& values,
+             WeightedChoice& choice) {
   std::vector<double> w;
   for (const auto& [name, weight] : weights) {
     values.push_back(map(name));
@@ -1129,7 +1163,8 @@ Project MakeProject(const DocumentationSource& config, int index, const std::str
   Project p;
   p.config = &config;
   p.index = index;
-  for (char c : config.key) p.key_upper += c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+  for (char c : config.key)
+    p.key_upper += c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
   p.org_id = "org-" + id_prefix + "-" + config.key;
   const model::Vocabulary* types = model::Vocabularies::Builtin().Find("source_types");
   const model::Term* term = types != nullptr ? types->Find(config.source_type) : nullptr;
@@ -1138,7 +1173,9 @@ Project MakeProject(const DocumentationSource& config, int index, const std::str
   Weights<LanguageMix>(
       config.languages,
       [](const std::string& name) {
-        return name == "ko" ? LanguageMix::kKo : name == "en" ? LanguageMix::kEn : LanguageMix::kBoth;
+        return name == "ko"   ? LanguageMix::kKo
+               : name == "en" ? LanguageMix::kEn
+                              : LanguageMix::kBoth;
       },
       p.languages, p.language_choice);
   Weights<Romanization>(
@@ -1191,10 +1228,9 @@ std::string IncidentId(const std::string& case_base, int sequence) {
   return "inc-" + case_base + "-" + std::to_string(sequence);
 }
 
-void WriteCapture(const Tables& tables, const Project& project, const Victim& victim,
-                  uint64_t seed, const std::string& id_prefix, uint64_t case_number,
-                  uint32_t incidents, UnitRegistry& units, std::string& out,
-                  RecordCounts& counts) {
+void WriteCapture(const Tables& tables, const Project& project, const Victim& victim, uint64_t seed,
+                  const std::string& id_prefix, uint64_t case_number, uint32_t incidents,
+                  UnitRegistry& units, std::string& out, RecordCounts& counts) {
   CaptureRenderer(tables, project, victim, seed, id_prefix, case_number, incidents, units, out,
                   counts)
       .Write();
@@ -1236,7 +1272,8 @@ UnitRegistry::UnitRegistry(const Tables& tables, std::string id_prefix)
       written_(static_cast<size_t>(kUnitKindCount) * (tables.places.size() + 1), false) {}
 
 size_t UnitRegistry::Slot(const Unit& unit) const {
-  return static_cast<size_t>(unit.kind) * (t_.places.size() + 1) + static_cast<size_t>(unit.place + 1);
+  return static_cast<size_t>(unit.kind) * (t_.places.size() + 1) +
+         static_cast<size_t>(unit.place + 1);
 }
 
 std::string UnitRegistry::Id(const Unit& unit) const {
@@ -1317,7 +1354,8 @@ TextPair UnitRegistry::Names(const Unit& unit) const {
       return {p->en + " authorities", ko + " 당국"};
     }
     case UnitKind::kCourt:
-      return {p->en + (p->type == "special_city" ? " Court" : " Provincial Court"), p->ko + " 재판소"};
+      return {p->en + (p->type == "special_city" ? " Court" : " Provincial Court"),
+              p->ko + " 재판소"};
     case UnitKind::kChinaMps:
       return {t_.china_mps_en, t_.china_mps_ko};
     case UnitKind::kChinaPsb:
@@ -1325,7 +1363,8 @@ TextPair UnitRegistry::Names(const Unit& unit) const {
     case UnitKind::kChinaBorderPolice:
       return {p->en_short + " border police", p->ko_short + " 변방대"};
     case UnitKind::kTraffickers:
-      return {"Unidentified traffickers (" + p->en_short + ")", p->ko_short + "의 신원 미상 인신매매범"};
+      return {"Unidentified traffickers (" + p->en_short + ")",
+              p->ko_short + "의 신원 미상 인신매매범"};
     case UnitKind::kPeoplesCommittee:
       return {area_en() + " People's Committee", p->ko + " 인민위원회"};
   }
@@ -1365,7 +1404,8 @@ void UnitRegistry::Ensure(const Unit& unit, std::string& out, RecordCounts& coun
   const TextPair names = Names(unit);
   const PlaceInfo* p = unit.place >= 0 ? &t_.place(unit.place) : nullptr;
   std::string agency = t_.unit_agency[static_cast<size_t>(unit.kind)];
-  if (unit.kind == UnitKind::kFacility) agency = p->operated_by.empty() ? "unknown" : p->operated_by;
+  if (unit.kind == UnitKind::kFacility)
+    agency = p->operated_by.empty() ? "unknown" : p->operated_by;
   JsonWriter w(out);
   w.BeginObject();
   w.Field("kind", "organization");
@@ -1384,7 +1424,8 @@ void UnitRegistry::Ensure(const Unit& unit, std::string& out, RecordCounts& coun
   }
   if (unit.kind == UnitKind::kMps) {
     // Renamed in 2020; sources from before name it by its former name.
-    for (const auto& [text, lang] : {std::pair{t_.mps_former_en, "en"}, std::pair{t_.mps_former_ko, "ko"}}) {
+    for (const auto& [text, lang] :
+         {std::pair{t_.mps_former_en, "en"}, std::pair{t_.mps_former_ko, "ko"}}) {
       w.BeginObject();
       w.Field("text", text);
       w.Field("lang", lang);
@@ -1414,8 +1455,9 @@ void UnitRegistry::Ensure(const Unit& unit, std::string& out, RecordCounts& coun
   } else {
     w.Field("place", t_.place(t_.country_kp).id);
   }
-  w.Field("description", "Unit in a synthetic corpus (custodian generate); the unit is real, "
-                         "the records that name it are invented.");
+  w.Field("description",
+          "Named in a synthetic corpus (custodian generate): the body exists, but everything the "
+          "corpus says it did is invented.");
   w.EndObject();
   out += '\n';
   ++counts.by_kind[static_cast<size_t>(model::Kind::kOrganization)];

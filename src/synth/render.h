@@ -66,8 +66,8 @@ enum class LanguageMix : uint8_t { kKo, kEn, kBoth };
 struct Project {
   const DocumentationSource* config = nullptr;
   int index = 0;
-  std::string key_upper;  // "NGO-A", for case labels
-  std::string org_id;     // "org-s1-ngo-a"
+  std::string key_upper;    // "NGO-A", for case labels
+  std::string org_id;       // "org-s1-ngo-a"
   bool testimonial = true;  // interviews and statements, told by the victim or a relative
   bool interview = true;    // with questions and answers
   std::vector<LanguageMix> languages;
@@ -122,10 +122,9 @@ class UnitRegistry {
 
 // Appends the records `project` made of `victim` (case `case_number`): the informant and the
 // victim as persons, the source, the recorded incidents with their acts, and claims.
-void WriteCapture(const Tables& tables, const Project& project, const Victim& victim,
-                  uint64_t seed, const std::string& id_prefix, uint64_t case_number,
-                  uint32_t incidents, UnitRegistry& units, std::string& out,
-                  RecordCounts& counts);
+void WriteCapture(const Tables& tables, const Project& project, const Victim& victim, uint64_t seed,
+                  const std::string& id_prefix, uint64_t case_number, uint32_t incidents,
+                  UnitRegistry& units, std::string& out, RecordCounts& counts);
 
 // The organization record of a project.
 void WriteProject(const Project& project, uint64_t seed, std::string& out, RecordCounts& counts);

@@ -20,7 +20,6 @@ namespace custodian::synth {
 // generators", OOPSLA 2014): a bijection on 64 bits that mixes every input bit into every
 // output bit.
 constexpr uint64_t Mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
@@ -31,7 +30,7 @@ constexpr uint64_t Mix64(uint64_t x) {
 // so each documentation project can visit the victims in its own order.
 inline uint64_t HashOf(std::initializer_list<uint64_t> parts) {
   uint64_t h = 0x243f6a8885a308d3ULL;  // pi's fractional digits: an arbitrary, public constant
-  for (uint64_t part : parts) h = Mix64(h ^ part);
+  for (uint64_t part : parts) h = Mix64((h ^ part) + 0x9e3779b97f4a7c15ULL);
   return h;
 }
 
@@ -62,16 +61,13 @@ class Rng {
   // interval", ACM TOMACS 2019).
   uint64_t Below(uint64_t n) {
     assert(n > 0);
-    unsigned __int128 m = static_cast<unsigned __int128>(Next()) * n;
-    uint64_t low = static_cast<uint64_t>(m);
+    uint64_t high, low;
+    Multiply(Next(), n, high, low);
     if (low < n) {
       const uint64_t threshold = (0 - n) % n;
-      while (low < threshold) {
-        m = static_cast<unsigned __int128>(Next()) * n;
-        low = static_cast<uint64_t>(m);
-      }
+      while (low < threshold) Multiply(Next(), n, high, low);
     }
-    return static_cast<uint64_t>(m >> 64);
+    return high;
   }
 
   // Uniform in [lo, hi], both included; lo <= hi.
@@ -94,6 +90,15 @@ class Rng {
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // The 128-bit product of a and b as (high, low) 64-bit halves, in standard C++ (no __int128).
+  static void Multiply(uint64_t a, uint64_t b, uint64_t& high, uint64_t& low) {
+    const uint64_t a_lo = a & 0xffffffffULL, a_hi = a >> 32;
+    const uint64_t b_lo = b & 0xffffffffULL, b_hi = b >> 32;
+    const uint64_t p0 = a_lo * b_lo, p1 = a_lo * b_hi, p2 = a_hi * b_lo, p3 = a_hi * b_hi;
+    const uint64_t middle = (p0 >> 32) + (p1 & 0xffffffffULL) + (p2 & 0xffffffffULL);
+    low = (p0 & 0xffffffffULL) | (middle << 32);
+    high = p3 + (p1 >> 32) + (p2 >> 32) + (middle >> 32);
+  }
   uint64_t state_[4];
 };
 

@@ -25,16 +25,17 @@ constexpr std::string_view kFormat = "custodian-synthetic-sources/1";
 constexpr int kEarliestYear = 1995, kLatestYear = 2100;
 
 const std::set<std::string> kFields = {
-    "key",          "name",          "agency",      "source_type",      "coverage",
-    "focus",        "years",         "error_rate",  "languages",        "romanization",
-    "hangul_names", "latin_names",   "rok_hangul",  "family_name_last", "name_forms",
-    "aliases",      "birth",         "dates",       "reliability",      "recall",
+    "key",          "name",        "agency",     "source_type",      "coverage",
+    "focus",        "years",       "error_rate", "languages",        "romanization",
+    "hangul_names", "latin_names", "rok_hangul", "family_name_last", "name_forms",
+    "aliases",      "birth",       "dates",      "reliability",      "recall",
     "claims"};
 const std::set<std::string> kLanguages = {"ko", "en", "ko+en"};
 const std::set<std::string> kSystems = {"rr", "mr", "mr_ascii", "dprk", "common"};
 const std::set<std::string> kNameForms = {"full", "surname", "pseudonym"};
 const std::set<std::string> kBirthStyles = {"year", "about", "age", "decade", "missing"};
-const std::set<std::string> kDateStyles = {"day", "month", "season", "year", "about", "part", "range"};
+const std::set<std::string> kDateStyles = {"day",   "month", "season", "year",
+                                           "about", "part",  "range"};
 
 std::string Join(const std::set<std::string>& names) {
   std::string out;
@@ -48,7 +49,8 @@ Status FieldError(const std::string& field, const std::string& why) {
 
 Status CheckProbability(const std::string& field, double p) {
   if (!(p >= 0 && p <= 1)) {
-    return FieldError(field, std::to_string(p) + " is not a probability; expected a number from 0 to 1");
+    return FieldError(field,
+                      std::to_string(p) + " is not a probability; expected a number from 0 to 1");
   }
   return OkStatus();
 }
@@ -89,7 +91,8 @@ Result<std::string> ReadString(const Json& value, const std::string& field) {
 }
 
 Result<std::map<std::string, double>> ReadWeights(const Json& value, const std::string& field) {
-  if (!value.is_object()) return FieldError(field, "expected an object of weights, e.g. {\"ko\": 0.7, \"en\": 0.3}");
+  if (!value.is_object())
+    return FieldError(field, "expected an object of weights, e.g. {\"ko\": 0.7, \"en\": 0.3}");
   std::map<std::string, double> out;
   for (const auto& [name, weight] : value.items()) {
     ASSIGN_OR_RETURN(out[name], ReadNumber(weight, field + "." + name));
@@ -114,17 +117,23 @@ Result<DocumentationSource> ReadSource(const Json& doc) {
   ASSIGN_OR_RETURN(const Json* name, required("name"));
   if (!name->is_object()) return FieldError("name", "expected {\"en\": ..., \"ko\": ...}");
   for (const auto& [lang, text] : name->items()) {
-    if (lang != "en" && lang != "ko") return FieldError("name." + lang, "unknown; expected en or ko");
+    if (lang != "en" && lang != "ko")
+      return FieldError("name." + lang, "unknown; expected en or ko");
   }
   if (!name->contains("en")) return FieldError("name.en", "missing (required)");
   ASSIGN_OR_RETURN(s.name_en, ReadString((*name)["en"], "name.en"));
-  if (name->contains("ko")) ASSIGN_OR_RETURN(s.name_ko, ReadString((*name)["ko"], "name.ko"));
-  if (doc.contains("agency")) ASSIGN_OR_RETURN(s.agency, ReadString(doc["agency"], "agency"));
+  if (name->contains("ko")) {
+    ASSIGN_OR_RETURN(s.name_ko, ReadString((*name)["ko"], "name.ko"));
+  }
+  if (doc.contains("agency")) {
+    ASSIGN_OR_RETURN(s.agency, ReadString(doc["agency"], "agency"));
+  }
   if (doc.contains("source_type")) {
     ASSIGN_OR_RETURN(s.source_type, ReadString(doc["source_type"], "source_type"));
   }
   ASSIGN_OR_RETURN(const Json* coverage, required("coverage"));
-  if (!coverage->is_object()) return FieldError("coverage", "expected {\"survivor\": p, \"absent\": p}");
+  if (!coverage->is_object())
+    return FieldError("coverage", "expected {\"survivor\": p, \"absent\": p}");
   for (const auto& [kind, value] : coverage->items()) {
     if (kind != "survivor" && kind != "absent") {
       return FieldError("coverage." + kind, "unknown; expected survivor or absent");
@@ -136,7 +145,9 @@ Result<DocumentationSource> ReadSource(const Json& doc) {
     ASSIGN_OR_RETURN(double p, ReadNumber((*coverage)[kind], field));
     (kind == std::string("survivor") ? s.coverage_survivor : s.coverage_absent) = p;
   }
-  if (doc.contains("focus")) ASSIGN_OR_RETURN(s.focus, ReadWeights(doc["focus"], "focus"));
+  if (doc.contains("focus")) {
+    ASSIGN_OR_RETURN(s.focus, ReadWeights(doc["focus"], "focus"));
+  }
   if (doc.contains("years")) {
     const Json& years = doc["years"];
     if (!years.is_array() || years.size() != 2 || !years[0].is_number_integer() ||
@@ -155,7 +166,9 @@ Result<DocumentationSource> ReadSource(const Json& doc) {
         Probability{"latin_names", &s.latin_names}, Probability{"rok_hangul", &s.rok_hangul},
         Probability{"family_name_last", &s.family_name_last}, Probability{"aliases", &s.aliases},
         Probability{"recall", &s.recall}, Probability{"claims", &s.claims}}) {
-    if (doc.contains(p.field)) ASSIGN_OR_RETURN(*p.value, ReadNumber(doc[p.field], p.field));
+    if (doc.contains(p.field)) {
+      ASSIGN_OR_RETURN(*p.value, ReadNumber(doc[p.field], p.field));
+    }
   }
   struct WeightField {
     const char* field;
@@ -165,7 +178,9 @@ Result<DocumentationSource> ReadSource(const Json& doc) {
        {WeightField{"languages", &s.languages}, WeightField{"romanization", &s.romanization},
         WeightField{"name_forms", &s.name_forms}, WeightField{"birth", &s.birth},
         WeightField{"dates", &s.dates}, WeightField{"reliability", &s.reliability}}) {
-    if (doc.contains(w.field)) ASSIGN_OR_RETURN(*w.value, ReadWeights(doc[w.field], w.field));
+    if (doc.contains(w.field)) {
+      ASSIGN_OR_RETURN(*w.value, ReadWeights(doc[w.field], w.field));
+    }
   }
   return s;
 }
@@ -181,18 +196,18 @@ OJson WeightsJson(const std::map<std::string, double>& weights) {
 const std::vector<std::string>& ScenarioNames() {
   static const auto* const names = [] {
     auto* out = new std::vector<std::string>;
-    for (int i = 0; i < kScenarioCount; ++i) out->emplace_back(ScenarioName(static_cast<Scenario>(i)));
+    for (int i = 0; i < kScenarioCount; ++i)
+      out->emplace_back(ScenarioName(static_cast<Scenario>(i)));
     return out;
   }();
   return *names;
 }
 
 Status ValidateSource(const DocumentationSource& s) {
-  const bool key_ok =
-      !s.key.empty() && s.key.size() <= 12 && s.key.front() != '-' && s.key.back() != '-' &&
-      std::all_of(s.key.begin(), s.key.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-      });
+  const bool key_ok = !s.key.empty() && s.key.size() <= 12 && s.key.front() != '-' &&
+                      s.key.back() != '-' && std::all_of(s.key.begin(), s.key.end(), [](char c) {
+                        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                      });
   if (!key_ok) {
     return FieldError("key", "'" + s.key.substr(0, 40) +
                                  "' must be 1 to 12 lowercase letters, digits or '-', not starting "
@@ -202,7 +217,9 @@ Status ValidateSource(const DocumentationSource& s) {
     return FieldError("name", "en is required; each name at most 300 bytes");
   }
   if (!Codes("agencies").count(s.agency)) {
-    return FieldError("agency", "'" + s.agency + "' is not in the agencies vocabulary (custodian vocab agencies)");
+    return FieldError(
+        "agency",
+        "'" + s.agency + "' is not in the agencies vocabulary (custodian vocab agencies)");
   }
   if (!Codes("source_types").count(s.source_type)) {
     return FieldError("source_type", "'" + s.source_type +
@@ -214,15 +231,17 @@ Status ValidateSource(const DocumentationSource& s) {
   const std::set<std::string> scenarios(ScenarioNames().begin(), ScenarioNames().end());
   for (const auto& [scenario, factor] : s.focus) {
     if (!scenarios.count(scenario)) {
-      return FieldError("focus." + scenario, "unknown scenario; expected one of " + Join(scenarios));
+      return FieldError("focus." + scenario,
+                        "unknown scenario; expected one of " + Join(scenarios));
     }
     if (!(factor >= 0 && factor <= 1000)) {
       return FieldError("focus." + scenario, "a multiplier must be a number from 0 to 1000");
     }
   }
   if (s.first_year < kEarliestYear || s.last_year > kLatestYear || s.first_year > s.last_year) {
-    return FieldError("years", "[" + std::to_string(s.first_year) + ", " + std::to_string(s.last_year) +
-                                   "] must be years from " + std::to_string(kEarliestYear) + " to " +
+    return FieldError("years", "[" + std::to_string(s.first_year) + ", " +
+                                   std::to_string(s.last_year) + "] must be years from " +
+                                   std::to_string(kEarliestYear) + " to " +
                                    std::to_string(kLatestYear) + ", the first not after the last");
   }
   for (const auto& [field, p] :
@@ -246,7 +265,8 @@ Result<std::vector<DocumentationSource>> ParseSources(std::string_view json_text
   if (!parsed.ok()) return parsed.status().WithContext("sources");
   const Json& doc = *parsed;
   if (!doc.is_object() || !doc.contains("sources") || !doc["sources"].is_array()) {
-    return InvalidArgumentError("sources: expected an object {\"sources\": [...]}, as in data/synth/sources.json");
+    return InvalidArgumentError(
+        "sources: expected an object {\"sources\": [...]}, as in data/synth/sources.json");
   }
   for (const auto& [field, value] : doc.items()) {
     if (field != "sources" && field != "format" && field != "description") {
@@ -319,7 +339,8 @@ Result<std::vector<DocumentationSource>> DefaultSources() {
   for (int i = 0; i < kSynthFilesCount; ++i) {
     if (kSynthFiles[i].first == "sources.json") {
       Result<std::vector<DocumentationSource>> sources = ParseSources(kSynthFiles[i].second);
-      if (!sources.ok()) return InternalError("built-in data/synth/sources.json: " + sources.status().message());
+      if (!sources.ok())
+        return InternalError("built-in data/synth/sources.json: " + sources.status().message());
       return sources;
     }
   }

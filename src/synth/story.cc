@@ -6,9 +6,9 @@
 // religious or ordinary offences; the famine; public executions; abductions from China.
 // Probabilities that are not data (world.json) are written where they are used, with the reason
 // for them.
-#include <algorithm>
-
 #include "synth/story.h"
+
+#include <algorithm>
 
 namespace custodian::synth {
 
@@ -63,8 +63,8 @@ class StoryBuilder {
     v_.person.female = rng_.Chance(info.female);
     const int year = t_.first_year + static_cast<int>(info.year_choice.Pick(rng_));
     // Every story needs some months to unfold before the end of the period.
-    const int32_t start =
-        std::min(DaysFromCivil(year, 1, 1) + static_cast<int32_t>(rng_.Below(365)), last_day_ - 300);
+    const int32_t start = std::min(
+        DaysFromCivil(year, 1, 1) + static_cast<int32_t>(rng_.Below(365)), last_day_ - 300);
     const int span = info.age_max - info.age_min;
     const int age = info.age_min + rng_.Between(0, span / 2) + rng_.Between(0, span - span / 2);
     v_.person.born = YearOf(start) - age;
@@ -154,7 +154,8 @@ class StoryBuilder {
 
   int RouteFor(int origin) {
     auto it = t_.route_choice.find(Province(origin));
-    const size_t route = it != t_.route_choice.end() ? it->second.Pick(rng_) : t_.route_fallback.Pick(rng_);
+    const size_t route =
+        it != t_.route_choice.end() ? it->second.Pick(rng_) : t_.route_fallback.Pick(rng_);
     return static_cast<int>(route);
   }
 
@@ -166,11 +167,11 @@ class StoryBuilder {
     return e;
   }
 
-  // The settlement in South Korea that ends a survivor's story: a second escape, told in one
-  // sentence, some months after `after`.
+  // The arrival in South Korea that ends a survivor's story, some months after `after` (the
+  // last escape), through China and a third country.
   void Settle(int32_t after) {
     const int32_t day = Clamp(after + rng_.Between(60, 1200), after + 1, 0);
-    Add(EventType::kSettlement, day, v_.person.origin);
+    Add(EventType::kSettlement, day, -1);  // South Korea: not a gazetteer place
     v_.story_end = day;
   }
 
@@ -193,11 +194,7 @@ class StoryBuilder {
                  int reason) {
     const bool dies = final && v_.fate == Fate::kDied;
     const bool held = final && v_.fate == Fate::kDetained;
-    if (kind == Detention::kRelease) {
-      const int32_t day = Clamp(after + 1, after + 1, 60);
-      Add(EventType::kRelease, day, v_.person.origin);
-      return day;
-    }
+    if (kind == Detention::kRelease) return Clamp(after + 1, after + 1, 60);
     BeginIncident(IncidentType::kDetention);
     int32_t start = Clamp(after + rng_.Between(1, 20), after + 1, 120);
     // An index, not a reference: adding an event may move the others.
@@ -257,8 +254,10 @@ class StoryBuilder {
         e.AddUnit({UnitKind::kFacility, prison});
         e.AddAct(Violation::kArbitraryDetention);
         e.AddAct(Violation::kForcedLabour);
-        if (rng_.Chance(0.4)) e.AddAct(Violation::kStarvation);
-        else if (rng_.Chance(0.4)) e.AddAct(Violation::kDenialOfFood);
+        if (rng_.Chance(0.4))
+          e.AddAct(Violation::kStarvation);
+        else if (rng_.Chance(0.4))
+          e.AddAct(Violation::kDenialOfFood);
         if (rng_.Chance(0.5)) e.AddAct(Violation::kInhumaneConditions);
         if (rng_.Chance(0.3)) e.AddAct(Violation::kDenialOfMedicalCare);
         if (v_.person.female && rng_.Chance(0.1)) e.AddAct(Violation::kSexualViolence);
@@ -266,15 +265,22 @@ class StoryBuilder {
         break;
       }
       case Detention::kKwanliso: {
+        start = Clamp(start + rng_.Between(20, 120), start + 1, 100);
         const int year = YearOf(start);
         std::vector<double> w;
-        for (const KwanlisoInfo& camp : t_.kwanliso) w.push_back(year <= camp.until ? camp.weight : 0);
+        for (const KwanlisoInfo& camp : t_.kwanliso)
+          w.push_back(year <= camp.until ? camp.weight : 0);
         WeightedChoice choice(w);
-        const int camp = choice.empty() ? t_.kwanliso.front().place
-                                        : t_.kwanliso[choice.Pick(rng_)].place;
-        start = Clamp(start + rng_.Between(20, 120), start + 1, 100);
+        const KwanlisoInfo& info =
+            choice.empty() ? t_.kwanliso.front() : t_.kwanliso[choice.Pick(rng_)];
+        const int camp = info.place;
         Event& e = Add(EventType::kKwanliso, start, camp);
+        // Prisoners leave (or die in) a camp before it closes; those still held are not known
+        // to have been moved, so for them the story stops at the camp.
         length = rng_.Between(2, 15) * 365;
+        length = std::max(
+            30,
+            std::min(length, DaysFromCivil(std::max(info.until, YearOf(start)), 12, 31) - start));
         e.AddUnit({UnitKind::kFacility, camp});
         e.AddAct(Violation::kPoliticalPrisonCamp);
         e.AddAct(Violation::kEnforcedDisappearance);
@@ -292,9 +298,10 @@ class StoryBuilder {
     }
     const Event held_in = v_.events[detention];
     if (dies) {
-      const int32_t death = Clamp(
-          held_in.day + 1 + static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(std::max(length, 30)))),
-          held_in.day + 1, 60);
+      const int32_t death =
+          Clamp(held_in.day + 1 +
+                    static_cast<int32_t>(rng_.Below(static_cast<uint64_t>(std::max(length, 30)))),
+                held_in.day + 1, 60);
       v_.events[detention].duration = death - held_in.day;
       Event& e = Add(EventType::kDeathInCustody, death, held_in.place);
       e.unit_count = held_in.unit_count;
@@ -319,6 +326,7 @@ class StoryBuilder {
   // Ends the story after a release: the survivor settles in South Korea (after escaping again,
   // when they were home), the released victim stays and the relative tells the story.
   void AfterRelease(int32_t release, bool escape_again) {
+    Add(EventType::kRelease, release, v_.person.origin);
     if (v_.survivor()) {
       if (escape_again) {
         Escape(Clamp(release + rng_.Between(60, 900), release + 1, 40));
@@ -349,7 +357,8 @@ class StoryBuilder {
       if (cycle == 1 && v_.person.female && rng_.Chance(0.45)) {
         trafficked = true;
         BeginIncident(IncidentType::kTrafficking);
-        Event& e = Add(EventType::kTrafficking, Clamp(day + rng_.Between(7, 60), day + 1, 220), city);
+        Event& e =
+            Add(EventType::kTrafficking, Clamp(day + rng_.Between(7, 60), day + 1, 220), city);
         e.AddUnit({UnitKind::kTraffickers, city});
         e.AddAct(Violation::kTrafficking);
         if (rng_.Chance(0.6)) e.AddAct(Violation::kForcedMarriage);
@@ -380,7 +389,8 @@ class StoryBuilder {
       detained.AddUnit({UnitKind::kChinaBorderPolice, route.from});
       detained.AddAct(Violation::kArbitraryDetention);
       if (rng_.Chance(0.3)) detained.AddAct(Violation::kInhumaneConditions);
-      Event& returned = Add(mass ? EventType::kHandoverMass : EventType::kHandover, handover, route.crossing);
+      Event& returned =
+          Add(mass ? EventType::kHandoverMass : EventType::kHandover, handover, route.crossing);
       returned.from = route.from;
       returned.to = route.to;
       returned.AddUnit({UnitKind::kChinaBorderPolice, route.from});
@@ -423,7 +433,8 @@ class StoryBuilder {
         static const WeightedChoice kOutcome({15, 35, 25, 25});
         kind = static_cast<Detention>(kOutcome.Pick(rng_));
       }
-      const int flight = static_cast<int>(rng_.Index(t_.reasons[static_cast<size_t>(ReasonKind::kFlight)].size()));
+      const int flight =
+          static_cast<int>(rng_.Index(t_.reasons[static_cast<size_t>(ReasonKind::kFlight)].size()));
       const int32_t release =
           Detain(kind, questioned_until, true, final, ReasonKind::kFlight, flight);
       if (release < 0) {
@@ -435,8 +446,8 @@ class StoryBuilder {
           AfterRelease(release, true);
           break;
         }
-        day = release + rng_.Between(60, 700);
-        day = Clamp(day, release + 1, 280);
+        Add(EventType::kRelease, release, v_.person.origin);
+        day = Clamp(release + rng_.Between(60, 700), release + 1, 280);
         continue;
       }
       AfterRelease(release, true);
@@ -513,8 +524,8 @@ class StoryBuilder {
   }
 
   void PublicExecution(int32_t start) {
-    const int reason =
-        static_cast<int>(rng_.Index(t_.reasons[static_cast<size_t>(ReasonKind::kExecution)].size()));
+    const int reason = static_cast<int>(
+        rng_.Index(t_.reasons[static_cast<size_t>(ReasonKind::kExecution)].size()));
     const int county = County(v_.person.origin);
     BeginIncident(IncidentType::kOrdinaryArrest);
     Event& arrest = Add(EventType::kOrdinaryArrest, start, county);
@@ -525,7 +536,8 @@ class StoryBuilder {
     if (rng_.Chance(0.5)) arrest.AddAct(Violation::kTorture);
     EndIncident();
     BeginIncident(IncidentType::kPublicExecution);
-    Event& e = Add(EventType::kPublicExecution, Clamp(start + rng_.Between(20, 150), start + 1, 60), county);
+    Event& e = Add(EventType::kPublicExecution, Clamp(start + rng_.Between(20, 150), start + 1, 60),
+                   county);
     e.reason_kind = ReasonKind::kExecution;
     e.reason = reason;
     e.AddUnit({UnitKind::kMpsCounty, county});
@@ -550,25 +562,37 @@ class StoryBuilder {
   // The relative who escaped later and tells an absent victim's story.
   void MakeInformant() {
     const int victim_born = v_.person.born;
-    const int latest_birth = YearOf(v_.story_end) - 17;  // an adult when telling it
+    // An adult, and not too old to have escaped, when they tell it.
+    const int latest_birth = YearOf(v_.story_end) - 17;
+    const int earliest_birth = YearOf(v_.story_end) - 75;
     std::vector<int> candidates;
     for (size_t i = 0; i < t_.relations.size(); ++i) {
       const RelationInfo& r = t_.relations[i];
       if (r.victim_female != v_.person.female) continue;
-      if (victim_born + r.gap_min > latest_birth) continue;
+      if (victim_born + r.gap_min > latest_birth || victim_born + r.gap_max < earliest_birth)
+        continue;
       candidates.push_back(static_cast<int>(i));
     }
     if (candidates.empty()) {
-      // A victim so young that no relation fits but a parent: use the parent of the victim's sex.
-      candidates.push_back(v_.person.female ? 0 : 1);
+      // No relation fits both ends (a victim born long ago): a sibling, whatever the ages.
+      for (size_t i = 0; i < t_.relations.size(); ++i) {
+        if (t_.relations[i].victim_female == v_.person.female && t_.relations[i].gap_min < 0 &&
+            t_.relations[i].gap_max > 0) {
+          candidates.push_back(static_cast<int>(i));
+        }
+      }
     }
     v_.relation = rng_.Pick(candidates);
     const RelationInfo& r = t_.relations[static_cast<size_t>(v_.relation)];
-    const int gap_max = std::max(r.gap_min, std::min(r.gap_max, latest_birth - victim_born));
-    v_.informant.born = victim_born + rng_.Between(r.gap_min, gap_max);
+    const int low = std::min(std::max(r.gap_min, earliest_birth - victim_born), r.gap_max);
+    const int high = std::max(std::min(r.gap_max, latest_birth - victim_born), low);
+    v_.informant.born = victim_born + rng_.Between(low, high);
     v_.informant.female = rng_.Chance(r.informant_female);
+    const bool same =
+        r.same_surname == RelationInfo::SameSurname::kAlways ||
+        (r.same_surname == RelationInfo::SameSurname::kIfInformantMale && !v_.informant.female);
     int surname = v_.person.name.surname;
-    if (!rng_.Chance(r.same_surname)) {
+    if (!same) {
       do surname = static_cast<int>(t_.surname_choice.Pick(rng_));
       while (surname == v_.person.name.surname && t_.surnames.size() > 1);
     }

@@ -49,9 +49,9 @@ struct Event {
   int from = -1, to = -1;  // handovers: the Chinese and the DPRK side
   int term_months = 0;     // sentences
   ReasonKind reason_kind = ReasonKind::kOrdinary;
-  int reason = -1;  // index into Tables::reasons[reason_kind]
-  int work = -1;    // index into Tables::work
-  int kin = -1;     // index into Tables::kin
+  int reason = -1;                 // index into Tables::reasons[reason_kind]
+  int work = -1;                   // index into Tables::work
+  int kin = -1;                    // index into Tables::kin
   uint8_t incident = kNoIncident;  // index into Victim::incidents, or none (narrative only)
   uint8_t act_count = 0;
   uint8_t unit_count = 0;

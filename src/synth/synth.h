@@ -53,14 +53,14 @@ inline constexpr size_t kMaxSources = 16;
 // sum to 1; probabilities are in [0, 1]. The JSON form and each field's meaning are in
 // docs/formats/corpus.md; data/synth/sources.json holds the defaults.
 struct DocumentationSource {
-  std::string key;      // [a-z0-9][a-z0-9-]{0,11}: in record ids and capture histories
-  std::string name_en;  // the name of its organization record
-  std::string name_ko;  // optional Korean name
-  std::string agency = "ngo";              // agencies code of its organization record
-  std::string source_type = "interview";   // source_types code of the sources it records
-  double coverage_survivor = 0;  // P(records a victim who survived and left the country)
-  double coverage_absent = 0;    // P(records a victim known only through a relative)
-  std::map<std::string, double> focus;     // scenario -> multiplier of the coverage
+  std::string key;             // [a-z0-9][a-z0-9-]{0,11}: in record ids and capture histories
+  std::string name_en;         // the name of its organization record
+  std::string name_ko;         // optional Korean name
+  std::string agency = "ngo";  // agencies code of its organization record
+  std::string source_type = "interview";    // source_types code of the sources it records
+  double coverage_survivor = 0;             // P(records a victim who survived and left the country)
+  double coverage_absent = 0;               // P(records a victim known only through a relative)
+  std::map<std::string, double> focus;      // scenario -> multiplier of the coverage
   int first_year = 1995, last_year = 2024;  // when it collected sources
   double error_rate = 0.05;  // typos, wrong birth years, misremembered dates and places
   std::map<std::string, double> languages = {{"ko", 1}};           // "ko", "en", "ko+en"
@@ -70,12 +70,13 @@ struct DocumentationSource {
   double rok_hangul = 0;        // P(Hangul in the South Korean spelling: 이 for 리)
   double family_name_last = 0;  // P(romanized name written given name first)
   std::map<std::string, double> name_forms = {{"full", 1}};  // full, surname, pseudonym
-  double aliases = 0.3;         // P(known aliases are recorded)
-  std::map<std::string, double> birth = {{"year", 1}};  // year, about, age, decade, missing
-  std::map<std::string, double> dates = {{"year", 1}};  // day, month, season, year, about, part, range
+  double aliases = 0.3;                                      // P(known aliases are recorded)
+  std::map<std::string, double> birth = {{"year", 1}};       // year, about, age, decade, missing
+  std::map<std::string, double> dates = {
+      {"year", 1}};  // day, month, season, year, about, part, range
   std::map<std::string, double> reliability = {{"c", 1}};  // reliability codes a-f
-  double recall = 1;   // P(each incident of a story after the first is recorded)
-  double claims = 0;   // P(a graded claim for each recorded incident that supports one)
+  double recall = 1;  // P(each incident of a story after the first is recorded)
+  double claims = 0;  // P(a graded claim for each recorded incident that supports one)
 };
 
 // The victim groups, in the order of data/synth/world.json: forced_return,
@@ -107,13 +108,13 @@ struct Options {
 };
 
 struct Report {
-  uint64_t persons = 0;   // the population
-  uint64_t captured = 0;  // victims recorded by at least one project
+  uint64_t persons = 0;                                // the population
+  uint64_t captured = 0;                               // victims recorded by at least one project
   std::map<std::string, uint64_t> captured_by_source;  // key -> victims it recorded
   std::map<std::string, uint64_t> records_by_kind;     // "person" -> records written
-  uint64_t lines = 0;        // corpus lines (records)
-  uint64_t bytes = 0;        // corpus bytes
-  uint64_t truth_bytes = 0;  // ground-truth bytes
+  uint64_t lines = 0;                                  // corpus lines (records)
+  uint64_t bytes = 0;                                  // corpus bytes
+  uint64_t truth_bytes = 0;                            // ground-truth bytes
 };
 
 // Checks the options without generating anything: InvalidArgument for a population outside

@@ -29,15 +29,14 @@ constexpr std::string_view kScenarioNames[kScenarioCount] = {
 constexpr std::string_view kFateNames[kFateCount] = {"settled", "released", "detained",
                                                      "died",    "executed", "disappeared"};
 constexpr std::string_view kEventNames[kEventTypeCount] = {
-    "escape",           "trafficking",      "china_arrest", "china_detention",
-    "handover",         "handover_mass",    "interrogation", "labour_camp",
-    "jipkyulso",        "trial",            "kyohwaso",     "kwanliso",
-    "political_arrest", "ordinary_arrest",  "release",      "settlement",
-    "famine",           "famine_death",     "public_execution", "death_in_custody",
-    "abduction",        "disappearance"};
+    "escape",        "trafficking",   "china_arrest",     "china_detention",  "handover",
+    "handover_mass", "interrogation", "labour_camp",      "jipkyulso",        "trial",
+    "kyohwaso",      "kwanliso",      "political_arrest", "ordinary_arrest",  "release",
+    "settlement",    "famine",        "famine_death",     "public_execution", "death_in_custody",
+    "abduction",     "disappearance"};
 constexpr std::string_view kIncidentNames[kIncidentTypeCount] = {
-    "return", "trafficking",     "interrogation",    "detention", "political_arrest",
-    "ordinary_arrest", "famine", "public_execution", "abduction"};
+    "return",          "trafficking", "interrogation",    "detention", "political_arrest",
+    "ordinary_arrest", "famine",      "public_execution", "abduction"};
 constexpr std::string_view kViolationCodes[kViolationCount] = {
     "arbitrary_arrest",
     "arbitrary_detention",
@@ -66,16 +65,25 @@ constexpr std::string_view kViolationCodes[kViolationCount] = {
     "abduction_foreign",
     "discrimination_songbun",
 };
-constexpr std::string_view kUnitAgencies[kUnitKindCount] = {
-    "mss", "mss_provincial_bureau", "mss_county_branch", "mss_border_security_bureau",
-    "mps", "mps_provincial_bureau", "mps_county_branch", "",
-    "dprk_court", "china_mps", "china_public_security_bureau", "china_border_police",
-    "non_state_actor", "peoples_committee"};
+constexpr std::string_view kUnitAgencies[kUnitKindCount] = {"mss",
+                                                            "mss_provincial_bureau",
+                                                            "mss_county_branch",
+                                                            "mss_border_security_bureau",
+                                                            "mps",
+                                                            "mps_provincial_bureau",
+                                                            "mps_county_branch",
+                                                            "",
+                                                            "dprk_court",
+                                                            "china_mps",
+                                                            "china_public_security_bureau",
+                                                            "china_border_police",
+                                                            "non_state_actor",
+                                                            "peoples_committee"};
 constexpr std::string_view kSlotNames[kSlotCount] = {
-    "date",   "river", "crossing_place", "china", "facility", "from",     "to",
-    "place",  "origin", "duration",      "term",  "reason",   "work",     "kin",
-    "victim", "they",  "their",          "them",  "name",     "born",     "age",
-    "relation", "sexnoun", "year",       "unit",  "topic",    "case",     "interviewer"};
+    "date",     "river",   "crossing_place", "china", "facility", "from", "to",
+    "place",    "origin",  "duration",       "term",  "reason",   "work", "kin",
+    "victim",   "they",    "their",          "them",  "name",     "born", "age",
+    "relation", "sexnoun", "year",           "unit",  "topic",    "case", "interviewer"};
 
 // Events whose victim cannot be the speaker (dead, disappeared): no first-person texts.
 bool ThirdPersonOnly(EventType type) {
@@ -213,9 +221,18 @@ PlaceInfo ReadPlace(const Json& doc) {
   }
   if (p.ko.empty()) p.ko = ko_any;  // detention facilities carry descriptive names only
   p.en_short = IsAdminArea(p.type) && !en_common.empty() ? en_common : p.en;
-  if (IsAdminArea(p.type)) {
+  // Counties and cities named after members of the Kim family keep "County" and 군: without
+  // them, "near Kim Jong Suk" reads as a person.
+  const bool named_after_person = p.en.starts_with("Kim ");
+  if (named_after_person) {
+    p.en_short = p.type == "county" ? p.en + " County" : p.en;
+    p.ko_short = p.ko;
+    p.ko_rok_short = ko_rok.empty() ? p.ko : ko_rok;
+    p.zh_short = p.zh;
+  } else if (IsAdminArea(p.type)) {
     auto strip = [](const std::string& name) {
-      return StripSuffix(name, {"조선족자치현", "조선족자치주", "조선족 자치주", "구역", "시", "군", "현"});
+      return StripSuffix(
+          name, {"조선족자치현", "조선족자치주", "조선족 자치주", "구역", "시", "군", "현"});
     };
     p.ko_short = strip(p.ko);
     if (!ko_rok.empty()) {
@@ -280,7 +297,8 @@ class Loader {
     for (PlaceInfo& p : t_.places) {
       for (int i = t_.place_index[p.id]; i >= 0; i = t_.places[static_cast<size_t>(i)].parent) {
         const std::string& type = t_.places[static_cast<size_t>(i)].type;
-        if (p.county < 0 && (type == "county" || type == "city" || type == "district")) p.county = i;
+        if (p.county < 0 && (type == "county" || type == "city" || type == "district"))
+          p.county = i;
         if (p.province < 0 &&
             (type == "province" || type == "special_city" || type == "china_province")) {
           p.province = i;
@@ -381,7 +399,8 @@ class Loader {
   }
 
   WeightedChoice YearChoice(const Json& years, const std::string& where) {
-    if (!years.is_array() || years.size() != static_cast<size_t>(t_.last_year - t_.first_year + 1)) {
+    if (!years.is_array() ||
+        years.size() != static_cast<size_t>(t_.last_year - t_.first_year + 1)) {
       Fail(where, "expected one weight per year from first_year to last_year");
     }
     std::vector<double> weights;
@@ -524,7 +543,8 @@ class Loader {
         Fail(f + " kyohwaso", "no kyohwaso for " + t_.place(province).id);
       }
     }
-    auto [women, women_weights] = PlaceWeights(Member(doc, "kyohwaso_women", f), f + " kyohwaso_women");
+    auto [women, women_weights] =
+        PlaceWeights(Member(doc, "kyohwaso_women", f), f + " kyohwaso_women");
     for (size_t i = 0; i < women.size(); ++i) t_.kyohwaso_women[women[i]] = women_weights[i];
     for (const Json& camp : Member(doc, "kwanliso", f)) {
       KwanlisoInfo info;
@@ -538,7 +558,8 @@ class Loader {
     }
     for (const auto& [id, names] : Member(doc, "facility_names", f).items()) {
       const int place = Place(id, f + " facility_names");
-      t_.facility_names[place] = {OptStr(names, "en"), Str(names, "ko", f + " facility_names." + id)};
+      t_.facility_names[place] = {OptStr(names, "en"),
+                                  Str(names, "ko", f + " facility_names." + id)};
       t_.facility_names_rok[place] = OptStr(names, "rok");
     }
     const Json& reasons = Member(doc, "reasons", f);
@@ -594,8 +615,9 @@ class Loader {
     const Json& intro_en = Member(intro, "en", f + " intro");
     const Json& intro_ko = Member(intro, "ko", f + " intro");
     auto intro_lists = [&](const char* key) {
-      return TemplateLists{ParseList(Member(intro_en, key, f + " intro.en"), f + " intro.en." + key),
-                           ParseList(Member(intro_ko, key, f + " intro.ko"), f + " intro.ko." + key)};
+      return TemplateLists{
+          ParseList(Member(intro_en, key, f + " intro.en"), f + " intro.en." + key),
+          ParseList(Member(intro_ko, key, f + " intro.ko"), f + " intro.ko." + key)};
     };
     t_.intro_self = intro_lists("self");
     t_.intro_relative = intro_lists("relative");
@@ -605,7 +627,8 @@ class Loader {
     const Json& interview = Member(doc, "interview", f);
     const std::string wi = f + " interview";
     t_.interview_header = ParsePair(Member(interview, "header", wi), wi + ".header");
-    t_.statement_header = ParsePair(Member(interview, "statement_header", wi), wi + ".statement_header");
+    t_.statement_header =
+        ParsePair(Member(interview, "statement_header", wi), wi + ".statement_header");
     t_.interpreted = ParseText(Member(interview, "interpreted", wi), wi + ".interpreted");
     t_.translation = ParseText(Member(interview, "translation", wi), wi + ".translation");
     t_.question_prefix = ParseText(Member(interview, "question", wi), wi + ".question");
@@ -615,8 +638,10 @@ class Loader {
     t_.follow_up = ParseLists(Member(interview, "follow_up", wi), wi + ".follow_up");
 
     const Json& titles = Member(doc, "titles", f);
-    t_.title_interview = ParsePair(Member(titles, "interview", f + " titles"), f + " titles.interview");
-    t_.title_statement = ParsePair(Member(titles, "statement", f + " titles"), f + " titles.statement");
+    t_.title_interview =
+        ParsePair(Member(titles, "interview", f + " titles"), f + " titles.interview");
+    t_.title_statement =
+        ParsePair(Member(titles, "statement", f + " titles"), f + " titles.statement");
     const Json& facilities = Member(doc, "facilities", f);
     t_.labour_camp_name =
         ParsePair(Member(facilities, "labour_camp", f), f + " facilities.labour_camp");
@@ -660,7 +685,16 @@ class Loader {
       info.victim_female = sex == "f";
       info.gap_min = Member(r, "gap", w).at(0).get<int>();
       info.gap_max = Member(r, "gap", w).at(1).get<int>();
-      info.same_surname = Num(Member(r, "same_surname", w), w + ".same_surname");
+      const std::string same = Str(r, "same_surname", w);
+      if (same == "always") {
+        info.same_surname = RelationInfo::SameSurname::kAlways;
+      } else if (same == "never") {
+        info.same_surname = RelationInfo::SameSurname::kNever;
+      } else if (same == "if_informant_male") {
+        info.same_surname = RelationInfo::SameSurname::kIfInformantMale;
+      } else {
+        Fail(w + "." + info.code + ".same_surname", "expected always, never or if_informant_male");
+      }
       info.informant_female = Num(Member(r, "informant_female", w), w + ".informant_female");
       t_.relations.push_back(std::move(info));
     }
@@ -684,7 +718,9 @@ class Loader {
 
 }  // namespace
 
-std::string_view ScenarioName(Scenario scenario) { return kScenarioNames[static_cast<int>(scenario)]; }
+std::string_view ScenarioName(Scenario scenario) {
+  return kScenarioNames[static_cast<int>(scenario)];
+}
 std::string_view FateName(Fate fate) { return kFateNames[static_cast<int>(fate)]; }
 std::string_view EventName(EventType type) { return kEventNames[static_cast<int>(type)]; }
 std::string_view IncidentName(IncidentType type) { return kIncidentNames[static_cast<int>(type)]; }
@@ -697,7 +733,8 @@ Result<Template> Template::Parse(std::string_view text) {
   Piece piece;
   size_t i = 0;
   while (i < text.size()) {
-    if (text[i] == '}') return InvalidArgumentError("unmatched '}' in template '" + std::string(text) + "'");
+    if (text[i] == '}')
+      return InvalidArgumentError("unmatched '}' in template '" + std::string(text) + "'");
     if (text[i] != '{') {
       piece.literal += text[i++];
       continue;
@@ -775,9 +812,11 @@ Result<const Tables*> LoadTables() {
     try {
       Loader(*tables).Run();
     } catch (const DataError& e) {
-      return new Result<const Tables*>(InternalError(std::string("synthetic corpus data: ") + e.what()));
+      return new Result<const Tables*>(
+          InternalError(std::string("synthetic corpus data: ") + e.what()));
     } catch (const nlohmann::json::exception& e) {
-      return new Result<const Tables*>(InternalError(std::string("synthetic corpus data: ") + e.what()));
+      return new Result<const Tables*>(
+          InternalError(std::string("synthetic corpus data: ") + e.what()));
     }
     return new Result<const Tables*>(tables.release());
   }();

@@ -254,7 +254,11 @@ struct RelationInfo {
   std::string code, en, ko, ko_older_female, ko_older_male, ko_younger;
   bool victim_female = false;
   int gap_min = 0, gap_max = 0;  // informant's birth year minus the victim's
-  double same_surname = 0, informant_female = 0.5;
+  // Korean children take their father's surname and wives keep their own, so whether the
+  // informant shares the victim's surname follows from the relation (and the informant's sex).
+  enum class SameSurname : uint8_t { kAlways, kNever, kIfInformantMale };
+  SameSurname same_surname = SameSurname::kNever;
+  double informant_female = 0.5;
 };
 
 struct ScenarioInfo {
