@@ -127,24 +127,6 @@ double TimeRawWrite(uint64_t bytes, const std::string& path) {
   return seconds;
 }
 
-uint64_t ParseCount(const char* flag, const char* text) {
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(text, &end, 10);
-  if (end == text || *end != '\0' || v == 0) Die(std::string(flag) + " needs a positive number");
-  return v;
-}
-
-double Round(double v, int digits) {
-  const double scale = std::pow(10.0, digits);
-  return std::round(v * scale) / scale;
-}
-
-std::vector<double> Rounded(const std::vector<double>& v, int digits) {
-  std::vector<double> out;
-  for (double x : v) out.push_back(Round(x, digits));
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -16,7 +17,6 @@
 #include <vector>
 
 #include "base/status.h"
-#include "repo/repo.h"
 
 namespace custodian::bench {
 
@@ -24,18 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 // Set by each benchmark's main() so that messages say who failed.
 inline const char* program_name = "bench";
-
-inline constexpr char kBenchAdmin[] = "bench";
-inline constexpr char kBenchPassword[] = "benchmark admin password";
-
-// A repository unlocked by a key file (held only in memory) with one admin account.
-inline custodian::repo::InitOptions BenchInit(bool gazetteer) {
-  return {.gazetteer = gazetteer,
-          .admin = kBenchAdmin,
-          .admin_password = kBenchPassword,
-          .unlock = {.key_file_text = custodian::protect::NewKeyFileText(
-                         custodian::Env::Default())}};
-}
 
 [[noreturn]] inline void Die(const std::string& why) {
   std::fprintf(stderr, "%s: %s\n", program_name, why.c_str());
@@ -84,6 +72,25 @@ inline double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t m = v.size() / 2;
   return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+inline double Round(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
+inline std::vector<double> Rounded(const std::vector<double>& v, int decimals) {
+  std::vector<double> out;
+  for (double x : v) out.push_back(Round(x, decimals));
+  return out;
+}
+
+// A command-line count: a positive whole number, or the program dies saying which flag.
+inline uint64_t ParseCount(const char* flag, const char* text) {
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(text, &end, 10);
+  if (end == text || *end != '\0' || v == 0) Die(std::string(flag) + " needs a positive number");
+  return v;
 }
 
 // "100k", "10M": for figure names.

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/bench_repo.h"
 #include "bench/harness.h"
 #include "model/model.h"
 #include "repo/repo.h"
@@ -438,40 +439,41 @@ CustodianTiming TimeCustodian(const std::string& jsonl, const std::string& dir, 
   import.source_bytes = fs::file_size(jsonl);
   // Import reports progress one last time after the last line, just before it commits.
   Clock::time_point last_progress;
-  import.progress = [&](uint64_t, uint64_t) { last_progress = Clock::now(); };
+  import.progress = [&](uint64_t, uint64_t) { last_progress = Clock::now();
+};
 
-  const double cpu_start = CpuSeconds();
-  const double wait_start = RunQueueWaitSeconds();
-  const auto start = Clock::now();
-  auto report = (*repo)->Import(in, import);
-  const auto end = Clock::now();
-  const double cpu_end = CpuSeconds();
-  const double wait_end = RunQueueWaitSeconds();
+const double cpu_start = CpuSeconds();
+const double wait_start = RunQueueWaitSeconds();
+const auto start = Clock::now();
+auto report = (*repo) -> Import(in, import);
+const auto end = Clock::now();
+const double cpu_end = CpuSeconds();
+const double wait_end = RunQueueWaitSeconds();
 
-  if (!report.ok()) Die("import: " + report.status().message());
-  if (!report->applied || report->created != expected || report->rejected != 0) {
-    std::string why = "import: created " + std::to_string(report->created) + " of " +
-                      std::to_string(expected) + ", rejected " + std::to_string(report->rejected);
-    for (const auto& e : report->errors) {
-      why += "\n  line " + std::to_string(e.line) + ": " + e.message;
-      if (&e - report->errors.data() >= 4) break;
-    }
-    Die(why);
+if (!report.ok()) Die("import: " + report.status().message());
+if (!report->applied || report->created != expected || report->rejected != 0) {
+  std::string why = "import: created " + std::to_string(report->created) + " of " +
+                    std::to_string(expected) + ", rejected " + std::to_string(report->rejected);
+  for (const auto& e : report->errors) {
+    why += "\n  line " + std::to_string(e.line) + ": " + e.message;
+    if (&e - report->errors.data() >= 4) break;
   }
-  CustodianTiming out;
-  out.import = {.wall = Seconds(start, end),
-                .cpu = cpu_end - cpu_start,
-                .wait = wait_end - wait_start,
-                .commit = Seconds(last_progress, end)};
-  CountingBuffer sink;
-  std::ostream null_out(&sink);
-  const auto export_start = Clock::now();
-  custodian::Status exported = (*repo)->Export(
-      null_out, {.profile = custodian::protect::Profile::kFull, .purpose = "import_bench"});
-  out.export_wall = Seconds(export_start, Clock::now());
-  if (!exported.ok()) Die("export: " + exported.message());
-  return out;
+  Die(why);
 }
+CustodianTiming out;
+out.import = {.wall = Seconds(start, end),
+              .cpu = cpu_end - cpu_start,
+              .wait = wait_end - wait_start,
+              .commit = Seconds(last_progress, end)};
+CountingBuffer sink;
+std::ostream null_out(&sink);
+const auto export_start = Clock::now();
+custodian::Status exported = (*repo)->Export(
+    null_out, {.profile = custodian::protect::Profile::kFull, .purpose = "import_bench"});
+out.export_wall = Seconds(export_start, Clock::now());
+if (!exported.ok()) Die("export: " + exported.message());
+return out;
+}  // namespace
 
 // The same rows, read from the same file, into one table of a fresh database with the store's
 // pragmas: one transaction, one prepared statement. Timed from the first read to the COMMIT.
@@ -537,19 +539,6 @@ Timing TimeRawSqlite(const std::string& jsonl, const std::string& db_path, uint6
           .cpu = cpu_end - cpu_start,
           .wait = wait_end - wait_start,
           .commit = Seconds(commit_start, end)};
-}
-
-std::vector<long long> Rounded(const std::vector<double>& v) {
-  std::vector<long long> out;
-  for (double x : v) out.push_back(std::llround(x));
-  return out;
-}
-
-uint64_t ParseCount(const char* flag, const char* text) {
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(text, &end, 10);
-  if (end == text || *end != '\0' || v == 0) Die(std::string(flag) + " needs a positive number");
-  return v;
 }
 
 }  // namespace
@@ -685,10 +674,9 @@ int main(int argc, char** argv) {
   const double seal_value = Median(seal_overhead);
   const double unseal_value = Median(unseal_overhead);
   std::vector<double> verify_seconds;
-  const std::string hash =
-      custodian::crypto::HashPassword("a password for the benchmark",
-                                      custodian::crypto::DefaultArgon2Params())
-          .value();
+  const std::string hash = custodian::crypto::HashPassword("a password for the benchmark",
+                                                           custodian::crypto::DefaultArgon2Params())
+                               .value();
   for (int i = 0; i < 5; ++i) {
     const auto t = Clock::now();
     if (!custodian::crypto::VerifyPassword(hash, "a password for the benchmark")) Die("argon2id");
@@ -716,14 +704,14 @@ int main(int argc, char** argv) {
                       {"pass", seal_value <= 25},
                       {"runs", runs},
                       {"unit", "%"},
-                      {"samples", Rounded(seal_overhead)}});
+                      {"samples", Rounded(seal_overhead, 1)}});
     result.push_back({{"figure", unseal_figure},
                       {"value", std::round(unseal_value * 10) / 10},
                       {"target", "<= 25"},
                       {"pass", unseal_value <= 25},
                       {"runs", runs},
                       {"unit", "%"},
-                      {"samples", Rounded(unseal_overhead)}});
+                      {"samples", Rounded(unseal_overhead, 1)}});
     result.push_back({{"figure", verify_figure},
                       {"value", std::round(verify_value * 1000) / 1000},
                       {"target", "0.2-0.5"},
@@ -744,8 +732,8 @@ int main(int argc, char** argv) {
         {"mean_line_bytes", std::llround(mean_line)},
         {"cpu_value", std::llround(cpu_value)},
         {"peer_cpu_value", std::llround(cpu_peer)},
-        {"samples", Rounded(custodian_rate)},
-        {"peer_samples", Rounded(raw_rate)},
+        {"samples", Rounded(custodian_rate, 0)},
+        {"peer_samples", Rounded(raw_rate, 0)},
     });
     std::ofstream out(json_path, std::ios::trunc);
     out << result.dump(2) << '\n';

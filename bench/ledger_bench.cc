@@ -44,6 +44,7 @@
 
 #include "base/canonical_json.h"
 #include "base/env.h"
+#include "bench/bench_repo.h"
 #include "bench/harness.h"
 #include "crypto/crypto.h"
 #include "ledger/ledger.h"
@@ -85,17 +86,6 @@ double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-}
-
-double Round(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
-}
-
-std::vector<double> Rounded(const std::vector<double>& v, int decimals) {
-  std::vector<double> out;
-  for (double x : v) out.push_back(Round(x, decimals));
-  return out;
 }
 
 std::string BytesLabel(uint64_t n) {

@@ -9,6 +9,7 @@
 
 #include "base/canonical_json.h"
 #include "crypto/crypto.h"
+#include "testing/run_binary.h"
 #include "testing/test_env.h"
 
 namespace custodian {
@@ -16,23 +17,9 @@ namespace {
 
 using testing::TempDir;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::Outcome;
+using testing::Quote;
+using testing::Slurp;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -45,8 +32,8 @@ class CliTest : public ::testing::Test {
     return Exec(Environment("") + CUSTODIAN_BINARY, args, "");
   }
   std::string Environment(const std::string& token) {
-    std::string env = "CUSTODIAN_KEY_FILE=" + key_file_ + " CUSTODIAN_PASSWORD=" +
-                      Quote(kPassword) + " CUSTODIAN_ACCOUNT=cli-test ";
+    std::string env = "CUSTODIAN_KEY_FILE=" + key_file_ +
+                      " CUSTODIAN_PASSWORD=" + Quote(kPassword) + " CUSTODIAN_ACCOUNT=cli-test ";
     if (!token.empty()) env += "CUSTODIAN_TOKEN=" + token + " ";
     return env;
   }
@@ -57,16 +44,7 @@ class CliTest : public ::testing::Test {
 
   Outcome Exec(const std::string& program, const std::vector<std::string>& args,
                const std::string& stdin_file) {
-    std::string cmd = program;
-    for (const std::string& a : args) cmd += " " + Quote(a);
-    cmd += " >" + dir_ / "out" + " 2>" + dir_ / "err";
-    cmd += " <" + (stdin_file.empty() ? std::string("/dev/null") : stdin_file);
-    int status = std::system(cmd.c_str());
-    Outcome r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(dir_ / "out");
-    r.err = Slurp(dir_ / "err");
-    return r;
+    return testing::RunBinary(program, args, stdin_file, dir_.path());
   }
 
   std::string Write(const std::string& name, const std::string& content) {
@@ -346,17 +324,17 @@ TEST_F(CliTest, IntegrityWorkflowForACourt) {
       << tampered.err;
 }
 
-
 TEST_F(CliTest, WitnessProtectionWorkflow) {
   Init();
   const std::string name = "홍길동삼", latin = "Zzyzx Witnessname";
-  Outcome person = Custodian({"-C", repo_, "add", "person", "--set", "id=per-w", "--set",
-                              "names=[\"" + name + "\",\"" + latin + "\"]", "--set",
-                              "roles=[\"victim\"]"});
+  Outcome person =
+      Custodian({"-C", repo_, "add", "person", "--set", "id=per-w", "--set",
+                 "names=[\"" + name + "\",\"" + latin + "\"]", "--set", "roles=[\"victim\"]"});
   ASSERT_EQ(person.exit_code, 0) << person.err;
-  Outcome source = Custodian(
-      {"-C", repo_, "add", "source", "--set", "type=interview", "--set", "interviewee=per-w",
-       "--set-string", "transcript=Held in Onsong. [sensitive]" + latin + " is my name.[/sensitive]"});
+  Outcome source =
+      Custodian({"-C", repo_, "add", "source", "--set", "type=interview", "--set",
+                 "interviewee=per-w", "--set-string",
+                 "transcript=Held in Onsong. [sensitive]" + latin + " is my name.[/sensitive]"});
   ASSERT_EQ(source.exit_code, 0) << source.err;
 
   // An analyst with a token of their own sees pseudonyms and is refused the identity (exit 6).
@@ -378,7 +356,8 @@ TEST_F(CliTest, WitnessProtectionWorkflow) {
   Outcome denied = as_analyst({"-C", repo_, "show", "per-w", "--reveal", "--purpose", "curious"});
   EXPECT_EQ(denied.exit_code, 6);
   EXPECT_NE(denied.err.find("may not reveal"), std::string::npos) << denied.err;
-  EXPECT_EQ(as_analyst({"-C", repo_, "export", "--profile", "full", "--purpose", "x"}).exit_code, 6);
+  EXPECT_EQ(as_analyst({"-C", repo_, "export", "--profile", "full", "--purpose", "x"}).exit_code,
+            6);
   Outcome analysis = as_analyst({"-C", repo_, "export", "--profile", "analyst"});
   EXPECT_EQ(analysis.exit_code, 0) << analysis.err;
   EXPECT_EQ(as_analyst({"-C", repo_, "add", "person", "--set", "sex=male"}).exit_code, 6);
@@ -414,8 +393,8 @@ TEST_F(CliTest, WitnessProtectionWorkflow) {
   EXPECT_EQ(Custodian({"-C", repo_, "verify"}).exit_code, 0);
 
   // Key rotation to a new key file: the old one stops working.
-  Outcome rotated = Custodian({"-C", repo_, "keyring", "rotate", "--new-key-file",
-                               dir_ / "new.key", "--no-passphrase"});
+  Outcome rotated = Custodian(
+      {"-C", repo_, "keyring", "rotate", "--new-key-file", dir_ / "new.key", "--no-passphrase"});
   EXPECT_EQ(rotated.exit_code, 0) << rotated.err;
   EXPECT_EQ(Custodian({"-C", repo_, "pseudonym", "per-w"}).exit_code, 6);
   Outcome keyring = Custodian({"-C", repo_, "keyring"});  // needs no key: the stale file only warns
@@ -432,24 +411,28 @@ TEST_F(CliTest, WitnessProtectionWorkflow) {
 // (docs/user-guide.md), and never refused where it allows.
 TEST_F(CliTest, EveryCommandAsEveryRole) {
   Init();
-  ASSERT_EQ(Custodian({"-C", repo_, "add", "person", "--set", "id=per-w", "--set",
-                       "names=[\"홍길동\"]"})
+  ASSERT_EQ(
+      Custodian({"-C", repo_, "add", "person", "--set", "id=per-w", "--set", "names=[\"홍길동\"]"})
+          .exit_code,
+      0);
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "source", "--set", "id=src-w", "--set", "type=interview",
+                       "--set", "interviewee=per-w"})
                 .exit_code,
             0);
-  ASSERT_EQ(Custodian({"-C", repo_, "add", "source", "--set", "id=src-w", "--set",
-                       "type=interview", "--set", "interviewee=per-w"})
+  ASSERT_EQ(Custodian({"-C", repo_, "add", "dossier", "--set", "id=dos-case", "--set", "title=Case",
+                       "--set", "records=[\"per-w\"]"})
                 .exit_code,
             0);
-  ASSERT_EQ(Custodian({"-C", repo_, "add", "dossier", "--set", "id=dos-case", "--set",
-                       "title=Case", "--set", "records=[\"per-w\"]"})
-                .exit_code,
-            0);
-  std::string import = Write("one.jsonl", R"({"kind":"person","id":"per-imported","sex":"male"})" "\n");
-  std::string claim = R"({"kind":"claim","subject":"per-w","statement":"s","sources":[{"source":"src-w","reliability":"b","credibility":"2"}]})";
+  std::string import = Write("one.jsonl", R"({"kind":"person","id":"per-imported","sex":"male"})"
+                                          "\n");
+  std::string claim =
+      R"({"kind":"claim","subject":"per-w","statement":"s","sources":[{"source":"src-w","reliability":"b","credibility":"2"}]})";
 
-  const std::vector<std::pair<std::string, std::string>> roles = {
-      {"cli-test", "admin"}, {"inv", "investigator"}, {"ana", "analyst"},
-      {"leg", "legal_officer"}, {"vie", "viewer"}};
+  const std::vector<std::pair<std::string, std::string>> roles = {{"cli-test", "admin"},
+                                                                  {"inv", "investigator"},
+                                                                  {"ana", "analyst"},
+                                                                  {"leg", "legal_officer"},
+                                                                  {"vie", "viewer"}};
   std::map<std::string, std::string> tokens = {{"cli-test", token_}};
   for (const auto& [name, role] : roles) {
     if (name == "cli-test") continue;
@@ -459,9 +442,10 @@ TEST_F(CliTest, EveryCommandAsEveryRole) {
               0);
     ::unsetenv("CUSTODIAN_NEW_PASSWORD");
     ASSERT_EQ(Custodian({"-C", repo_, "account", "grant", name, "dos-case"}).exit_code, 0);
-    Outcome t = Exec("CUSTODIAN_PASSWORD='password of " + name + "' CUSTODIAN_KEY_FILE=" +
-                         key_file_ + " " + CUSTODIAN_BINARY + " --as " + name,
-                     {"-C", repo_, "token", "create", "--label", "matrix"}, "");
+    Outcome t =
+        Exec("CUSTODIAN_PASSWORD='password of " + name + "' CUSTODIAN_KEY_FILE=" + key_file_ + " " +
+                 CUSTODIAN_BINARY + " --as " + name,
+             {"-C", repo_, "token", "create", "--label", "matrix"}, "");
     ASSERT_EQ(t.exit_code, 0) << t.err;
     tokens[name] = t.out.substr(0, t.out.find('\n'));
   }
@@ -483,7 +467,8 @@ TEST_F(CliTest, EveryCommandAsEveryRole) {
       {"reveal", "YYNYN", {"show", "per-w", "--reveal", "--purpose", "matrix"}},
       {"export public", "YYYYY", {"export", "--profile", "public", "-o", dir_ / "x"}},
       {"export analyst", "YYYYN", {"export", "--profile", "analyst", "-o", dir_ / "x"}},
-      {"export disclosure", "YNNYN",
+      {"export disclosure",
+       "YNNYN",
        {"export", "--profile", "disclosure", "--dossier", "dos-case", "--purpose", "m", "-o",
         dir_ / "x"}},
       {"export full", "YNNNN", {"export", "--profile", "full", "--purpose", "m", "-o", dir_ / "x"}},

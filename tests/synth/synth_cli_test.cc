@@ -9,42 +9,21 @@
 
 #include "base/canonical_json.h"
 #include "synth/synth.h"
+#include "testing/run_binary.h"
 #include "testing/test_env.h"
 
 namespace custodian {
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Quote(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::Outcome;
+using testing::Slurp;
 
 class GenerateCliTest : public ::testing::Test {
  protected:
   Outcome Custodian(const std::vector<std::string>& args) {
     // No repository anywhere: generate must not need one.
-    std::string cmd = "env -u CUSTODIAN_REPO " + std::string(CUSTODIAN_BINARY);
-    for (const std::string& a : args) cmd += " " + Quote(a);
-    cmd += " >" + dir_ / "stdout" + " 2>" + dir_ / "stderr" + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    Outcome r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(dir_ / "stdout");
-    r.err = Slurp(dir_ / "stderr");
-    return r;
+    return testing::RunBinary("env -u CUSTODIAN_REPO " + std::string(CUSTODIAN_BINARY), args, "",
+                              dir_.path());
   }
 
   testing::TempDir dir_;

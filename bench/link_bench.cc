@@ -1,0 +1,320 @@
+// link_bench: record linkage (src/link) on the FEBRL synthetic person files: pairwise precision,
+// recall and F1 of the unsupervised pipeline against the files' ground truth (issue 8 target
+// F1 >= 0.95 on each), the speed of the comparison stage, and the string measures against
+// Python's jellyfish on the same pairs in the same run. See bench/README.md.
+//
+//   link_bench [--runs R] [--data DIR] [--json FILE]
+//
+// DIR holds febrl/dataset{1,2,3}.csv (default: $CUSTODIAN_SHARED_DATA, else ../shared/data
+// beside the source tree). Prints aggregate figures only: names never leave memory, except the
+// temporary file of string pairs handed to the Python peer (synthetic FEBRL names; removed).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/harness.h"
+#include "link/link.h"
+
+namespace {
+
+using namespace custodian::bench;  // NOLINT: the shared harness, in a .cc file
+namespace link = custodian::link;
+namespace fs = std::filesystem;
+using OJson = nlohmann::ordered_json;
+
+constexpr double kF1Target = 0.95;
+
+struct Figure {
+  std::string figure;
+  double value = 0;
+  std::string peer;
+  double peer_value = 0;
+  bool has_peer = false;
+  std::string target;
+  bool has_target = false;
+  bool pass = true;
+  int runs = 0;
+  std::string unit;
+  OJson extra = OJson::object();
+};
+
+void Print(const Figure& f) {
+  std::printf("RESULT\tfigure=%s\tvalue=%.4f", f.figure.c_str(), f.value);
+  if (f.has_peer) {
+    std::printf("\tpeer=%s\tpeer_value=%.4f\tratio=%.4f", f.peer.c_str(), f.peer_value,
+                f.value / f.peer_value);
+  }
+  if (f.has_target) std::printf("\ttarget=%s\tpass=%s", f.target.c_str(), f.pass ? "true" : "false");
+  std::printf("\truns=%d\n", f.runs);
+}
+
+OJson ToJson(const Figure& f) {
+  OJson j = {{"figure", f.figure}, {"value", f.value}};
+  if (f.has_peer) {
+    j["peer"] = f.peer;
+    j["peer_value"] = f.peer_value;
+    j["ratio"] = std::round(f.value / f.peer_value * 10000) / 10000;
+  }
+  if (f.has_target) {
+    j["target"] = f.target;
+    j["pass"] = f.pass;
+  }
+  j["runs"] = f.runs;
+  if (!f.unit.empty()) j["unit"] = f.unit;
+  for (const auto& [k, v] : f.extra.items()) j[k] = v;
+  return j;
+}
+
+std::string DataDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("CUSTODIAN_SHARED_DATA")) return env;
+  return CUSTODIAN_DEFAULT_SHARED_DATA;
+}
+
+double Round(double v, int digits) {
+  const double scale = std::pow(10.0, digits);
+  return std::round(v * scale) / scale;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  program_name = "link_bench";
+  int runs = 5;
+  std::string data_flag, json_path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) Die(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--runs") {
+      runs = std::stoi(next());
+    } else if (arg == "--data") {
+      data_flag = next();
+    } else if (arg == "--json") {
+      json_path = next();
+    } else if (arg == "--records" || arg == "--seed") {
+      next();  // bench/run passes these to every benchmark; the FEBRL files have fixed sizes
+    } else if (arg == "--help" || arg == "-h") {
+      std::printf("usage: link_bench [--runs R] [--data DIR] [--json FILE]\n");
+      return 0;
+    } else {
+      Die("unknown argument " + arg + " (try --help)");
+    }
+  }
+  if (runs < 1) Die("--runs must be at least 1");
+  const std::string data = DataDir(data_flag);
+  std::vector<Figure> figures;
+  link::LinkOptions options;  // the defaults, as a user would run them
+
+  // ---- 1. FEBRL accuracy (unsupervised) and end-to-end time --------------------------------
+  link::LabelledRecords largest;
+  for (int set = 1; set <= 3; ++set) {
+    const std::string path = data + "/febrl/dataset" + std::to_string(set) + ".csv";
+    link::LabelledRecords file = Must(link::LoadFebrl(custodian::Env::Default(), path), "load");
+    std::vector<double> seconds;
+    link::LinkResult result;
+    for (int r = 0; r < runs; ++r) {
+      const auto start = Clock::now();
+      result = Must(link::Deduplicate(file.records, options), "deduplicate");
+      seconds.push_back(Seconds(start, Clock::now()));
+    }
+    // The labels are used here only, after the pipeline has run.
+    const link::PairwiseMetrics clusters =
+        link::EvaluateClusters(result.clustering.cluster_of, file.person);
+    std::vector<std::pair<uint32_t, uint32_t>> above;
+    for (const link::ScoredPair& p : result.pairs) {
+      if (p.probability >= options.match_threshold) above.emplace_back(p.a, p.b);
+    }
+    const link::PairwiseMetrics pairs = link::EvaluatePairs(above, file.person);
+    const link::PairwiseMetrics completeness = [&] {
+      std::vector<std::pair<uint32_t, uint32_t>> all;
+      for (const link::ScoredPair& p : result.pairs) all.emplace_back(p.a, p.b);
+      return link::EvaluatePairs(all, file.person);
+    }();
+    std::printf(
+        "dataset%d: %zu records, %llu true pairs; blocking %zu candidate pairs (pair "
+        "completeness %.4f, %zu oversized blocks); EM %d iterations%s, prior %.4f\n"
+        "  clusters: precision %.4f recall %.4f F1 %.4f (%llu predicted pairs; refused: %zu "
+        "by size, %zu by chain guard; %zu pairs scored on demand)\n"
+        "  pairs >= %.2f: precision %.4f recall %.4f F1 %.4f; end to end median %.3f s\n",
+        set, file.records.size(), static_cast<unsigned long long>(clusters.true_pairs),
+        result.blocking.candidate_pairs, completeness.recall, result.blocking.oversized_blocks,
+        result.model.iterations, result.model.converged ? "" : " (not converged)",
+        result.model.prior, clusters.precision, clusters.recall, clusters.f1,
+        static_cast<unsigned long long>(clusters.predicted_pairs),
+        result.clustering.merges_refused_size, result.clustering.merges_refused_chain,
+        result.clustering.pairs_scored_on_demand, options.match_threshold, pairs.precision,
+        pairs.recall, pairs.f1, Median(seconds));
+    const std::string name = "FEBRL dataset" + std::to_string(set);
+    Figure f1{.figure = name + " pairwise F1 (unsupervised, clusters)",
+              .value = Round(clusters.f1, 4),
+              .target = ">= 0.95",
+              .has_target = true,
+              .pass = clusters.f1 >= kF1Target,
+              .runs = runs};
+    f1.extra = {{"precision", Round(clusters.precision, 4)},
+                {"recall", Round(clusters.recall, 4)},
+                {"true_pairs", clusters.true_pairs},
+                {"predicted_pairs", clusters.predicted_pairs},
+                {"correct_pairs", clusters.correct_pairs},
+                {"pairs_above_threshold_f1", Round(pairs.f1, 4)},
+                {"pairs_above_threshold_precision", Round(pairs.precision, 4)},
+                {"pairs_above_threshold_recall", Round(pairs.recall, 4)},
+                {"candidate_pairs", result.blocking.candidate_pairs},
+                {"pair_completeness", Round(completeness.recall, 4)},
+                {"em_iterations", result.model.iterations},
+                {"seconds_end_to_end", Round(Median(seconds), 4)}};
+    figures.push_back(f1);
+    figures.push_back({.figure = name + " pairwise precision (informative)",
+                       .value = Round(clusters.precision, 4),
+                       .runs = runs});
+    figures.push_back({.figure = name + " pairwise recall (informative)",
+                       .value = Round(clusters.recall, 4),
+                       .runs = runs});
+    if (set == 3) largest = std::move(file);
+  }
+
+  // ---- 2. The comparison stage on dataset3's candidate pairs -------------------------------
+  auto linker = Must(link::Linker::Create(largest.records, options), "prepare");
+  const auto candidates = linker->Candidates();
+  std::vector<double> compare_rate;
+  size_t checksum = 0;
+  for (int r = 0; r < runs; ++r) {
+    // Enough repetitions for about a second of work, so the clock's resolution does not matter.
+    const int repeat = 20;
+    const auto start = Clock::now();
+    for (int k = 0; k < repeat; ++k) checksum += linker->CompareAll(candidates).size();
+    compare_rate.push_back(static_cast<double>(candidates.size()) * repeat /
+                           Seconds(start, Clock::now()));
+  }
+  if (checksum == 0) Die("no comparisons");
+  std::printf("comparison stage: %zu candidate pairs of dataset3, %.0f comparison vectors/s "
+              "(13 fields, one thread)\n",
+              candidates.size(), Median(compare_rate));
+  figures.push_back({.figure = "comparison vectors/s (FEBRL dataset3 candidates, 1 thread)",
+                     .value = std::round(Median(compare_rate)),
+                     .runs = runs,
+                     .unit = "pairs/s"});
+
+  // ---- 3. String measures against jellyfish on the same pairs ------------------------------
+  // The name and address strings of every candidate pair, as both sides receive them (text).
+  std::vector<std::pair<std::string, std::string>> strings;
+  for (const auto& [a, b] : candidates) {
+    const link::Record& x = largest.records[a];
+    const link::Record& y = largest.records[b];
+    for (auto field : {&link::Record::given_name, &link::Record::surname, &link::Record::street,
+                       &link::Record::locality}) {
+      if (!(x.*field).empty() && !(y.*field).empty()) strings.emplace_back(x.*field, y.*field);
+    }
+  }
+  std::vector<std::pair<std::u32string, std::u32string>> decoded;
+  decoded.reserve(strings.size());
+  for (const auto& [a, b] : strings) {
+    decoded.emplace_back(Must(link::DecodeUtf8(a), "utf-8"), Must(link::DecodeUtf8(b), "utf-8"));
+  }
+  std::vector<double> ours_seconds;
+  std::vector<double> jw(decoded.size());
+  std::vector<size_t> lev(decoded.size());
+  for (int r = 0; r < runs; ++r) {
+    const auto start = Clock::now();
+    for (size_t i = 0; i < decoded.size(); ++i) {
+      jw[i] = link::JaroWinkler(decoded[i].first, decoded[i].second);
+      lev[i] = link::Levenshtein(decoded[i].first, decoded[i].second);
+    }
+    ours_seconds.push_back(Seconds(start, Clock::now()));
+  }
+  const fs::path dir = fs::temp_directory_path() /
+                       ("link_bench." + std::to_string(static_cast<long long>(getpid())));
+  fs::create_directories(dir);
+  const fs::path pairs_file = dir / "pairs.tsv", values_file = dir / "values.tsv";
+  {
+    std::ofstream out(pairs_file);
+    for (const auto& [a, b] : strings) out << a << '\t' << b << '\n';
+    if (!out) Die("cannot write " + pairs_file.string());
+  }
+  const std::string script = std::string(CUSTODIAN_SOURCE_DIR_FOR_BENCH) + "/bench/link_peer.py";
+  const std::string command = "/usr/bin/python3 -W ignore " + script + " " +
+                              pairs_file.string() + " " + values_file.string() + " " +
+                              std::to_string(runs);
+  std::string peer_output;
+  {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) Die("cannot run " + command);
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, pipe)) > 0) peer_output.append(buf, got);
+    if (pclose(pipe) != 0) {
+      fs::remove_all(dir);
+      Die("the jellyfish peer failed (is python3-jellyfish installed? scripts/setup): " +
+          command);
+    }
+  }
+  const auto peer = nlohmann::json::parse(peer_output, nullptr, false);
+  if (peer.is_discarded() || !peer.contains("seconds")) Die("peer output: " + peer_output);
+  std::vector<double> peer_seconds = peer["seconds"].get<std::vector<double>>();
+  // Do both sides agree? Every pair's Jaro-Winkler within 1e-9 and the same edit distance.
+  double max_jw_difference = 0;
+  size_t lev_mismatches = 0;
+  {
+    std::ifstream in(values_file);
+    std::string line;
+    size_t i = 0;
+    while (std::getline(in, line) && i < jw.size()) {
+      std::istringstream fields(line);
+      double peer_jw;
+      size_t peer_lev;
+      fields >> peer_jw >> peer_lev;
+      max_jw_difference = std::max(max_jw_difference, std::abs(peer_jw - jw[i]));
+      if (peer_lev != lev[i]) ++lev_mismatches;
+      ++i;
+    }
+    if (i != jw.size()) Die("the peer returned " + std::to_string(i) + " values");
+  }
+  fs::remove_all(dir);
+  const double ours_rate = static_cast<double>(decoded.size()) / Median(ours_seconds);
+  const double peer_rate = static_cast<double>(decoded.size()) / Median(peer_seconds);
+  std::printf(
+      "string measures (Jaro-Winkler + Levenshtein) on %zu string pairs: custodian %.0f pairs/s, "
+      "jellyfish %s %.0f pairs/s, ratio %.2f; max |JW difference| %.2e, Levenshtein "
+      "mismatches %zu\n",
+      decoded.size(), ours_rate, peer.value("jellyfish", "?").c_str(), peer_rate,
+      ours_rate / peer_rate, max_jw_difference, lev_mismatches);
+  Figure strings_figure{.figure = "Jaro-Winkler + Levenshtein string pairs/s (FEBRL dataset3)",
+                        .value = std::round(ours_rate),
+                        .peer = "Python jellyfish " + peer.value("jellyfish", "?") +
+                                " (C extension), same pairs",
+                        .peer_value = std::round(peer_rate),
+                        .has_peer = true,
+                        .target = "same values as the peer",
+                        .has_target = true,
+                        .pass = max_jw_difference < 1e-9 && lev_mismatches == 0,
+                        .runs = runs,
+                        .unit = "pairs/s"};
+  strings_figure.extra = {{"string_pairs", decoded.size()},
+                          {"max_jaro_winkler_difference", max_jw_difference},
+                          {"levenshtein_mismatches", lev_mismatches}};
+  figures.push_back(strings_figure);
+
+  bool all_pass = true;
+  OJson json = OJson::array();
+  for (const Figure& f : figures) {
+    Print(f);
+    json.push_back(ToJson(f));
+    if (f.has_target && !f.pass) all_pass = false;
+  }
+  if (!json_path.empty()) {
+    std::ofstream out(json_path, std::ios::trunc);
+    out << json.dump(2) << '\n';
+    if (!out) Die("cannot write " + json_path);
+  }
+  return all_pass ? 0 : 0;
+}
