@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.h"
+
 namespace custodian::synth {
 
 // Unicode 15 §3.12: syllable = 0xAC00 + (lead * 21 + vowel) * 28 + tail; 19 leads, 21 vowels,
@@ -26,11 +28,11 @@ bool IsHangulSyllable(char32_t c);
 Jamo Decompose(char32_t syllable);  // precondition: IsHangulSyllable
 char32_t Compose(const Jamo& jamo);
 
-// UTF-8 of the project's own data and generated text; DecodeUtf8 assumes valid input (the
-// tables are checked when loaded) and maps any invalid byte to U+FFFD.
-std::u32string DecodeUtf8(std::string_view text);
-void AppendUtf8(char32_t c, std::string& out);
-std::string EncodeUtf8(std::u32string_view text);
+// UTF-8 of the project's own data and generated text: valid by construction (the tables are
+// checked when loaded), so an invalid byte reads as U+FFFD instead of failing.
+inline std::u32string DecodeUtf8(std::string_view text) { return DecodeUtf8Lossy(text); }
+using custodian::AppendUtf8;
+using custodian::EncodeUtf8;
 
 // The South Korean spelling of a syllable at the start of a word (the initial-sound rule,
 // 두음법칙): 리 -> 이, 로 -> 노, 룡 -> 용, 녀 -> 여. Other syllables are returned unchanged.

@@ -1,0 +1,339 @@
+// link: record linkage of persons across sources (issue 8, first part).
+//
+// What it promises:
+// - String measures on Unicode code points (Jaro, Jaro-Winkler, Levenshtein), never on bytes,
+//   so that 김철수 and Ch'ŏl-su are compared letter by letter.
+// - A Korean name normaliser: a name in Hangul or in any common romanization (Revised
+//   Romanization, McCune-Reischauer with or without breves and apostrophes, the DPRK's style,
+//   personal spellings such as "Chulsoo"), surname first or last, hyphenated or spaced, becomes
+//   the same romanization-invariant syllable key: 김철수, "Kim Chol Su", "Gim Cheol-su",
+//   "KIM Chol-su", "Chulsoo Kim" and "Kim Ch'ŏl-su" all give "KIM COLSO".
+// - Deduplication of person records (Fellegi-Sunter 1969): candidate pairs from several
+//   blocking rules, comparison vectors with graded agreement levels, m/u probabilities fitted by
+//   EM without labels (Winkler 1988; Jaro 1989), term-frequency adjustment for common names,
+//   match probabilities with a per-field explanation, and clustering with a guard against
+//   chaining. The model is described in docs/formats/linkage.md.
+// - A reader for FEBRL's synthetic person files and pairwise precision/recall/F1 against known
+//   identities, for evaluation only: labels are never used to fit a model.
+//
+// Everything works on data in memory; nothing here writes files or logs. Names and dates of
+// persons are sensitive in Custodian, so error messages name the record index and field, never
+// the value.
+//
+// Thread-safety: free functions are pure and safe to call concurrently. A Linker is immutable
+// after Create(); its const methods may be called from several threads at once.
+#ifndef CUSTODIAN_LINK_LINK_H_
+#define CUSTODIAN_LINK_LINK_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/env.h"
+#include "base/status.h"
+#include "base/utf8.h"
+
+namespace custodian::link {
+
+// ---- Text ---------------------------------------------------------------------------------
+
+// Strict UTF-8 (RFC 3629), from base: bad input is InvalidArgument with the byte offset.
+using custodian::DecodeUtf8;
+using custodian::EncodeUtf8;
+
+// ---- String measures ----------------------------------------------------------------------
+
+// Jaro similarity in [0, 1]; 1 for two empty strings. Transpositions are halved rounding down,
+// as in the Census Bureau's strcmp95 and Python's jellyfish.
+double Jaro(std::u32string_view a, std::u32string_view b);
+// Jaro-Winkler with the usual constants: prefix scale 0.1, at most 4 prefix characters, applied
+// when the Jaro similarity exceeds 0.7 (Winkler 1990). MARTHA/MARHTA = 0.9611.
+double JaroWinkler(std::u32string_view a, std::u32string_view b);
+// Edit distance with unit insertions, deletions and substitutions.
+size_t Levenshtein(std::u32string_view a, std::u32string_view b);
+// 1 - distance / max(length); 1 for two empty strings.
+double LevenshteinSimilarity(std::u32string_view a, std::u32string_view b);
+// American Soundex ("robert" -> R163) of the ASCII letters of a lowercased name; "" if it has
+// none. Used as a blocking key for names in Latin letters.
+std::string Soundex(std::u32string_view name);
+
+// A name for comparison: NFKC, lowercase, diacritics removed (ŏ -> o), only letters kept (Latin
+// and Hangul syllables), so "O'Brien-Smith" -> "obriensmith". InvalidArgument for bad UTF-8.
+Result<std::u32string> NormalizeName(std::string_view name);
+
+// ---- Korean names -------------------------------------------------------------------------
+
+// A Korean name as canonical syllables. Each syllable is written as onset + vowel + coda
+// classes in capitals, coarse enough that every romanization system maps to the same one:
+// consonants lose voicing and aspiration (ㄱ ㄲ ㅋ g k kk kh k' -> K; ㅈ ㅉ ㅊ j ch tch ch' -> C),
+// ㅓ ㅗ ㅜ ㅡ (eo o u eu ŏ ŭ oo) -> O, and the initial-sound rule is applied to every syllable
+// (리 = 이, 련 = 연, 로 = 노) so the DPRK and ROK spellings meet. See docs/formats/linkage.md.
+struct KoreanName {
+  std::vector<std::string> surname;  // usually one syllable; two for 남궁, 황보, 선우, ...
+  std::vector<std::string> given;
+
+  std::string SurnameKey() const;  // "KIM"
+  std::string GivenKey() const;    // "COLSO"
+  std::string Key() const;         // "KIM COLSO"
+};
+
+// The canonical syllables of one word (a given name, a surname, a place), in Hangul or Latin
+// letters; hyphens, spaces and apostrophes between syllables are ignored. InvalidArgument for
+// bad UTF-8, an empty word, or Latin letters that do not parse as Korean syllables ("Smith").
+Result<std::vector<std::string>> KoreanSyllables(std::string_view word);
+
+// A surname alone: the conventional spellings (Lee, Rhee, Yi, Ri, I; Park, Pak, Bak; Choi,
+// Choe; Jung, Jeong, Chung, Chong, Jong; ...) are looked up in a table, others are parsed.
+Result<std::vector<std::string>> KoreanSurnameSyllables(std::string_view surname);
+
+// A full name whose order is unknown: Hangul (김철수, 김 철수; compound surnames), "Kim Chol
+// Su", "KIM Chol-su", "Kim, Chulsoo", "Chulsoo Kim". The surname is the part after a comma's
+// left side, else the one token in capitals, else whichever end token is a known surname (the
+// more common one if both are, the first if neither table decides). InvalidArgument when the
+// name is empty, not UTF-8, or not readable as Korean.
+Result<KoreanName> ParseKoreanName(std::string_view full_name);
+// Surname and given name already in separate fields.
+Result<KoreanName> ParseKoreanName(std::string_view surname, std::string_view given);
+
+// ---- Records ------------------------------------------------------------------------------
+
+enum class Sex : uint8_t { kUnknown, kFemale, kMale };
+
+// One record of a person as a source describes it. Empty strings and zeros mean "not known".
+// Dates are kept as recorded (a month of 13 is a typo to tolerate, not to reject), but each part
+// must be in 0..9999 / 0..99 / 0..99.
+struct Record {
+  std::string given_name;  // UTF-8, any script
+  std::string surname;
+  int birth_year = 0;
+  int birth_month = 0;
+  int birth_day = 0;
+  Sex sex = Sex::kUnknown;
+  std::string street_number;
+  std::string street;
+  std::string address_extra;  // building, dwelling or second address line
+  std::string locality;       // suburb, town, ri/dong
+  std::string postcode;
+  std::string region;                   // state, province
+  std::vector<std::string> place_path;  // gazetteer ids, broadest first (province, county, ...)
+  std::string id_number;                // a document or social security number
+  std::string source;                   // the source (list) the record comes from
+};
+
+// How names in Latin letters are read. kLatin: as they are (FEBRL-style). kKorean: as
+// romanized Korean names, keyed by KoreanName so that every system and Hangul meet; a name that
+// does not parse as Korean falls back to the Latin treatment. Hangul is always read as Korean.
+enum class NameSystem { kLatin, kKorean };
+
+// The comparison fields, in the order of a comparison vector.
+enum class Field : uint8_t {
+  kGivenName,
+  kSurname,
+  kBirthDate,
+  kSex,
+  kStreetNumber,
+  kStreet,
+  kAddressExtra,
+  kLocality,
+  kPostcode,
+  kRegion,
+  kPlace,
+  kIdNumber,
+  kSource,
+};
+inline constexpr size_t kFieldCount = 13;
+std::string_view FieldName(Field field);
+// Agreement levels of a field: 0 is disagreement, the highest is exact agreement.
+int LevelCount(Field field);
+inline constexpr uint8_t kMissing = 0xFF;  // either side unknown: the field says nothing
+
+// Parts of a blocking key. A record lacking any part of a rule is not blocked by that rule.
+enum class KeyPart : uint8_t {
+  kSurnamePhonetic,  // Soundex, or the Korean surname key
+  kGivenPhonetic,    // Soundex, or the Korean given-name key
+  kSurnameInitial,
+  kGivenInitial,
+  kBirthYear,
+  kBirthYearBand,  // birth_year / LinkOptions::year_band
+  kBirthDate,      // year, month and day, all known
+  kPostcode,
+  kLocality,
+  kPlace,  // the most specific place id
+  kIdNumber,
+};
+using BlockingRule = std::vector<KeyPart>;
+std::vector<BlockingRule> DefaultBlockingRules();
+
+struct LinkOptions {
+  NameSystem names = NameSystem::kLatin;
+  std::vector<BlockingRule> blocking = DefaultBlockingRules();
+  // A block larger than this is skipped (and counted): it would cost n^2/2 comparisons and a
+  // key that common does not separate anyone. Another rule usually finds its pairs.
+  size_t max_block_size = 1000;
+  int year_band = 5;
+
+  // EM (unlabelled): iterations, convergence on the largest change of any parameter, and how
+  // many random record pairs seed the u probabilities.
+  int em_max_iterations = 200;
+  double em_tolerance = 1e-7;
+  size_t random_pairs = 200000;
+  uint64_t seed = 1;
+  // Term-frequency adjustment of exact name agreement (a shared rare name says more than a
+  // shared Kim).
+  bool term_frequency = true;
+
+  // Clustering: pairs at or above match_threshold are joined, strongest first, unless the
+  // union would exceed max_cluster_size or fewer than min_link_fraction (strictly more than)
+  // of all cross pairs reach link_threshold. Cross pairs that blocking did not produce are
+  // compared and scored on demand, so a chain A-B-C with a weak A-C is stopped.
+  double match_threshold = 0.5;
+  double link_threshold = 0.2;
+  double min_link_fraction = 0.5;
+  size_t max_cluster_size = 50;
+};
+
+// A comparison of two records (indexes into the Linker's records, a < b).
+struct Comparison {
+  uint32_t a = 0;
+  uint32_t b = 0;
+  std::array<uint8_t, kFieldCount> level{};  // kMissing or 0..LevelCount-1
+  // Term-frequency adjustments (log2 Bayes factor) of exact given-name and surname agreement.
+  float tf_given = 0;
+  float tf_surname = 0;
+};
+
+// The Fellegi-Sunter parameters: for each field and level, m = P(level | same person) and
+// u = P(level | different persons); prior = P(same person) among the candidate pairs.
+struct Model {
+  double prior = 0;
+  std::array<std::vector<double>, kFieldCount> m;
+  std::array<std::vector<double>, kFieldCount> u;
+  std::array<bool, kFieldCount> active{};  // false when no pair had the field
+  int iterations = 0;
+  bool converged = false;
+};
+
+// Why a pair scored as it did: each field's level and its weight (log2 m/u, plus the
+// term-frequency part), the prior, and the result.
+struct Explanation {
+  struct Part {
+    Field field;
+    uint8_t level;         // kMissing when the field said nothing
+    double weight;         // log2(m/u) of the level; 0 when missing
+    double tf_adjustment;  // log2; 0 unless an exact name agreement was adjusted
+  };
+  std::vector<Part> parts;
+  double prior_weight = 0;  // log2(prior / (1 - prior))
+  double total_weight = 0;  // prior_weight + all parts
+  double probability = 0;
+};
+
+struct BlockingStats {
+  size_t rules = 0;
+  size_t blocks = 0;
+  size_t oversized_blocks = 0;  // skipped because larger than max_block_size
+  size_t pairs_before_dedup = 0;
+  size_t candidate_pairs = 0;
+};
+
+// Holds prepared (normalised) records and runs the stages of linkage over them.
+class Linker {
+ public:
+  // Normalises and checks every record: InvalidArgument names the record index and field
+  // (bad UTF-8, a date part out of range), never the value.
+  static Result<std::unique_ptr<Linker>> Create(std::span<const Record> records,
+                                                LinkOptions options);
+  ~Linker();
+  Linker(const Linker&) = delete;
+  Linker& operator=(const Linker&) = delete;
+
+  size_t size() const;
+  const LinkOptions& options() const;
+
+  // Candidate pairs (a < b, sorted, no duplicates) from the union of the blocking rules.
+  std::vector<std::pair<uint32_t, uint32_t>> Candidates(BlockingStats* stats = nullptr) const;
+  Comparison Compare(uint32_t a, uint32_t b) const;
+  std::vector<Comparison> CompareAll(std::span<const std::pair<uint32_t, uint32_t>> pairs) const;
+
+  // EM over the comparisons (no labels): u starts from random record pairs, m from a guess that
+  // favours agreement; both and the prior are then re-estimated until they converge.
+  Model Train(std::span<const Comparison> comparisons) const;
+
+  double Probability(const Model& model, const Comparison& comparison) const;
+  Explanation Explain(const Model& model, const Comparison& comparison) const;
+
+ private:
+  struct Impl;
+  explicit Linker(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct ScoredPair {
+  uint32_t a = 0;
+  uint32_t b = 0;
+  double probability = 0;
+};
+
+struct Clustering {
+  std::vector<uint32_t> cluster_of;  // per record; cluster ids are 0..clusters-1
+  size_t clusters = 0;
+  size_t merges_refused_size = 0;   // unions that would have exceeded max_cluster_size
+  size_t merges_refused_chain = 0;  // unions refused by the link-fraction guard
+  size_t pairs_scored_on_demand = 0;
+};
+
+// Threshold clustering with the chain guard of LinkOptions. `score` gives the probability of a
+// pair that is not among `pairs` (a < b); it is called only while checking a union.
+Clustering Cluster(size_t records, std::span<const ScoredPair> pairs, const LinkOptions& options,
+                   const std::function<double(uint32_t, uint32_t)>& score);
+
+struct LinkResult {
+  Model model;
+  BlockingStats blocking;
+  std::vector<ScoredPair> pairs;  // every candidate pair with its probability
+  Clustering clustering;
+};
+
+// The whole pipeline: candidates, comparisons, EM, probabilities, clusters.
+Result<LinkResult> Deduplicate(std::span<const Record> records, const LinkOptions& options);
+
+// ---- Evaluation ---------------------------------------------------------------------------
+
+struct PairwiseMetrics {
+  uint64_t true_pairs = 0;       // pairs of records of the same person
+  uint64_t predicted_pairs = 0;  // pairs the linkage joined
+  uint64_t correct_pairs = 0;
+  double precision = 0;
+  double recall = 0;
+  double f1 = 0;
+};
+// Pairs inside predicted clusters against pairs inside true identities (one id per record).
+PairwiseMetrics EvaluateClusters(std::span<const uint32_t> cluster_of,
+                                 std::span<const uint32_t> truth);
+// Predicted pairs given directly (deduplicated by the caller) against true identities.
+PairwiseMetrics EvaluatePairs(std::span<const std::pair<uint32_t, uint32_t>> pairs,
+                              std::span<const uint32_t> truth);
+
+// RFC 4180 CSV: quoted fields (with "" for a quote and line breaks inside), CRLF or LF, and
+// whitespace around unquoted fields trimmed (FEBRL writes ", "). InvalidArgument with the line
+// number for an unterminated quote, text after a closing quote, or bad UTF-8.
+Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view text);
+
+// A FEBRL file (rec_id, given_name, surname, street_number, address_1, address_2, suburb,
+// postcode, state, date_of_birth, soc_sec_id; columns found by name): records, and each
+// record's person number from "rec-N-org" / "rec-N-dup-k" (ground truth for evaluation).
+struct LabelledRecords {
+  std::vector<Record> records;
+  std::vector<uint32_t> person;
+};
+Result<LabelledRecords> ParseFebrl(std::string_view csv_text);
+Result<LabelledRecords> LoadFebrl(Env& env, const std::string& path);
+
+}  // namespace custodian::link
+
+#endif  // CUSTODIAN_LINK_LINK_H_

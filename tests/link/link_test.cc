@@ -1,0 +1,397 @@
+// The linkage engine (link.h): string measures against published values, UTF-8 and name
+// folding, blocking, EM on a synthetic set whose truth is known (but never given to EM),
+// probabilities and explanations, the clustering chain guard, and bad input.
+#include "link/link.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace custodian::link {
+namespace {
+
+std::u32string U(std::string_view s) { return DecodeUtf8(s).value(); }
+
+TEST(StringMeasuresTest, JaroWinklerKnownValues) {
+  // Winkler (1990) and the usual textbook examples.
+  EXPECT_NEAR(Jaro(U"MARTHA", U"MARHTA"), 0.9444, 1e-4);
+  EXPECT_NEAR(JaroWinkler(U"MARTHA", U"MARHTA"), 0.9611, 1e-4);
+  EXPECT_NEAR(JaroWinkler(U"DIXON", U"DICKSONX"), 0.8133, 1e-4);
+  EXPECT_NEAR(JaroWinkler(U"DWAYNE", U"DUANE"), 0.84, 1e-4);
+  EXPECT_NEAR(JaroWinkler(U"JELLYFISH", U"SMELLYFISH"), 0.8963, 1e-4);
+  EXPECT_DOUBLE_EQ(JaroWinkler(U"", U""), 1.0);
+  EXPECT_DOUBLE_EQ(JaroWinkler(U"abc", U""), 0.0);
+  EXPECT_DOUBLE_EQ(JaroWinkler(U"abc", U"xyz"), 0.0);
+  EXPECT_DOUBLE_EQ(JaroWinkler(U"same", U"same"), 1.0);
+  // Symmetric on these inputs, and in [0, 1].
+  EXPECT_DOUBLE_EQ(JaroWinkler(U"MARHTA", U"MARTHA"), JaroWinkler(U"MARTHA", U"MARHTA"));
+  // Code points, not bytes: 김철수/김철호 share two of three syllables and a two-syllable prefix.
+  EXPECT_NEAR(Jaro(U("김철수"), U("김철호")), 7.0 / 9.0, 1e-12);
+  EXPECT_NEAR(JaroWinkler(U("김철수"), U("김철호")), 7.0 / 9.0 + 0.2 * (2.0 / 9.0), 1e-12);
+  // Strings longer than the small buffers.
+  const std::u32string long_a(100, U'a');
+  std::u32string long_b = long_a;
+  long_b[50] = U'b';
+  EXPECT_NEAR(JaroWinkler(long_a, long_b), 1 - 0.6 * (1 - (0.99 + 0.99 + 1) / 3), 1e-9);
+}
+
+TEST(StringMeasuresTest, Levenshtein) {
+  EXPECT_EQ(Levenshtein(U"kitten", U"sitting"), 3u);
+  EXPECT_EQ(Levenshtein(U"flaw", U"lawn"), 2u);
+  EXPECT_EQ(Levenshtein(U"", U"abc"), 3u);
+  EXPECT_EQ(Levenshtein(U"abc", U""), 3u);
+  EXPECT_EQ(Levenshtein(U"", U""), 0u);
+  EXPECT_EQ(Levenshtein(U("김철수"), U("김철호")), 1u);
+  EXPECT_EQ(Levenshtein(U("Ch'ŏl"), U("Ch'ol")), 1u);
+  EXPECT_DOUBLE_EQ(LevenshteinSimilarity(U"kitten", U"sitting"), 1 - 3.0 / 7.0);
+  EXPECT_DOUBLE_EQ(LevenshteinSimilarity(U"", U""), 1.0);
+  const std::u32string long_a(200, U'x');
+  EXPECT_EQ(Levenshtein(long_a, std::u32string(190, U'x')), 10u);
+}
+
+TEST(StringMeasuresTest, Soundex) {
+  EXPECT_EQ(Soundex(U"robert"), "R163");
+  EXPECT_EQ(Soundex(U"rupert"), "R163");
+  EXPECT_EQ(Soundex(U"ashcraft"), "A261");
+  EXPECT_EQ(Soundex(U"tymczak"), "T522");
+  EXPECT_EQ(Soundex(U"pfister"), "P236");
+  EXPECT_EQ(Soundex(U"honeyman"), "H555");
+  EXPECT_EQ(Soundex(U"Lee"), "L000");
+  EXPECT_EQ(Soundex(U""), "");
+  EXPECT_EQ(Soundex(U("김")), "");
+}
+
+TEST(TextTest, StrictUtf8) {
+  EXPECT_EQ(DecodeUtf8("a김ŏ😀").value(), U"a김ŏ😀");
+  EXPECT_EQ(EncodeUtf8(U"a김ŏ😀"), "a김ŏ😀");
+  for (const char* bad :
+       {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe3\x81", "a\x80", "\xf4\x90\x80\x80"}) {
+    Result<std::u32string> r = DecodeUtf8(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  }
+}
+
+TEST(TextTest, NormalizeName) {
+  EXPECT_EQ(NormalizeName("O'Brien-Smith").value(), U"obriensmith");
+  EXPECT_EQ(NormalizeName("Ch'ŏl-su").value(), U"cholsu");
+  EXPECT_EQ(NormalizeName("ÉLODIE").value(), U"elodie");
+  EXPECT_EQ(NormalizeName("  김 철수 ").value(), U("김철수"));
+  EXPECT_EQ(NormalizeName("").value(), U"");
+  EXPECT_FALSE(NormalizeName("bad \xff").ok());
+}
+
+// ---- A synthetic population with known duplicates -----------------------------------------
+
+struct Population {
+  std::vector<Record> records;
+  std::vector<uint32_t> person;
+};
+
+// `persons` people, each with one record, and `duplicated` of them with a second record that
+// carries a typo in one field. Names are drawn from small syllable lists, so some collide.
+Population MakePopulation(int persons, int duplicated, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  const char* parts[] = {"an", "be", "co", "da", "el", "fi", "go", "ha", "is", "jo", "ka", "lu",
+                         "ma", "ne", "or", "pi", "qu", "ra", "si", "tu", "ve", "wy", "xa", "zo"};
+  auto word = [&](int syllables) {
+    std::string w;
+    for (int i = 0; i < syllables; ++i) w += parts[pick(24)];
+    return w;
+  };
+  auto typo = [&](std::string s) {
+    if (s.size() > 2) s[static_cast<size_t>(1 + pick(static_cast<int>(s.size()) - 1))] = 'x';
+    return s;
+  };
+  Population p;
+  for (int i = 0; i < persons; ++i) {
+    Record r;
+    r.given_name = word(2);
+    r.surname = word(3);
+    r.birth_year = 1930 + pick(70);
+    r.birth_month = 1 + pick(12);
+    r.birth_day = 1 + pick(28);
+    r.sex = pick(2) ? Sex::kMale : Sex::kFemale;
+    r.locality = word(2);
+    r.postcode = std::to_string(1000 + pick(9000));
+    p.records.push_back(r);
+    p.person.push_back(static_cast<uint32_t>(i));
+    if (i < duplicated) {
+      Record d = r;
+      switch (pick(4)) {
+        case 0:
+          d.given_name = typo(d.given_name);
+          break;
+        case 1:
+          d.surname = typo(d.surname);
+          break;
+        case 2:
+          d.birth_day = d.birth_day % 28 + 1;
+          break;
+        default:
+          d.postcode.clear();
+          break;
+      }
+      p.records.push_back(d);
+      p.person.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  return p;
+}
+
+TEST(LinkerTest, CandidatesAreUniqueSortedAndFindTheDuplicates) {
+  const Population p = MakePopulation(2000, 500, 7);
+  auto linker = Linker::Create(p.records, LinkOptions{}).value();
+  BlockingStats stats;
+  const auto candidates = linker->Candidates(&stats);
+  EXPECT_EQ(stats.candidate_pairs, candidates.size());
+  EXPECT_GE(stats.pairs_before_dedup, candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    EXPECT_LT(candidates[i].first, candidates[i].second);
+    if (i > 0) {
+      EXPECT_LT(candidates[i - 1], candidates[i]);
+    }
+  }
+  // Far fewer than all pairs, and nearly every true pair among them.
+  EXPECT_LT(candidates.size(), p.records.size() * (p.records.size() - 1) / 2 / 50);
+  EXPECT_GE(EvaluatePairs(candidates, p.person).recall, 0.99);
+}
+
+TEST(LinkerTest, OversizedBlocksAreSkippedAndCounted) {
+  std::vector<Record> same(30);
+  for (Record& r : same) r.surname = "smith", r.given_name = "john";
+  LinkOptions options;
+  options.blocking = {{KeyPart::kSurnamePhonetic}};
+  options.max_block_size = 10;
+  auto linker = Linker::Create(same, options).value();
+  BlockingStats stats;
+  EXPECT_TRUE(linker->Candidates(&stats).empty());
+  EXPECT_EQ(stats.oversized_blocks, 1u);
+}
+
+TEST(LinkerTest, EmConvergesWithoutLabels) {
+  const Population p = MakePopulation(3000, 600, 11);
+  auto linker = Linker::Create(p.records, LinkOptions{}).value();
+  const auto candidates = linker->Candidates();
+  const std::vector<Comparison> comparisons = linker->CompareAll(candidates);
+  const Model model = linker->Train(comparisons);
+  EXPECT_TRUE(model.converged);
+  EXPECT_GT(model.iterations, 1);
+  // The estimated share of matches among candidates is close to the true one.
+  size_t true_matches = 0;
+  for (const auto& [a, b] : candidates) true_matches += p.person[a] == p.person[b];
+  const double share = static_cast<double>(true_matches) / static_cast<double>(candidates.size());
+  EXPECT_NEAR(model.prior, share, 0.05);
+  // Exact agreement is far likelier among matches than among non-matches, for every field used.
+  for (Field f : {Field::kGivenName, Field::kSurname, Field::kBirthDate, Field::kLocality}) {
+    const size_t top = static_cast<size_t>(LevelCount(f) - 1);
+    const size_t i = static_cast<size_t>(f);
+    EXPECT_GT(model.m[i][top], 0.7) << FieldName(f);
+    EXPECT_GT(model.m[i][top] / model.u[i][top], 5) << FieldName(f);
+  }
+  EXPECT_FALSE(model.active[static_cast<size_t>(Field::kIdNumber)]);
+  // Calibration: the mean probability is close to the share of true matches.
+  double mean = 0;
+  for (const Comparison& c : comparisons) mean += linker->Probability(model, c);
+  EXPECT_NEAR(mean / static_cast<double>(comparisons.size()), share, 0.05);
+  // And the whole pipeline separates the duplicates.
+  const LinkResult result = Deduplicate(p.records, LinkOptions{}).value();
+  const PairwiseMetrics metrics = EvaluateClusters(result.clustering.cluster_of, p.person);
+  EXPECT_GE(metrics.precision, 0.95);
+  EXPECT_GE(metrics.recall, 0.95);
+}
+
+TEST(LinkerTest, ExplanationAddsUpAndTermFrequencyFavoursRareNames) {
+  Population p = MakePopulation(1500, 300, 3);
+  // Many people called "common"; two records of one person with a rare given name.
+  for (size_t i = 0; i < 200; ++i) p.records[i * 5].given_name = "common";
+  ASSERT_EQ(p.person[0], p.person[1]);
+  p.records[1].given_name = "common";
+  auto linker = Linker::Create(p.records, LinkOptions{}).value();
+  const Model model = linker->Train(linker->CompareAll(linker->Candidates()));
+  const Comparison c = linker->Compare(0, 1);  // person 0's two records: given "common"
+  const Explanation e = linker->Explain(model, c);
+  double sum = e.prior_weight;
+  for (const Explanation::Part& part : e.parts) sum += part.weight + part.tf_adjustment;
+  EXPECT_NEAR(sum, e.total_weight, 1e-9);
+  EXPECT_NEAR(e.probability, linker->Probability(model, c), 1e-12);
+  EXPECT_EQ(e.parts.size(), kFieldCount);
+  const auto& given = e.parts[static_cast<size_t>(Field::kGivenName)];
+  ASSERT_EQ(given.level, 3);
+  EXPECT_LT(given.tf_adjustment, 0);  // "common" is common
+  // A pair sharing a rare exact given name gets a positive adjustment.
+  bool checked = false;
+  for (uint32_t a = 2; a < 40 && !checked; ++a) {
+    if (p.person[a] == p.person[a + 1] && p.records[a].given_name == p.records[a + 1].given_name &&
+        p.records[a].given_name != "common") {
+      EXPECT_GT(linker->Compare(a, a + 1).tf_given, 0);
+      checked = true;
+    }
+  }
+  EXPECT_TRUE(checked);
+}
+
+TEST(LinkerTest, KoreanModeComparesRomanizationsAsEqual) {
+  std::vector<Record> records(3);
+  records[0].surname = "김철수";       // a full name in one field
+  records[1].surname = "Chulsoo Kim";  // order and spelling differ
+  records[2].surname = "Kim";
+  records[2].given_name = "Chol Ho";
+  LinkOptions options;
+  options.names = NameSystem::kKorean;
+  auto linker = Linker::Create(records, options).value();
+  const Comparison same = linker->Compare(0, 1);
+  EXPECT_EQ(same.level[static_cast<size_t>(Field::kSurname)], 3);
+  EXPECT_EQ(same.level[static_cast<size_t>(Field::kGivenName)], 3);
+  const Comparison other = linker->Compare(0, 2);
+  EXPECT_EQ(other.level[static_cast<size_t>(Field::kSurname)], 3);
+  EXPECT_LT(other.level[static_cast<size_t>(Field::kGivenName)], 3);
+  // All three share the Korean surname key, so one blocking rule finds the pairs.
+  options.blocking = {{KeyPart::kSurnamePhonetic}};
+  EXPECT_EQ(Linker::Create(records, options).value()->Candidates().size(), 3u);
+}
+
+// ---- Clustering ---------------------------------------------------------------------------
+
+TEST(ClusterTest, ChainGuardStopsAWeakChain) {
+  // A~B and B~C are strong, A~C (never a candidate) is weak: no transitive A~C.
+  const std::vector<ScoredPair> pairs = {{0, 1, 0.99}, {1, 2, 0.98}};
+  LinkOptions options;
+  Clustering weak = Cluster(3, pairs, options, [](uint32_t a, uint32_t b) {
+    EXPECT_EQ(a, 0u);
+    EXPECT_EQ(b, 2u);
+    return 0.01;
+  });
+  EXPECT_EQ(weak.clusters, 2u);
+  EXPECT_EQ(weak.cluster_of[0], weak.cluster_of[1]);
+  EXPECT_NE(weak.cluster_of[1], weak.cluster_of[2]);
+  EXPECT_EQ(weak.merges_refused_chain, 1u);
+  EXPECT_EQ(weak.pairs_scored_on_demand, 1u);
+  // When A~C is also supported, all three are one person.
+  Clustering strong = Cluster(3, pairs, options, [](uint32_t, uint32_t) { return 0.6; });
+  EXPECT_EQ(strong.clusters, 1u);
+  EXPECT_EQ(strong.merges_refused_chain, 0u);
+}
+
+TEST(ClusterTest, LongChainDoesNotCollapse) {
+  // 0-1-2-...-19, each neighbour strong, everything else weak: plain transitive closure would
+  // make one cluster of 20; the guard keeps clusters of at most two.
+  std::vector<ScoredPair> pairs;
+  for (uint32_t i = 0; i + 1 < 20; ++i) pairs.push_back({i, i + 1, 0.9});
+  const Clustering c = Cluster(20, pairs, LinkOptions{}, [](uint32_t, uint32_t) { return 0.0; });
+  std::vector<int> size(c.clusters, 0);
+  for (uint32_t id : c.cluster_of) ++size[id];
+  for (int s : size) EXPECT_LE(s, 2);
+  EXPECT_GE(c.clusters, 10u);
+}
+
+TEST(ClusterTest, SizeCap) {
+  std::vector<ScoredPair> pairs;
+  for (uint32_t i = 0; i < 10; ++i) {
+    for (uint32_t j = i + 1; j < 10; ++j) pairs.push_back({i, j, 0.99});
+  }
+  LinkOptions options;
+  options.max_cluster_size = 4;
+  const Clustering c = Cluster(10, pairs, options, [](uint32_t, uint32_t) { return 0.99; });
+  std::vector<int> size(c.clusters, 0);
+  for (uint32_t id : c.cluster_of) ++size[id];
+  for (int s : size) EXPECT_LE(s, 4);
+  EXPECT_GT(c.merges_refused_size, 0u);
+}
+
+TEST(EvaluateTest, PairwiseCounts) {
+  // Truth: {0,1,2} {3,4}; predicted: {0,1} {2,3,4}.
+  const std::vector<uint32_t> truth = {7, 7, 7, 9, 9};
+  const std::vector<uint32_t> predicted = {0, 0, 1, 1, 1};
+  const PairwiseMetrics m = EvaluateClusters(predicted, truth);
+  EXPECT_EQ(m.true_pairs, 4u);
+  EXPECT_EQ(m.predicted_pairs, 4u);
+  EXPECT_EQ(m.correct_pairs, 2u);
+  EXPECT_DOUBLE_EQ(m.precision, 0.5);
+  EXPECT_DOUBLE_EQ(m.recall, 0.5);
+  EXPECT_DOUBLE_EQ(m.f1, 0.5);
+  const std::vector<std::pair<uint32_t, uint32_t>> pairs = {{0, 1}, {1, 2}, {2, 3}};
+  const PairwiseMetrics p = EvaluatePairs(pairs, truth);
+  EXPECT_EQ(p.correct_pairs, 2u);
+  EXPECT_DOUBLE_EQ(p.precision, 2.0 / 3.0);
+}
+
+// ---- Bad input ----------------------------------------------------------------------------
+
+TEST(BadInputTest, InvalidUtf8NamesTheRecordAndFieldButNotTheValue) {
+  std::vector<Record> records(3);
+  records[0].given_name = "anna";
+  records[1].given_name = "secret\xff";
+  Result<std::unique_ptr<Linker>> linker = Linker::Create(records, LinkOptions{});
+  ASSERT_FALSE(linker.ok());
+  EXPECT_EQ(linker.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(linker.status().message().find("record 1"), std::string::npos);
+  EXPECT_NE(linker.status().message().find("name"), std::string::npos);
+  EXPECT_EQ(linker.status().message().find("secret"), std::string::npos);
+
+  records[1].given_name = "anna";
+  records[2].street = "\xc0\xaf street";
+  linker = Linker::Create(records, LinkOptions{});
+  ASSERT_FALSE(linker.ok());
+  EXPECT_NE(linker.status().message().find("record 2: field 'street'"), std::string::npos);
+
+  records[2].street.clear();
+  records[2].birth_month = 140;
+  linker = Linker::Create(records, LinkOptions{});
+  ASSERT_FALSE(linker.ok());
+  EXPECT_NE(linker.status().message().find("birth_date"), std::string::npos);
+}
+
+TEST(BadInputTest, EmptyRecordsAndBadOptions) {
+  // Records with nothing known: no candidates, no crash, every record its own cluster.
+  std::vector<Record> empty(5);
+  Result<LinkResult> result = Deduplicate(empty, LinkOptions{});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->pairs.empty());
+  EXPECT_EQ(result->clustering.clusters, 5u);
+  Result<LinkResult> none = Deduplicate({}, LinkOptions{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->clustering.clusters, 0u);
+
+  LinkOptions bad;
+  bad.match_threshold = 1.5;
+  EXPECT_FALSE(Linker::Create(empty, bad).ok());
+  bad = LinkOptions{};
+  bad.blocking = {{}};
+  EXPECT_FALSE(Linker::Create(empty, bad).ok());
+  bad = LinkOptions{};
+  bad.link_threshold = 0.9;  // above the match threshold
+  EXPECT_FALSE(Linker::Create(empty, bad).ok());
+}
+
+TEST(CsvTest, QuotesBlanksAndLineEndings) {
+  const auto rows =
+      ParseCsv("a, b ,c\r\n\"x, y\",\"say \"\"hi\"\"\", \"two\nlines\"\n\n1,,3\n").value();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"x, y", "say \"hi\"", "two\nlines"}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"1", "", "3"}));
+  EXPECT_TRUE(ParseCsv("").value().empty());
+}
+
+TEST(CsvTest, MalformedInputNamesTheLine) {
+  Result<std::vector<std::vector<std::string>>> r = ParseCsv("a,b\nc,\"open\nd,e\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("line 2"), std::string::npos);
+  r = ParseCsv("a,b\n\"x\"y,z\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("line 2"), std::string::npos);
+  r = ParseCsv("a,b\nc,d\"e\n");
+  ASSERT_FALSE(r.ok());
+  r = ParseCsv("a,b\nc,\xff\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("UTF-8"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace custodian::link
