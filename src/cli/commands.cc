@@ -99,8 +99,9 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
         namespace fs = std::filesystem;
         const std::string repo_path = fs::weakly_canonical(fs::absolute(a->dir)).string() + "/";
         if (fs::weakly_canonical(fs::absolute(key_file)).string().rfind(repo_path, 0) == 0) {
-          return InvalidArgumentError("the key file must not be kept inside the repository "
-                                      "it unlocks; put it elsewhere (another disk, a token)");
+          return InvalidArgumentError(
+              "the key file must not be kept inside the repository "
+              "it unlocks; put it elsewhere (another disk, a token)");
         }
         if (!Env::Default().FileExists(key_file)) {
           RETURN_IF_ERROR(Env::Default().WriteFileAtomically(
@@ -139,11 +140,9 @@ void RegisterInit(CLI::App& app, Globals& g, Action& run) {
                   << "  signing key: " << *dir << "/ledger.key (keep it secret; public key "
                   << info.public_key << ")\n"
                   << "  admin account: " << init.admin << "\n"
-                  << "  unlocked by: "
-                  << (init.unlock.passphrase.empty() ? "" : "the passphrase")
-                  << (!init.unlock.passphrase.empty() && !init.unlock.key_file_text.empty()
-                          ? " or "
-                          : "")
+                  << "  unlocked by: " << (init.unlock.passphrase.empty() ? "" : "the passphrase")
+                  << (!init.unlock.passphrase.empty() && !init.unlock.key_file_text.empty() ? " or "
+                                                                                            : "")
                   << (init.unlock.key_file_text.empty() ? "" : "the key file " + key_file)
                   << " (nothing else can open the sealed identities: keep a copy safe)\n";
       }
@@ -231,9 +230,9 @@ void RegisterShow(CLI::App& app, Globals& g, Action& run) {
         if (g.json) {
           Json out = {{"record", record.ToDocument()},
                       {"version", record.version},
-                     {"ledger_entry", record.seq},
-                     {"at", record.at},
-                     {"by", record.by},
+                      {"ledger_entry", record.seq},
+                      {"at", record.at},
+                      {"by", record.by},
                       {"reason", record.reason},
                       {"revealed", record.revealed}};
           if (!record.pseudonym.empty()) out["pseudonym"] = record.pseudonym;

@@ -138,8 +138,7 @@ class Store : public ledger::LogStore {
   // Entries of accesses, newest first, to `record` (complete exports, stored as record "*",
   // included) and/or by `account` ("" for any).
   virtual Result<std::vector<uint64_t>> ListAccesses(std::string_view record,
-                                                     std::string_view account,
-                                                     int64_t limit) = 0;
+                                                     std::string_view account, int64_t limit) = 0;
 
   // ---- Secrets: never in the ledger, never rebuilt, never exported ----
   // Key slots hold the repository key wrapped under a passphrase-derived key or a key file.

@@ -125,8 +125,8 @@ TEST(CrashTest, KilledImportsAndRebuildsLeaveAVerifiableAllOrNothingRepository) 
   EXPECT_GT(killed, 0);
   RecordProperty("killed", killed);
   RecordProperty("completed", completed);
-  for (const char* var : {"CUSTODIAN_PASSWORD", "CUSTODIAN_ACCOUNT", "CUSTODIAN_KEY_FILE",
-                          "CUSTODIAN_TOKEN"}) {
+  for (const char* var :
+       {"CUSTODIAN_PASSWORD", "CUSTODIAN_ACCOUNT", "CUSTODIAN_KEY_FILE", "CUSTODIAN_TOKEN"}) {
     ::unsetenv(var);
   }
 }

@@ -1046,10 +1046,9 @@ TEST(SealedFieldsTest, ErrorsAboutSealedFieldsDoNotRepeatTheirValues) {
       << bad_birth.status().message();
   // An open field keeps its value in the message: it helps and harms no one.
   MapResolver with_victim{{"per-x", Kind::kPerson}};
-  Result<ValidRecord> bad_date = Validate(Kind::kAct, "act-x",
-                                          {{"violation", "torture"}, {"victim", "per-x"},
-                                           {"date", "spring 19X5"}},
-                                          Vocabularies::Builtin(), with_victim);
+  Result<ValidRecord> bad_date = Validate(
+      Kind::kAct, "act-x", {{"violation", "torture"}, {"victim", "per-x"}, {"date", "spring 19X5"}},
+      Vocabularies::Builtin(), with_victim);
   EXPECT_NE(bad_date.status().message().find("19X5"), std::string::npos);
   EXPECT_EQ(SealedFields(Kind::kPerson).size(), 7u);
   EXPECT_TRUE(SealedFields(Kind::kAct).empty());

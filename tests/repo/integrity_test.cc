@@ -14,11 +14,11 @@
 namespace custodian::repo {
 namespace {
 
-using custodian::testing::TempDir;
-using custodian::testing::TestEnv;
 using custodian::testing::FastOptions;
 using custodian::testing::FullExport;
 using custodian::testing::OpenAs;
+using custodian::testing::TempDir;
+using custodian::testing::TestEnv;
 using custodian::testing::TestInit;
 
 class IntegrityTest : public ::testing::Test {

@@ -16,18 +16,19 @@
 namespace custodian::repo {
 namespace {
 
-using custodian::testing::TempDir;
-using custodian::testing::TestEnv;
 using custodian::testing::FastOptions;
 using custodian::testing::FullExport;
 using custodian::testing::OpenAs;
+using custodian::testing::TempDir;
+using custodian::testing::TestEnv;
 using custodian::testing::TestInit;
 
 class RepoTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_ = FastOptions(&env_);
-    Result<std::unique_ptr<Repository>> repo = Repository::Init(dir_.path() + "/r", options_, TestInit());
+    Result<std::unique_ptr<Repository>> repo =
+        Repository::Init(dir_.path() + "/r", options_, TestInit());
     ASSERT_TRUE(repo.ok()) << repo.status().ToString();
     repo_ = std::move(repo).value();
   }
@@ -404,8 +405,7 @@ TEST_F(RepoTest, ReopenedRepositoryContinuesItsLedger) {
   EXPECT_EQ((*reopened)->Ledger()->root, before.root);
   ASSERT_TRUE((*reopened)->Add({{"kind", "person"}, {"names", {"박영호"}}}).ok());
   EXPECT_EQ((*reopened)->Ledger()->size, before.size + 1);
-  EXPECT_EQ(OpenAs(dir_.path() + "/missing", options_).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(OpenAs(dir_.path() + "/missing", options_).status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

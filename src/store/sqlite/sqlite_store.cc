@@ -612,8 +612,8 @@ class SqliteStore final : public Store {
     return Done(q.Step(), "deleting a data key");
   }
 
-  Status ScanDataKeys(const std::function<bool(std::string_view, std::string_view)>& visit)
-      override {
+  Status ScanDataKeys(
+      const std::function<bool(std::string_view, std::string_view)>& visit) override {
     Use q(scan_data_keys_);
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
@@ -678,8 +678,9 @@ class SqliteStore final : public Store {
   }
 
   Status ClearProjections() override {
-    return Exec("DELETE FROM records; DELETE FROM refs; DELETE FROM accounts; "
-                "DELETE FROM grants; DELETE FROM erasures; DELETE FROM accesses;");
+    return Exec(
+        "DELETE FROM records; DELETE FROM refs; DELETE FROM accounts; "
+        "DELETE FROM grants; DELETE FROM erasures; DELETE FROM accesses;");
   }
 
   Result<ledger::Hash> ProjectionDigest() override {
@@ -809,7 +810,8 @@ class SqliteStore final : public Store {
          "INSERT OR REPLACE INTO accounts (name, role, clearance, disabled, seq) "
          "VALUES (?, ?, ?, ?, ?)"},
         {&get_account_, "SELECT name, role, clearance, disabled, seq FROM accounts WHERE name = ?"},
-        {&list_accounts_, "SELECT name, role, clearance, disabled, seq FROM accounts ORDER BY name"},
+        {&list_accounts_,
+         "SELECT name, role, clearance, disabled, seq FROM accounts ORDER BY name"},
         {&add_grant_, "INSERT OR IGNORE INTO grants (account, dossier) VALUES (?, ?)"},
         {&delete_grant_, "DELETE FROM grants WHERE account = ? AND dossier = ?"},
         {&list_grants_, "SELECT dossier FROM grants WHERE account = ? ORDER BY dossier"},
@@ -824,7 +826,8 @@ class SqliteStore final : public Store {
         {&replace_key_slot_,
          "UPDATE key_slots SET salt = ?, ops = ?, memory = ?, wrapped = ? WHERE id = ?"},
         {&delete_key_slot_, "DELETE FROM key_slots WHERE id = ?"},
-        {&list_key_slots_, "SELECT id, kind, salt, ops, memory, wrapped FROM key_slots ORDER BY id"},
+        {&list_key_slots_,
+         "SELECT id, kind, salt, ops, memory, wrapped FROM key_slots ORDER BY id"},
         {&put_data_key_, "INSERT OR REPLACE INTO data_keys (owner, wrapped) VALUES (?, ?)"},
         {&get_data_key_, "SELECT wrapped FROM data_keys WHERE owner = ?"},
         {&delete_data_key_, "DELETE FROM data_keys WHERE owner = ?"},
@@ -906,8 +909,8 @@ class SqliteStore final : public Store {
       list_witnesses_, put_account_, get_account_, list_accounts_, add_grant_, delete_grant_,
       list_grants_, put_erasure_, get_erasure_, put_access_, list_accesses_, add_key_slot_,
       replace_key_slot_, delete_key_slot_, list_key_slots_, put_data_key_, get_data_key_,
-      delete_data_key_, scan_data_keys_, count_data_keys_, set_password_, get_password_,
-      add_token_, find_token_, list_tokens_, delete_tokens_;
+      delete_data_key_, scan_data_keys_, count_data_keys_, set_password_, get_password_, add_token_,
+      find_token_, list_tokens_, delete_tokens_;
 };
 
 }  // namespace
