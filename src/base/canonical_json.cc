@@ -510,8 +510,8 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
   }
 
   // Rewords nlohmann's message ("[json.exception.parse_error.101] parse error at line 1, column
-  // 4: syntax error while parsing value - ...") around a 0-based byte offset, and keeps the
-  // quoted input short and printable.
+  // 4: syntax error while parsing value - ...") around a 0-based byte offset, without the
+  // input it was reading.
   std::string DescribeSyntaxError(size_t position, const std::string& last_token,
                                   const nlohmann::json::exception& error) const {
     std::string detail = error.what();
@@ -531,20 +531,16 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
     }
     if (detail.ends_with("; expected end of input")) {
       detail = "unexpected data after the JSON value";
-    } else {
+    } else if (size_t at = detail.find("; last read: "); at != std::string::npos) {
+      // The text read last may be part of a name or a testimony: the byte offset points at the
+      // mistake without repeating it into terminals and logs.
+      detail.erase(at);
+    } else if (error.id == 406 && !last_token.empty()) {
+      // "number overflow parsing '1e400'": a number says nothing about anyone; keep it short.
       std::string quoted_token = "'" + last_token + "'";
       if (size_t at = detail.find(quoted_token); at != std::string::npos) {
-        std::string_view tail = last_token;
-        std::string shortened;
-        if (tail.size() > kMaxQuotedBytes) {
-          tail.remove_prefix(tail.size() - kMaxQuotedBytes);
-          while (!tail.empty() && (static_cast<unsigned char>(tail[0]) & 0xC0) == 0x80) {
-            tail.remove_prefix(1);
-          }
-          shortened = "...";
-        }
-        shortened += Printable(tail);
-        detail.replace(at, quoted_token.size(), "'" + shortened + "'");
+        std::string_view shown = std::string_view(last_token).substr(0, kMaxQuotedBytes);
+        detail.replace(at, quoted_token.size(), "'" + Printable(shown) + "'");
       }
     }
     std::string message = "malformed JSON at byte " + std::to_string(offset) + ": " + detail;

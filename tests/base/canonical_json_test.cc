@@ -424,10 +424,11 @@ TEST(ParseJsonTest, RejectsDuplicateKeysNamingThem) {
 
 TEST(ParseJsonTest, RejectsInvalidUtf8) {
   EXPECT_NE(ParseError("\xff").find("byte 0"), std::string::npos);
-  std::string in_string = ParseError("\"ok\xff\"");
-  EXPECT_NE(in_string.find("byte 3"), std::string::npos) << in_string;
+  std::string in_string = ParseError("\"Secret\xff\"");
+  EXPECT_NE(in_string.find("byte 7"), std::string::npos) << in_string;
   EXPECT_NE(in_string.find("ill-formed UTF-8"), std::string::npos) << in_string;
-  EXPECT_NE(in_string.find("\\xFF"), std::string::npos) << "bad bytes are shown escaped";
+  // What was being read may be a name: the offset points at it, the message does not repeat it.
+  EXPECT_EQ(in_string.find("Secret"), std::string::npos) << in_string;
   ParseError("{\"k\xfe\":1}");
   ParseError("\"\xE2\x82\"");          // truncated sequence
   ParseError("\"\x80\"");              // stray continuation byte

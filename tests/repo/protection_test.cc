@@ -413,6 +413,21 @@ TEST_F(ProtectionTest, WrongOrDamagedKeysAreRefusedAndChangeNothing) {
   EXPECT_EQ(after->Verify({}).status().code(), StatusCode::kDataLoss);
 }
 
+TEST_F(ProtectionTest, ImportErrorsDoNotRepeatIdentifyingText) {
+  std::istringstream in(
+      "{\"kind\":\"person\",\"names\":[\"Zzyzx Witnessname\" ,]}\n"
+      "{\"kind\":\"person\",\"names\":[\"Zzyzx Witnessname\x01\"]}\n"
+      "{\"kind\":\"person\",\"names\":[\"x\"],\"born\":\"1971-03-04 or so\"}\n");
+  Result<ImportReport> report = admin_->Import(in, {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->errors.size(), 3u);
+  for (const LineError& e : report->errors) {
+    EXPECT_EQ(e.message.find("Witnessname"), std::string::npos) << e.message;
+    EXPECT_EQ(e.message.find("1971"), std::string::npos) << e.message;
+  }
+  EXPECT_FALSE(report->applied);
+}
+
 TEST_F(ProtectionTest, KeySlotsAndRotation) {
   ASSERT_TRUE(admin_->AddKeySlot({.passphrase = "a second way in, long enough"}).ok());
   EXPECT_EQ(admin_->AddKeySlot({.passphrase = "short"}).status().code(),
