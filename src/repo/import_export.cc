@@ -206,6 +206,7 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
 
   Status writer_status;
   std::vector<PreparedVersion> batch;
+  std::vector<std::string> dossiers;  // made by this import
   while (writer_status.ok() && pipe.Pop(batch)) {
     for (PreparedVersion& prepared : batch) {
       Result<Record> written = AppendPrepared(txn, std::move(prepared));
@@ -214,6 +215,7 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
         pipe.Stop();
         break;
       }
+      if (written->kind == model::Kind::kDossier) dossiers.push_back(written->id);
     }
   }
   preparer.join();
@@ -222,6 +224,18 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
   RETURN_IF_ERROR(preparer_status);
   if (report.rejected > 0 && !options.skip_bad) return report;  // rolled back by ~Transaction
   if (bulk) RETURN_IF_ERROR(store_->EndBulkLoad());
+  // As with Add: whoever brings a dossier in may work on it. The grants follow the import's
+  // records in the ledger (their positions were fixed while preparing).
+  if (principal_.role != protect::Role::kAdmin) {
+    for (const std::string& dossier : dossiers) {
+      RETURN_IF_ERROR(AppendEvent(txn, {{"op", "grant"},
+                                        {"account", principal_.account},
+                                        {"dossier", dossier},
+                                        {"granted", true}})
+                          .status());
+      principal_.dossiers.insert(dossier);
+    }
+  }
   RETURN_IF_ERROR(txn.Commit());
   keys_->Promote();
   report.applied = true;

@@ -313,7 +313,12 @@ TEST_F(ProtectionTest, DossiersAreSeenOnlyByThoseGrantedThem) {
   leg = SignedIn("leg");
   EXPECT_TRUE(leg->Get("dos-secret").ok());
   EXPECT_EQ(leg->Count({.kind = model::Kind::kDossier}).value(), 1);
-  // A dossier a legal officer opens is theirs to work on.
+  // A dossier a legal officer imports is theirs to work on, as is one they add.
+  std::istringstream imported("{\"kind\":\"dossier\",\"id\":\"dos-imported\",\"title\":\"T\"}\n");
+  Result<ImportReport> report = leg->Import(imported, {});
+  ASSERT_TRUE(report.ok() && report->applied) << report.status().ToString();
+  EXPECT_TRUE(leg->Get("dos-imported").ok());
+  EXPECT_TRUE(SignedIn("leg")->Get("dos-imported").ok());  // the grant is in the ledger
   Result<Record> own = leg->Add({{"kind", "dossier"}, {"title", "Mine"}, {"records", {"src-w"}}});
   ASSERT_TRUE(own.ok()) << own.status().ToString();
   EXPECT_TRUE(leg->Get(own->id).ok());
