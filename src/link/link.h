@@ -13,8 +13,9 @@
 //   EM without labels (Winkler 1988; Jaro 1989), term-frequency adjustment for common names,
 //   match probabilities with a per-field explanation, and clustering with a guard against
 //   chaining. The model is described in docs/formats/linkage.md.
-// - A reader for FEBRL's synthetic person files and pairwise precision/recall/F1 against known
-//   identities, for evaluation only: labels are never used to fit a model.
+// - Readers for FEBRL's synthetic person files and for the synthetic Korean corpus of src/synth
+//   (given as text), and pairwise precision/recall/F1 against known identities, for evaluation
+//   only: labels are never used to fit a model.
 //
 // Everything works on data in memory; nothing here writes files or logs. Names and dates of
 // persons are sensitive in Custodian, so error messages name the record index and field, never
@@ -333,6 +334,25 @@ struct LabelledRecords {
 };
 Result<LabelledRecords> ParseFebrl(std::string_view csv_text);
 Result<LabelledRecords> LoadFebrl(Env& env, const std::string& path);
+
+// The synthetic corpus of src/synth (docs/formats/corpus.md), for evaluation: the text of the
+// corpus and of its ground truth (JSON Lines), not the generator, so this library does not
+// depend on custodian_synth. One Record per "person" line, in corpus order, meant for
+// NameSystem::kKorean: the full name in `surname` (the first primary Hangul name, else the first
+// primary romanized one, else a surname-only name; aliases and pseudonyms are not used), sex,
+// birth year (CorpusBirthYear), `origin` as a one-element place path, and the documentation
+// source key (from the record id) as `source`. `person` gives each record's true identity: a
+// victim's `person` records share one, the informant (`interviewee` when it is not the victim)
+// records of one victim another. InvalidArgument (with the line number, never a value) for a
+// line that is not a JSON object, a person without id or with a duplicate id, a truth entry
+// naming a missing record or giving a record two identities, or a person record the truth
+// does not name.
+Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus_jsonl,
+                                             std::string_view truth_jsonl);
+// The birth year of a corpus `born` string: the first 4-digit year ("1975", "about 1975",
+// "1975년경", "between 1978 and 1979" -> 1975 / 1975 / 1975 / 1978); 0 (unknown) for a decade
+// ("1970s", "1970년대"), which a year-level comparison cannot use, and for text without a year.
+int CorpusBirthYear(std::string_view born);
 
 }  // namespace custodian::link
 
