@@ -392,13 +392,17 @@ Status Repository::Export(std::ostream& out, const ExportOptions& options) {
       withheld.insert(row.id);
       continue;
     }
-    if (reveal || profile == protect::Profile::kPublic) {
+    // Only what decides needs reading now: a public export's sources (consent) and dossiers, a
+    // disclosure's records (which of them it reveals). A full export reveals everything.
+    const bool decide_consent =
+        profile == protect::Profile::kPublic && (row.kind == "source" || row.kind == "dossier");
+    if (decide_consent || profile == protect::Profile::kDisclosure) {
       ASSIGN_OR_RETURN(Record record, ReadRecord(row.id));
       if (protect::WithheldByProfile(profile, record.kind, record.body)) withheld.insert(row.id);
       if (reveal && !protect::EnvelopeOwner(record.body).empty()) revealed.push_back(row.id);
     }
   }
-  if (reveal && !revealed.empty()) {
+  if (profile == protect::Profile::kFull || (reveal && !revealed.empty())) {
     // The export is on the record before the identities leave the repository.
     Transaction txn(*store_);
     RETURN_IF_ERROR(txn.Begin());

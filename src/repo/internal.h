@@ -75,7 +75,6 @@ class KeyRing {
  public:
   bool unlocked() const { return repository_key_.has_value(); }
   Status Unlock(crypto::SecretKey repository_key, store::Store& store);
-  void Lock();
   const crypto::SecretKey& repository_key() const { return *repository_key_; }
   const crypto::SecretKey& pseudonym_key() const { return *pseudonym_key_; }
   // The data key of `owner`, from the cache or the store. With `create`, makes one if the

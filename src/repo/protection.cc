@@ -89,13 +89,6 @@ Status KeyRing::Unlock(crypto::SecretKey repository_key, store::Store& store) {
   return OkStatus();
 }
 
-void KeyRing::Lock() {
-  repository_key_.reset();
-  pseudonym_key_.reset();
-  data_keys_.clear();
-  pending_.clear();
-}
-
 Result<const crypto::SecretKey*> KeyRing::DataKey(store::Store& store, const std::string& owner,
                                                   bool create, std::string* created_wrapped,
                                                   Env& env) {
