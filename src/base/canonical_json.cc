@@ -611,4 +611,6 @@ std::string CanonicalJson(const json& value) {
 
 void AppendCanonicalJson(const json& value, std::string& out) { AppendValue(value, out); }
 
+void AppendCanonicalString(std::string_view text, std::string& out) { AppendString(text, out); }
+
 }  // namespace custodian

@@ -70,6 +70,9 @@ std::string CanonicalJson(const nlohmann::json& value);
 // Appends the RFC 8785 canonical form of `value` to `out`. Reusing one `out` across calls avoids
 // allocation once it has grown to the usual entry size.
 void AppendCanonicalJson(const nlohmann::json& value, std::string& out);
+// Appends one string as canonical JSON (quoted, escaped): for writing a document member by
+// member when its members are already sorted.
+void AppendCanonicalString(std::string_view text, std::string& out);
 
 }  // namespace custodian
 

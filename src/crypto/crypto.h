@@ -90,25 +90,26 @@ inline constexpr size_t kAeadNonceSize = 24;  // XChaCha20
 inline constexpr size_t kAeadTagSize = 16;    // Poly1305
 
 // A 256-bit symmetric key, held in memory that is locked against swapping where the system
-// allows and wiped when the key is destroyed. Move-only, so no stray copies exist.
+// allows and wiped when the key is destroyed. Move-only, so no stray copies exist. Keys live in
+// slots of a process-wide pool whose pages are locked once: an import opens tens of thousands
+// of data keys, and a lock and unlock system call for each would cost more than the
+// encryption (and unlocking one key's page would unlock its neighbours).
 class SecretKey {
  public:
   static SecretKey Generate(Env& env);
   // Fails unless `bytes` is exactly kSecretKeySize long.
   static Result<SecretKey> FromBytes(std::string_view bytes);
-  SecretKey();
-  SecretKey(SecretKey&& other) noexcept;
+  SecretKey();                            // all zero
+  SecretKey(SecretKey&& other) noexcept;  // `other` is left all zero
   SecretKey& operator=(SecretKey&& other) noexcept;
   SecretKey(const SecretKey&) = delete;
   SecretKey& operator=(const SecretKey&) = delete;
   ~SecretKey();
 
-  std::string_view bytes() const {
-    return {reinterpret_cast<const char*>(key_.data()), key_.size()};
-  }
+  std::string_view bytes() const { return {reinterpret_cast<const char*>(key_), kSecretKeySize}; }
 
  private:
-  std::array<uint8_t, kSecretKeySize> key_{};
+  uint8_t* key_;  // a pool slot, never null
 };
 
 // nonce || ciphertext || tag of `plaintext`, authenticating `associated_data` too. The nonce

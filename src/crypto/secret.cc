@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include "crypto/crypto.h"
 
@@ -21,16 +24,58 @@ const unsigned char* Bytes(std::string_view s) {
 
 }  // namespace
 
-SecretKey::SecretKey() {
-  EnsureSodium();
-  // Best effort: a key paged out to swap would outlive its wipe. Failing to lock (RLIMIT)
-  // is not an error worth refusing to work over.
-  sodium_mlock(key_.data(), key_.size());
-}
+namespace {
+
+// Fixed-size slots carved from locked pages. Freed slots are wiped and reused; pages are
+// never returned (a process holds at most a few hundred thousand keys, 32 bytes each).
+class KeyPool {
+ public:
+  static KeyPool& Instance() {
+    static KeyPool* pool = new KeyPool();  // outlives every static SecretKey
+    return *pool;
+  }
+
+  uint8_t* Take() {
+    std::lock_guard lock(mu_);
+    if (free_.empty()) Grow();
+    uint8_t* slot = free_.back();
+    free_.pop_back();
+    return slot;
+  }
+
+  void Give(uint8_t* slot) {
+    sodium_memzero(slot, kSecretKeySize);
+    std::lock_guard lock(mu_);
+    free_.push_back(slot);
+  }
+
+ private:
+  static constexpr size_t kPageBytes = 1 << 16;
+
+  void Grow() {
+    EnsureSodium();
+    auto* page = static_cast<uint8_t*>(std::aligned_alloc(4096, kPageBytes));
+    if (page == nullptr) std::abort();
+    std::memset(page, 0, kPageBytes);
+    // Best effort: a key paged out to swap would outlive its wipe. Failing to lock (RLIMIT)
+    // is not an error worth refusing to work over.
+    sodium_mlock(page, kPageBytes);
+    for (size_t at = kPageBytes; at >= kSecretKeySize; at -= kSecretKeySize) {
+      free_.push_back(page + at - kSecretKeySize);
+    }
+  }
+
+  std::mutex mu_;
+  std::vector<uint8_t*> free_;
+};
+
+}  // namespace
+
+SecretKey::SecretKey() : key_(KeyPool::Instance().Take()) {}
 
 SecretKey SecretKey::Generate(Env& env) {
   SecretKey key;
-  env.RandomBytes(key.key_);
+  env.RandomBytes({key.key_, kSecretKeySize});
   return key;
 }
 
@@ -40,24 +85,22 @@ Result<SecretKey> SecretKey::FromBytes(std::string_view bytes) {
                                 std::to_string(bytes.size()));
   }
   SecretKey key;
-  std::memcpy(key.key_.data(), bytes.data(), kSecretKeySize);
+  std::memcpy(key.key_, bytes.data(), kSecretKeySize);
   return key;
 }
 
-SecretKey::SecretKey(SecretKey&& other) noexcept : SecretKey() {
-  key_ = other.key_;
-  sodium_memzero(other.key_.data(), other.key_.size());
-}
+// Moves swap slots: `other` keeps a valid, wiped one, and no key bytes are copied.
+SecretKey::SecretKey(SecretKey&& other) noexcept : SecretKey() { std::swap(key_, other.key_); }
 
 SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   if (this != &other) {
-    key_ = other.key_;
-    sodium_memzero(other.key_.data(), other.key_.size());
+    std::swap(key_, other.key_);
+    sodium_memzero(other.key_, kSecretKeySize);
   }
   return *this;
 }
 
-SecretKey::~SecretKey() { sodium_munlock(key_.data(), key_.size()); }  // munlock zeroes too
+SecretKey::~SecretKey() { KeyPool::Instance().Give(key_); }
 
 std::string AeadSeal(const SecretKey& key, std::string_view plaintext,
                      std::string_view associated_data, Env& env) {

@@ -94,23 +94,50 @@ std::string HumanBytes(uint64_t n) {
 }
 
 // References in an import mostly point at records made earlier in the same file, or at the
-// same few places again and again: answer those from memory instead of asking the store.
+// same few places again and again: answer those from memory instead of asking the store. A
+// repository of up to kPreloadRecords records is read into memory whole, once, so that "does
+// this id exist?" never needs the store at all.
+constexpr int64_t kPreloadRecords = 4'000'000;
+
 class CachingResolver : public model::RecordResolver {
  public:
   explicit CachingResolver(store::Store& store) : store_(store) {}
 
+  Status Preload(store::Store& store) {
+    ASSIGN_OR_RETURN(int64_t count, store.CountRecords({}));
+    if (count > kPreloadRecords) return OkStatus();
+    known_.reserve(static_cast<size_t>(count));
+    Status bad_kind;
+    RETURN_IF_ERROR(store.ListRecords({}, [&](const store::RecordRow& row) {
+      Result<model::Kind> kind = model::ParseKind(row.kind);
+      if (!kind.ok()) {
+        bad_kind = DataLossError("record " + row.id + " has kind '" + row.kind + "'");
+        return false;
+      }
+      known_.emplace(row.id, *kind);
+      return true;
+    }));
+    RETURN_IF_ERROR(bad_kind);
+    complete_ = true;
+    return OkStatus();
+  }
+
   Result<std::optional<model::Kind>> KindOf(std::string_view id) override {
     auto it = known_.find(std::string(id));
     if (it != known_.end()) return std::optional<model::Kind>(it->second);
+    if (complete_) return std::optional<model::Kind>();
     ASSIGN_OR_RETURN(std::optional<model::Kind> kind, store_.KindOf(id));
     if (kind) known_.emplace(std::string(id), *kind);
     return kind;
   }
   void Created(const std::string& id, model::Kind kind) { known_[id] = kind; }
+  // True when `id` is surely not in the store (only a preloaded resolver knows that).
+  bool SurelyAbsent(const std::string& id) const { return complete_ && !known_.contains(id); }
 
  private:
   StoreResolver store_;
   std::unordered_map<std::string, model::Kind> known_;
+  bool complete_ = false;
 };
 
 // Below this many bytes of input an import just inserts; above it, and when the import is
@@ -189,6 +216,7 @@ Result<ImportReport> Repository::Import(std::istream& in, const ImportOptions& o
   ASSIGN_OR_RETURN(
       std::unique_ptr<store::Store> snapshot,
       store::Store::OpenSqlite(dir_ + "/" + kDatabaseFile, store::Store::OpenMode::kExisting));
+  RETURN_IF_ERROR(snapshot->BeginRead());
   const uint64_t first_seq = txn.log().size();
 
   ImportReport report;
@@ -246,6 +274,7 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
                                  store::Store& snapshot, uint64_t first_seq, Pipe& pipe,
                                  ImportReport& report) {
   CachingResolver resolver(snapshot);
+  RETURN_IF_ERROR(resolver.Preload(snapshot));
   // Ids this import has made, with the line that made them: a second line with the same id
   // is an error in the file, not an update.
   std::unordered_map<std::string, uint64_t> made_on_line;
@@ -254,6 +283,7 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
       return AlreadyExistsError("field 'id': " + id + " was already used on line " +
                                 std::to_string(it->second) + " of this file");
     }
+    if (resolver.SurelyAbsent(id)) return std::optional<Record>();
     ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, snapshot.GetRecord(id));
     if (!row) return std::optional<Record>();
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(snapshot, row->seq));

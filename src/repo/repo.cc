@@ -177,20 +177,34 @@ PreparedVersion Repository::PrepareVersion(model::ValidRecord record, uint64_t s
                       .by = principal_.account,
                       .reason = prior ? prior->reason : ""};
   if (prior) out.old_refs = prior->refs;
-  Json entry = {{"op", prior ? "amend" : "create"},
-                {"seq", seq},
-                {"kind", std::string(model::KindName(record.kind))},
-                {"id", record.id},
-                {"version", out.version},
-                {"record", std::move(record.body)},
-                {"at", out.at},
-                {"by", out.by}};
-  if (prior) {
-    entry["reason"] = prior->reason;
-    entry["previous"] = prior->seq;  // history is the chain of these back to version 1
-  }
-  out.entry = CanonicalJson(entry);
-  record.body = std::move(entry["record"]);
+  // The canonical entry (RFC 8785: members sorted by key) written member by member, so the
+  // record's body is serialised in place instead of copied into a temporary document.
+  std::string& e = out.entry;
+  auto key = [&](std::string_view name) {
+    e += e.empty() ? '{' : ',';
+    AppendCanonicalString(name, e);
+    e += ':';
+  };
+  auto text = [&](std::string_view name, std::string_view value) {
+    key(name);
+    AppendCanonicalString(value, e);
+  };
+  auto number = [&](std::string_view name, uint64_t value) {
+    key(name);
+    e += std::to_string(value);  // ledger positions and versions are far below 2^53
+  };
+  text("at", out.at);
+  text("by", out.by);
+  text("id", record.id);
+  text("kind", model::KindName(record.kind));
+  text("op", prior ? "amend" : "create");
+  if (prior) number("previous", prior->seq);  // history is the chain of these to version 1
+  if (prior) text("reason", prior->reason);
+  key("record");
+  AppendCanonicalJson(record.body, e);
+  number("seq", seq);
+  number("version", static_cast<uint64_t>(out.version));
+  e += '}';
   out.record = std::move(record);
   return out;
 }

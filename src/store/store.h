@@ -67,9 +67,12 @@ class Store : public ledger::LogStore {
 
   ~Store() override = default;
 
-  virtual Status Begin() = 0;
+  virtual Status Begin() = 0;  // a write transaction
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // A read transaction: every read until Rollback sees the database as it is now, and costs no
+  // lock per statement (an import's preparing thread reads thousands of times).
+  virtual Status BeginRead() = 0;
 
   virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
   virtual Status SetMeta(std::string_view key, std::string_view value) = 0;

@@ -4,6 +4,7 @@
 
 #include <climits>
 #include <map>
+#include <mutex>
 
 #include "store/store.h"
 
@@ -175,6 +176,15 @@ RecordRow ReadRow(sqlite3_stmt* s) {
   return row;
 }
 
+// SQLite counts every allocation under one process-wide mutex unless told not to; with an
+// import's two threads each on its own connection, that mutex serialises them. Nothing here
+// reads the counts. Must run before SQLite initialises; if something opened a database first,
+// the call is refused and costs only the contention.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 constexpr const char* kRowColumns =
     "id, kind, version, seq, created_seq, type, place, date_first, date_last";
 
@@ -183,6 +193,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode) {
+    ConfigureSqliteOnce();
     auto store = std::unique_ptr<SqliteStore>(new SqliteStore());
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
@@ -237,6 +248,10 @@ class SqliteStore final : public Store {
   }
 
   Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
+  // A deferred transaction takes its snapshot at its first read; read something now.
+  Status BeginRead() override {
+    return Exec("BEGIN DEFERRED; SELECT count(*) FROM meta WHERE key = 'schema_version'");
+  }
   Status Commit() override { return Exec("COMMIT"); }
   Status Rollback() override { return Exec("ROLLBACK"); }
 
