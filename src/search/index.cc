@@ -1,0 +1,460 @@
+// The Xapian index (search.h; docs/formats/search.md): documents to terms, values and data,
+// queries with their filters, facet counts by a match spy, and the index's lifecycle as a
+// projection of the ledger. Every Xapian call is inside a try block at the API, so no
+// exception leaves the module.
+#include <xapian.h>
+
+#include <algorithm>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/utf8.h"
+#include "search/internal.h"
+#include "search/query.h"
+#include "search/search.h"
+
+namespace custodian::search {
+namespace {
+
+using internal::Analysis;
+using internal::Analyze;
+using internal::Link;
+using internal::Token;
+using Json = nlohmann::json;
+
+// Bump when terms, values or data change meaning: Open then clears the index for a rebuild.
+constexpr std::string_view kFormat = "custodian-search/1";
+constexpr std::string_view kFormatKey = "custodian.format";
+constexpr std::string_view kSeqKey = "custodian.last_seq";
+
+constexpr Xapian::valueno kDateLoSlot = 0;
+constexpr Xapian::valueno kDateHiSlot = 1;
+constexpr Xapian::valueno kFirstFacetSlot = 2;  // + Facet
+// Positions between fields, so that a phrase never spans two of them.
+constexpr Xapian::termpos kFieldGap = 100;
+constexpr size_t kSnippetBytes = 240;
+
+// Boolean filter term prefixes, by Facet.
+constexpr std::array<std::string_view, kFacetCount> kFacetPrefix = {"XT", "XV", "XP",
+                                                                    "XU", "XS", "XG"};
+
+Xapian::valueno FacetSlot(Facet f) { return kFirstFacetSlot + static_cast<Xapian::valueno>(f); }
+
+Status FromXapian(const Xapian::Error& e, std::string_view during, bool with_message) {
+  const std::string type = e.get_type();
+  std::string message = "search index: " + type + " while " + std::string(during);
+  // Messages of database errors name files; those of query-time errors may carry terms, which
+  // are user input, so they are left out.
+  if (with_message) message += ": " + e.get_msg();
+  if (type == "DatabaseLockError") {
+    return UnavailableError(message + " (another process has the index open for writing)");
+  }
+  if (type == "DatabaseCorruptError" || type == "DatabaseVersionError") {
+    return DataLossError(message + "; clear and rebuild the index");
+  }
+  if (type == "DatabaseOpeningError" || type == "DatabaseModifiedError") {
+    return UnavailableError(message);
+  }
+  return InternalError(message);
+}
+
+bool ValidDate(int32_t d) {
+  const int32_t month = d / 100 % 100, day = d % 100;
+  return d >= 101 && d <= 99991231 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+Status CheckKey(std::string_view value, std::string_view what, bool may_be_empty) {
+  if (value.empty() && !may_be_empty) return InvalidArgumentError(std::string(what) + " is empty");
+  if (value.size() > kMaxKeyBytes) {
+    return InvalidArgumentError(std::string(what) + " is longer than " +
+                                std::to_string(kMaxKeyBytes) + " bytes");
+  }
+  if (value.find('\0') != std::string_view::npos) {
+    return InvalidArgumentError(std::string(what) + " contains a NUL byte");
+  }
+  if (auto decoded = DecodeUtf8(value); !decoded.ok()) {
+    return InvalidArgumentError(std::string(what) + ": " + decoded.status().message());
+  }
+  return OkStatus();
+}
+
+// Multi-valued facet slots hold the values joined by NUL (values never contain one).
+std::string JoinValues(const std::vector<std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += '\0';
+    out += values[i];
+  }
+  return out;
+}
+
+// Terms of one analysed text, from position `pos` on; returns the next free position.
+Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Document& doc) {
+  const std::vector<Token>& t = a.tokens;
+  for (size_t i = 0; i < t.size(); ++i) doc.add_posting(t[i].term, pos + i);
+  for (size_t i = 0; i < t.size();) {
+    size_t j = i + 1;
+    if (t[i].cjk) {
+      while (j < t.size() && t[j].cjk && t[j].link == Link::kAdjacent) ++j;
+      for (size_t k = i; k + 1 < j; ++k) doc.add_term(t[k].term + t[k + 1].term);
+      // Place names meet their romanizations: keys of the run and of the run without a
+      // one- or two-syllable ending (신의주에서 -> 신의주에, 신의주).
+      if (t[i].hangul) {
+        for (size_t n = j - i; n >= 2 && n + 2 >= j - i; --n) {
+          std::string prefix;
+          for (size_t k = i; k < i + n; ++k) prefix += t[k].term;
+          const std::string key = internal::SyllableKey(prefix);
+          if (!key.empty()) doc.add_term(std::string(internal::kSyllablePrefix) + key);
+        }
+      }
+    } else {
+      while (j < t.size() && !t[j].cjk && t[j].link == Link::kHyphen) ++j;
+      std::string joined;
+      bool letters = true;
+      for (size_t k = i; k < j; ++k) joined += t[k].term, letters = letters && t[k].letters_only;
+      if (j - i > 1) doc.add_posting(joined, pos + i);
+      const bool ascii = std::all_of(joined.begin(), joined.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      if (letters && (!ascii || joined.size() >= 4)) {
+        const std::string key = internal::SyllableKey(joined);
+        if (!key.empty()) doc.add_term(std::string(internal::kSyllablePrefix) + key);
+      }
+    }
+    i = j;
+  }
+  for (const internal::NameMention& m : internal::FindNames(a)) {
+    doc.add_term(std::string(internal::kNamePrefix) + m.key);
+  }
+  return pos + static_cast<Xapian::termpos>(t.size()) + kFieldGap;
+}
+
+// Counts each facet's values over every matching document (values are multi-valued, which
+// Xapian's ValueCountMatchSpy does not decode).
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetSpy(std::array<std::map<std::string, uint64_t>, kFacetCount>* counts)
+      : counts_(counts) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    for (size_t f = 0; f < kFacetCount; ++f) {
+      const std::string value = doc.get_value(FacetSlot(static_cast<Facet>(f)));
+      if (value.empty()) continue;
+      size_t start = 0;
+      while (true) {
+        const size_t nul = value.find('\0', start);
+        ++(*counts_)[f][value.substr(start, nul - start)];
+        if (nul == std::string::npos) break;
+        start = nul + 1;
+      }
+    }
+  }
+  std::string name() const override { return "custodian.FacetSpy"; }
+
+ private:
+  std::array<std::map<std::string, uint64_t>, kFacetCount>* counts_;
+};
+
+}  // namespace
+
+std::string_view FacetName(Facet facet) {
+  switch (facet) {
+    case Facet::kKind:
+      return "kind";
+    case Facet::kViolationType:
+      return "violation_type";
+    case Facet::kPlace:
+      return "place";
+    case Facet::kUnit:
+      return "unit";
+    case Facet::kSourceType:
+      return "source_type";
+    case Facet::kGrade:
+      return "grade";
+  }
+  return "?";
+}
+
+struct Index::Impl {
+  std::string dir;
+  mutable std::mutex mu;
+  Xapian::WritableDatabase db;
+  uint64_t last_seq = 0;
+
+  // Opens (or recreates) the database and stamps a new one with the format.
+  Status OpenDb(int action) {
+    db = Xapian::WritableDatabase(dir, action);
+    const std::string format = db.get_metadata(std::string(kFormatKey));
+    if (format != kFormat) {
+      if (!format.empty() || db.get_doccount() > 0) {
+        db.close();
+        db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OVERWRITE);
+      }
+      db.set_metadata(std::string(kFormatKey), std::string(kFormat));
+      db.commit();
+    }
+    const std::string seq = db.get_metadata(std::string(kSeqKey));
+    last_seq = seq.empty() ? 0 : std::stoull(seq);
+    return OkStatus();
+  }
+};
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() {
+  try {
+    // Xapian commits pending changes on close; last_seq() still names the last Commit, and
+    // replaying entries after it is harmless because Put replaces and Remove is idempotent.
+    impl_->db.close();
+  } catch (const Xapian::Error&) {
+  }
+}
+
+Result<std::unique_ptr<Index>> Index::Open(const std::string& dir) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  try {
+    RETURN_IF_ERROR(impl->OpenDb(Xapian::DB_CREATE_OR_OPEN));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "opening " + dir, true);
+  } catch (const std::exception&) {
+    return DataLossError("search index: bad sequence number in " + dir + "; clear and rebuild it");
+  }
+  return std::unique_ptr<Index>(new Index(std::move(impl)));
+}
+
+Status Index::Put(const Document& d) {
+  RETURN_IF_ERROR(CheckKey(d.id, "document id", false));
+  RETURN_IF_ERROR(CheckKey(d.kind, "kind", true));
+  RETURN_IF_ERROR(CheckKey(d.source_type, "source_type", true));
+  RETURN_IF_ERROR(CheckKey(d.grade, "grade", true));
+  for (const auto* list : {&d.violation_types, &d.places, &d.units, &d.access_tags}) {
+    for (const std::string& v : *list) RETURN_IF_ERROR(CheckKey(v, "facet value or tag", false));
+  }
+  for (const std::string& b : d.blind_name_terms) {
+    if (b.empty() || b.size() > kMaxKeyBytes) {
+      return InvalidArgumentError("a blind name term is empty or longer than " +
+                                  std::to_string(kMaxKeyBytes) + " bytes");
+    }
+  }
+  if (d.date && (!ValidDate(d.date->lo) || !ValidDate(d.date->hi) || d.date->lo > d.date->hi)) {
+    return InvalidArgumentError("date range " + std::to_string(d.date->lo) + ".." +
+                                std::to_string(d.date->hi) +
+                                " is not two yyyymmdd dates with lo <= hi");
+  }
+  std::vector<Analysis> texts, names;
+  for (const auto& [field, text] : d.texts) {
+    RETURN_IF_ERROR(CheckKey(field, "field name", false));
+    auto analysed = Analyze(text);
+    if (!analysed.ok()) return analysed.status().WithContext("field '" + field + "'");
+    texts.push_back(std::move(analysed).value());
+  }
+  for (size_t i = 0; i < d.names.size(); ++i) {
+    auto analysed = Analyze(d.names[i]);
+    if (!analysed.ok()) return analysed.status().WithContext("name " + std::to_string(i + 1));
+    names.push_back(std::move(analysed).value());
+  }
+
+  try {
+    Xapian::Document doc;
+    Xapian::termpos pos = 1;
+    for (const Analysis& a : texts) pos = IndexText(a, pos, doc);
+    for (size_t i = 0; i < names.size(); ++i) {
+      pos = IndexText(names[i], pos, doc);
+      for (const std::string& key : NameKeys(d.names[i])) {
+        doc.add_term(std::string(internal::kNamePrefix) + key);
+      }
+    }
+    for (const std::string& b : d.blind_name_terms) {
+      doc.add_term(std::string(internal::kBlindPrefix) + b);
+    }
+    auto facet = [&](Facet f, const std::vector<std::string>& values) {
+      for (const std::string& v : values) {
+        doc.add_boolean_term(std::string(kFacetPrefix[static_cast<size_t>(f)]) + v);
+      }
+      if (!values.empty()) doc.add_value(FacetSlot(f), JoinValues(values));
+    };
+    auto single = [](const std::string& v) {
+      return v.empty() ? std::vector<std::string>{} : std::vector<std::string>{v};
+    };
+    facet(Facet::kKind, single(d.kind));
+    facet(Facet::kViolationType, d.violation_types);
+    facet(Facet::kPlace, d.places);
+    facet(Facet::kUnit, d.units);
+    facet(Facet::kSourceType, single(d.source_type));
+    facet(Facet::kGrade, single(d.grade));
+    for (const std::string& tag : d.access_tags) {
+      doc.add_boolean_term(std::string(internal::kAccessPrefix) + tag);
+    }
+    if (d.date) {
+      doc.add_value(kDateLoSlot, Xapian::sortable_serialise(d.date->lo));
+      doc.add_value(kDateHiSlot, Xapian::sortable_serialise(d.date->hi));
+    }
+    const std::string id_term = std::string(internal::kIdPrefix) + d.id;
+    doc.add_boolean_term(id_term);
+    // Only what snippets need: never names, blind terms or facets.
+    Json data = {{"id", d.id}, {"kind", d.kind}, {"texts", Json::array()}};
+    for (size_t i = 0; i < texts.size(); ++i) {
+      data["texts"].push_back(Json::array({d.texts[i].first, texts[i].text}));
+    }
+    doc.set_data(data.dump());
+    std::lock_guard lock(impl_->mu);
+    impl_->db.replace_document(id_term, doc);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "indexing a document", false);
+  } catch (const std::exception& e) {  // std::bad_alloc: nothing else is expected
+    return InternalError(std::string("search index: ") + e.what() + " while indexing a document");
+  }
+  return OkStatus();
+}
+
+Status Index::Remove(std::string_view id) {
+  RETURN_IF_ERROR(CheckKey(id, "document id", false));
+  try {
+    std::lock_guard lock(impl_->mu);
+    impl_->db.delete_document(std::string(internal::kIdPrefix) + std::string(id));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "removing a document", false);
+  }
+  return OkStatus();
+}
+
+Status Index::Commit(uint64_t ledger_seq) {
+  try {
+    std::lock_guard lock(impl_->mu);
+    impl_->db.set_metadata(std::string(kSeqKey), std::to_string(ledger_seq));
+    impl_->db.commit();
+    impl_->last_seq = ledger_seq;
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "committing", true);
+  }
+  return OkStatus();
+}
+
+uint64_t Index::last_seq() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->last_seq;
+}
+
+uint64_t Index::size() const {
+  std::lock_guard lock(impl_->mu);
+  try {
+    return impl_->db.get_doccount();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
+Status Index::Clear() {
+  std::lock_guard lock(impl_->mu);
+  try {
+    impl_->db.close();
+    return impl_->OpenDb(Xapian::DB_CREATE_OR_OVERWRITE);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "clearing " + impl_->dir, true);
+  }
+}
+
+Result<Results> Index::Search(const Query& q) const {
+  if (q.limit > kMaxLimit) {
+    return InvalidArgumentError("limit " + std::to_string(q.limit) + " is over " +
+                                std::to_string(kMaxLimit) + "; page through the results");
+  }
+  if (q.offset > 100'000'000) return InvalidArgumentError("offset is too large");
+  for (const std::optional<int32_t>& d : {q.date_from, q.date_to}) {
+    if (d && !ValidDate(*d)) {
+      return InvalidArgumentError("date " + std::to_string(*d) + " is not a yyyymmdd date");
+    }
+  }
+  if (q.date_from && q.date_to && *q.date_from > *q.date_to) {
+    return InvalidArgumentError("date_from is after date_to");
+  }
+  internal::ParsedQuery parsed;
+  if (q.match_all) {
+    parsed.query = Xapian::Query::MatchAll;
+  } else {
+    ASSIGN_OR_RETURN(parsed, internal::ParseQuery(q.text, q.blind));
+  }
+
+  try {
+    std::vector<Xapian::Query> filters;
+    for (const auto& [facet, values] : q.filters) {
+      std::vector<Xapian::Query> any;
+      for (const std::string& v : values) {
+        any.emplace_back(std::string(kFacetPrefix[static_cast<size_t>(facet)]) + v);
+      }
+      if (any.empty()) continue;
+      filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
+    }
+    // Overlap of [lo, hi] with [from, to]: lo <= to and hi >= from.
+    if (q.date_to) {
+      filters.emplace_back(Xapian::Query::OP_VALUE_LE, kDateLoSlot,
+                           Xapian::sortable_serialise(*q.date_to));
+    }
+    if (q.date_from) {
+      filters.emplace_back(Xapian::Query::OP_VALUE_GE, kDateHiSlot,
+                           Xapian::sortable_serialise(*q.date_from));
+    }
+    if (!q.all_access) {
+      std::vector<Xapian::Query> tags;
+      for (const std::string& tag : q.access_tags) {
+        tags.emplace_back(std::string(internal::kAccessPrefix) + tag);
+      }
+      filters.push_back(tags.empty()
+                            ? Xapian::Query::MatchNothing
+                            : Xapian::Query(Xapian::Query::OP_OR, tags.begin(), tags.end()));
+    }
+    Xapian::Query query = parsed.query;
+    if (!filters.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    }
+
+    std::lock_guard lock(impl_->mu);
+    Xapian::Enquire enquire(impl_->db);
+    enquire.set_query(query);
+    std::array<std::map<std::string, uint64_t>, kFacetCount> counts;
+    FacetSpy spy(&counts);
+    if (q.count_facets) enquire.add_matchspy(&spy);
+    // Checking every match makes the total exact and lets the spy see the whole match set.
+    const Xapian::doccount all = impl_->db.get_doccount();
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(q.offset),
+                                         static_cast<Xapian::doccount>(q.limit), all);
+    Results results;
+    results.total = mset.get_matches_estimated();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Hit hit;
+      hit.score = it.get_weight();
+      const Json data = Json::parse(it.get_document().get_data(), nullptr, false);
+      if (!data.is_object()) return DataLossError("search index: unreadable document data");
+      hit.id = data.value("id", "");
+      hit.kind = data.value("kind", "");
+      for (const Json& field : data["texts"]) {
+        const std::string text = field[1].get<std::string>();
+        std::string html = internal::MakeSnippet(text, parsed, kSnippetBytes, false);
+        if (!html.empty()) hit.snippets.push_back({field[0].get<std::string>(), std::move(html)});
+      }
+      if (hit.snippets.empty() && !data["texts"].empty()) {
+        const Json& first = data["texts"][0];
+        hit.snippets.push_back(
+            {first[0].get<std::string>(),
+             internal::MakeSnippet(first[1].get<std::string>(), parsed, kSnippetBytes, true)});
+      }
+      results.hits.push_back(std::move(hit));
+    }
+    enquire.clear_matchspies();
+    for (size_t f = 0; f < kFacetCount; ++f) {
+      for (const auto& [value, count] : counts[f]) results.facets[f].push_back({value, count});
+      std::stable_sort(results.facets[f].begin(), results.facets[f].end(),
+                       [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+    }
+    return results;
+  } catch (const Xapian::Error& e) {
+    return FromXapian(e, "searching", false);
+  } catch (const Json::exception&) {
+    return DataLossError("search index: unreadable document data; clear and rebuild the index");
+  } catch (const std::exception& e) {
+    return InternalError(std::string("search index: ") + e.what() + " while searching");
+  }
+}
+
+}  // namespace custodian::search

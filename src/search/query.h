@@ -1,0 +1,41 @@
+// Private to src/search: the query language (docs/formats/search.md) parsed into a Xapian
+// query, with what snippets need to highlight the same matches.
+#ifndef CUSTODIAN_SEARCH_QUERY_H_
+#define CUSTODIAN_SEARCH_QUERY_H_
+
+#include <xapian.h>
+
+#include <functional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace custodian::search::internal {
+
+struct ParsedQuery {
+  Xapian::Query query;
+  // Sequences of folded terms to highlight (a word, a hyphenated word's parts, a Hangul run, a
+  // phrase), from the parts of the query that are not negated.
+  std::set<std::vector<std::string>> sequences;
+  std::set<std::string> name_keys;      // canonical name keys (without prefix)
+  std::set<std::string> syllable_keys;  // canonical word keys (without prefix)
+};
+
+// InvalidArgument (with a byte offset, never the query text) for an empty or over-long query,
+// bad UTF-8, an unbalanced quote or parenthesis, an operator without an operand, too many
+// words or too deep parentheses.
+Result<ParsedQuery> ParseQuery(std::string_view text,
+                               const std::function<std::string(std::string_view)>& blind);
+
+// A highlighted excerpt of about `max_bytes` of `text` around its densest matches of `query`
+// (HTML-escaped, matches in <b>...</b>, "…" where cut); "" when nothing in it matches, or the
+// start of the text with no highlight if `or_start` is set.
+std::string MakeSnippet(std::string_view text, const ParsedQuery& query, size_t max_bytes,
+                        bool or_start);
+
+}  // namespace custodian::search::internal
+
+#endif  // CUSTODIAN_SEARCH_QUERY_H_
