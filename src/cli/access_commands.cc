@@ -232,9 +232,10 @@ void RegisterErase(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--reason", a->reason, "Why (kept in the ledger)")->required();
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
-      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
+      ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kIfGiven));
       ASSIGN_OR_RETURN(uint64_t seq, repo->EraseIdentity(a->id, a->reason));
       std::cout << "erased the identity of " << a->id << " (ledger entry " << seq << ")\n";
+      if (repo->unlocked()) UpdateSearchIndexAfterWrite(*repo, g);
       return OkStatus();
     };
   });

@@ -43,6 +43,10 @@ void RegisterCommands(CLI::App& app, Globals& globals, Action& run);
 // access_commands.cc: account, token, audit, erase-identity, keyring, pseudonym.
 void RegisterAccessCommands(CLI::App& app, Globals& globals, Action& run);
 void RegisterGenerate(CLI::App& app, Globals& globals, Action& run);  // generate_command.cc
+// search_command.cc: search, and the search index update every write command ends with (a
+// warning, not a failure, if it cannot run: the write itself is committed).
+void RegisterSearch(CLI::App& app, Globals& globals, Action& run);
+void UpdateSearchIndexAfterWrite(repo::Repository& repo, const Globals& g);
 
 // ---- output.cc ----
 // Human-readable rendering of records, shared by show, list, log.

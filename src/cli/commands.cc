@@ -179,6 +179,7 @@ void RegisterAdd(CLI::App& app, Globals& g, Action& run) {
       RETURN_IF_ERROR(ApplySets(a->set_strings, true, doc));
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNeeded));
       ASSIGN_OR_RETURN(repo::Record record, repo->Add(doc));
+      UpdateSearchIndexAfterWrite(*repo, g);
       if (g.json) {
         PrintJson(record.ToDocument());
       } else {
@@ -334,6 +335,7 @@ void RegisterAmend(CLI::App& app, Globals& g, Action& run) {
       for (const std::string& field : a->unsets) changes[field] = nullptr;
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNeeded));
       ASSIGN_OR_RETURN(repo::Record record, repo->Amend(a->id, changes, a->reason));
+      UpdateSearchIndexAfterWrite(*repo, g);
       if (g.json) {
         PrintJson({{"record", record.ToDocument()}, {"version", record.version}});
       } else {
@@ -395,6 +397,7 @@ void RegisterImport(CLI::App& app, Globals& g, Action& run) {
       ProgressBar bar("import", ProgressEnabled(g) && options.source_bytes > (1 << 20));
       options.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
       ASSIGN_OR_RETURN(repo::ImportReport report, repo->Import(*in, options));
+      if (report.applied) UpdateSearchIndexAfterWrite(*repo, g);
       for (const repo::LineError& e : report.errors) {
         std::cerr << options.source_name << " line " << e.line << ": " << e.message << "\n";
       }
@@ -913,6 +916,7 @@ void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   RegisterKey(app, g, run);
   RegisterAccessCommands(app, g, run);
   RegisterGenerate(app, g, run);
+  RegisterSearch(app, g, run);
 }
 
 }  // namespace custodian::cli

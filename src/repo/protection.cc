@@ -454,6 +454,8 @@ Result<uint64_t> Repository::EraseIdentity(const std::string& id, const std::str
   keys_->Forget(id);
   // The deleted key's page must not linger in the WAL, which SQLite only overwrites later.
   RETURN_IF_ERROR(store_->ScrubDeleted());
+  // The search index holds the erased names' blind terms; it is rebuilt without them.
+  RETURN_IF_ERROR(DropSearchIndex());
   return seq;
 }
 

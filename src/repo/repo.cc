@@ -648,7 +648,11 @@ Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
 
 Result<Repository::RebuildReport> Repository::Rebuild(const Progress& progress) {
   RETURN_IF_ERROR(Authorize(protect::Action::kRebuild));
-  return RebuildProjections(progress, /*commit=*/true);
+  ASSIGN_OR_RETURN(RebuildReport report, RebuildProjections(progress, /*commit=*/true));
+  // The search index is a projection too: emptied here, refilled by the next update (which
+  // needs the repository unlocked).
+  RETURN_IF_ERROR(DropSearchIndex());
+  return report;
 }
 
 // Without `commit` the rebuild is rolled back: a check that leaves the tables as they were.

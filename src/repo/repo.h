@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -36,6 +37,7 @@
 #include "ledger/ledger.h"
 #include "model/model.h"
 #include "protect/protect.h"
+#include "search/search.h"
 
 namespace custodian::store {
 class Store;
@@ -114,6 +116,26 @@ struct ImportOptions {
   Progress progress;  // in bytes of input when source_bytes is known, else in lines
   // Called for every rejected line with its full text (for a reject file).
   std::function<void(uint64_t line, std::string_view text, const std::string& why)> on_reject;
+};
+
+// A search (docs/user-guide.md, "Searching"; the syntax is docs/formats/search.md).
+struct SearchRequest {
+  std::string text;  // the query; may be empty when filters are given
+  std::map<search::Facet, std::vector<std::string>> filters;
+  std::string from, to;  // fuzzy dates ("2010", "spring 2015"): records overlapping them
+  size_t offset = 0;
+  size_t limit = 20;
+  // Also match names sealed in persons (and the testimonies and acts about them): needs the
+  // clearance to reveal identities and a purpose, and appends an access entry.
+  bool identities = false;
+  std::string purpose;
+};
+
+struct SearchReport {
+  search::Results results;
+  // Ledger entries not yet in the index (it could not be brought up to date: the repository
+  // is locked, or another process is updating it); 0 when current.
+  uint64_t behind = 0;
 };
 
 struct ExportOptions {
@@ -309,6 +331,15 @@ class Repository {
   };
   Result<RebuildReport> Rebuild(const Progress& progress = {});
 
+  // ---- Search (a projection in DIR/search, docs/formats/search.md) ----
+  // Brings the search index up to the ledger: indexes the records of every entry it has not
+  // seen. Needs the repository unlocked (sealed names are indexed as keyed blind terms).
+  // An erasure in the new entries rebuilds the index from nothing, so no trace of the erased
+  // names' terms survives in it. Returns the number of entries it read.
+  Result<uint64_t> UpdateSearchIndex(const Progress& progress = {});
+  // Searches what the signed-in account may see; first updates the index when it can.
+  Result<SearchReport> Search(const SearchRequest& request);
+
   Result<Stats> Statistics();
 
   // ---- Integrity (docs/formats/proofs.md) ----
@@ -339,7 +370,11 @@ class Repository {
   const model::Vocabularies& vocabularies() const;
 
  private:
-  class Transaction;  // repo/internal.h
+  class Transaction;           // repo/internal.h
+  friend class SearchIndexer;  // repo/search_index.cc
+  Result<search::Index*> OpenSearchIndex();
+  // Deletes the search index's files; the next update rebuilds it from the ledger.
+  Status DropSearchIndex();
   Repository(std::string dir, const Options& options, std::unique_ptr<store::Store> store);
 
   // Validates a create document and builds its entry for ledger position `seq`. An existing
@@ -396,6 +431,7 @@ class Repository {
   std::unique_ptr<store::Store> store_;
   protect::Principal principal_;
   std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<search::Index> search_;  // open only during a search or an update
 };
 
 }  // namespace custodian::repo

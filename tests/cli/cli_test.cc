@@ -72,7 +72,7 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, EveryCommandHasHelp) {
   for (const char* command :
        {"init", "add", "show", "list", "amend", "import", "export", "log", "rebuild", "stats",
-        "vocab", "account", "token", "audit", "erase-identity", "keyring", "pseudonym"}) {
+        "vocab", "account", "token", "audit", "erase-identity", "keyring", "pseudonym", "search"}) {
     Outcome r = Custodian({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;
@@ -133,6 +133,30 @@ TEST_F(CliTest, RecordsATestimonyAndFindsIt) {
   Outcome stats = Custodian({"-C", repo_, "stats"});
   EXPECT_EQ(stats.exit_code, 0);
   EXPECT_NE(stats.out.find("North Hamgyong"), std::string::npos);
+
+  // Found again: by a place in another script, by the violation, and (cleared, with a
+  // purpose) by the witness's name in any spelling. Each write brought the index up to date.
+  Outcome by_place = Custodian({"-C", repo_, "search", "Onsong", "--kind", "source"});
+  EXPECT_EQ(by_place.exit_code, 0) << by_place.err;
+  EXPECT_NE(by_place.out.find(source_id), std::string::npos) << by_place.out;
+  EXPECT_NE(by_place.out.find("**온성**"), std::string::npos) << by_place.out;
+  Outcome by_violation = Custodian({"-C", repo_, "--json", "search", "torture", "--facets"});
+  EXPECT_EQ(by_violation.exit_code, 0) << by_violation.err;
+  EXPECT_NE(by_violation.out.find(act_id), std::string::npos);
+  EXPECT_NE(by_violation.out.find("\"violation_type\""), std::string::npos);
+  Outcome sealed = Custodian({"-C", repo_, "search", "Kim Chol-su"});
+  EXPECT_EQ(sealed.exit_code, 0);
+  EXPECT_EQ(sealed.out.find(person_id), std::string::npos) << "a sealed name matched";
+  Outcome cleared = Custodian(
+      {"-C", repo_, "search", "Gim Cheol-su", "--identities", "--purpose", "trial bundle"});
+  EXPECT_EQ(cleared.exit_code, 0) << cleared.err;
+  EXPECT_NE(cleared.out.find(person_id), std::string::npos) << cleared.out;
+  EXPECT_NE(cleared.out.find(act_id), std::string::npos) << cleared.out;
+  EXPECT_NE(Custodian({"-C", repo_, "audit"}).out.find("trial bundle"), std::string::npos);
+  EXPECT_EQ(Custodian({"-C", repo_, "search", "\"torture"}).exit_code, 2);
+  EXPECT_EQ(Custodian({"-C", repo_, "search", "x", "--identities"}).exit_code, 2);
+  EXPECT_EQ(Custodian({"-C", repo_, "search", std::string(5000, 'a')}).exit_code, 2);
+  EXPECT_EQ(Custodian({"-C", repo_, "search", "\xff\xfe"}).exit_code, 2);
 }
 
 TEST_F(CliTest, ErrorsNameTheProblemAndExitNonZero) {
@@ -457,6 +481,8 @@ TEST_F(CliTest, EveryCommandAsEveryRole) {
   const std::vector<Command> commands = {
       {"show", "YYYYY", {"show", "per-w"}},
       {"list", "YYYYY", {"list"}},
+      {"search", "YYYYY", {"search", "Case"}},
+      {"search identities", "YYNYN", {"search", "홍길동", "--identities", "--purpose", "matrix"}},
       {"stats", "YYYYY", {"stats"}},
       {"pseudonym", "YYYYY", {"pseudonym", "per-w"}},
       {"add", "YYNNN", {"add", "person", "--set", "sex=male"}},
