@@ -7,6 +7,7 @@
 //   custodian.db     SQLite database (WAL mode): ledger entries, Merkle nodes, projections,
 //                    accounts, and the wrapped keys (never a key in the clear)
 //   ledger.key       the Ed25519 key that signs the ledger's checkpoints (mode 0600)
+//   search/          the full-text index (Xapian), a projection that can be deleted at will
 // Ledger entries are canonical JSON (RFC 8785); their format is docs/formats/ledger.md.
 //
 // Every method acts as the signed-in account (SignIn, SignInWithToken) and checks its
