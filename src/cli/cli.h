@@ -47,6 +47,7 @@ void RegisterGenerate(CLI::App& app, Globals& globals, Action& run);  // generat
 // warning, not a failure, if it cannot run: the write itself is committed).
 void RegisterSearch(CLI::App& app, Globals& globals, Action& run);
 void UpdateSearchIndexAfterWrite(repo::Repository& repo, const Globals& g);
+void RegisterServe(CLI::App& app, Globals& globals, Action& run);  // serve_command.cc
 
 // ---- output.cc ----
 // Human-readable rendering of records, shared by show, list, log.

@@ -917,6 +917,7 @@ void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   RegisterAccessCommands(app, g, run);
   RegisterGenerate(app, g, run);
   RegisterSearch(app, g, run);
+  RegisterServe(app, g, run);
 }
 
 }  // namespace custodian::cli

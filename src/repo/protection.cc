@@ -171,6 +171,12 @@ Status Repository::SignInWithToken(const std::string& token) {
   return OkStatus();
 }
 
+Status Repository::ResumeSession(const std::string& account) {
+  principal_ = {};
+  ASSIGN_OR_RETURN(principal_, LoadPrincipal(account));
+  return OkStatus();
+}
+
 Status Repository::Unlock(const protect::Unlocker& unlocker) {
   if (unlocker.empty()) return InvalidArgumentError("give a passphrase or a key file to unlock");
   ASSIGN_OR_RETURN(std::vector<store::Store::KeySlotRow> rows, store_->ListKeySlots());
@@ -186,6 +192,13 @@ Status Repository::Unlock(const protect::Unlocker& unlocker) {
     last = key.status();
   }
   return last;
+}
+
+Status Repository::UnlockLike(const Repository& other) {
+  if (!other.keys_->unlocked()) return LockedError("share its key");
+  ASSIGN_OR_RETURN(crypto::SecretKey key,
+                   crypto::SecretKey::FromBytes(other.keys_->repository_key().bytes()));
+  return keys_->Unlock(std::move(key), *store_);  // checks the key is this repository's
 }
 
 // ---- Events: non-record ledger entries ----

@@ -257,9 +257,18 @@ class Repository {
   // Signs in; the same message for an unknown account and a wrong password.
   Status SignIn(const std::string& account, const std::string& password);
   Status SignInWithToken(const std::string& token);
+  // For a server that authenticated `account` itself (a session it began with SignIn): acts as
+  // the account as it stands now (role, clearance and grants are read again; a disabled or
+  // deleted account is refused).
+  Status ResumeSession(const std::string& account);
+  // Acts as nobody until the next sign-in.
+  void SignOut() { principal_ = {}; }
   const protect::Principal& principal() const { return principal_; }
   // Opens the repository key with a passphrase or key file.
   Status Unlock(const protect::Unlocker& unlocker);
+  // Unlocks with the key `other` (a handle on the same repository) was unlocked with, without
+  // deriving it again: a server opens one handle per thread.
+  Status UnlockLike(const Repository& other);
   bool unlocked() const;
 
   // ---- Accounts (admin) ----

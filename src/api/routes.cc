@@ -1,0 +1,459 @@
+// The API's routes that act as an account. Each handler parses and checks its input, calls one
+// Repository method (which checks permissions), and answers JSON.
+#include <charconv>
+
+#include "api/internal.h"
+#include "base/canonical_json.h"
+#include "ledger/ledger.h"
+
+namespace custodian::api::internal {
+namespace {
+
+constexpr size_t kMaxPage = 1000;
+
+// ---- Input ----
+
+Result<Json> Body(const Call& call) {
+  if (call.request.body.empty()) return InvalidArgumentError("a JSON request body is required");
+  Result<Json> body =
+      ParseJson(call.request.body, {.max_bytes = call.request.body.size(), .max_depth = 64});
+  if (!body.ok()) return body.status().WithContext("request body");
+  if (!body->is_object()) return InvalidArgumentError("the request body must be a JSON object");
+  return body;
+}
+
+// Refuses members a route does not know, so that a misspelt field is not silently ignored.
+Status OnlyFields(const Json& body, std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return InvalidArgumentError("unknown field '" + key + "' in the request body");
+    }
+  }
+  return OkStatus();
+}
+
+Result<std::string> StringMember(const Json& body, const std::string& name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end()) {
+    if (required) return InvalidArgumentError("field '" + name + "' is required");
+    return std::string();
+  }
+  if (!it->is_string()) return InvalidArgumentError("field '" + name + "' must be a string");
+  return it->get<std::string>();
+}
+
+std::string Query(const Call& call, const std::string& name) {
+  return call.request.has_param(name) ? call.request.get_param_value(name) : "";
+}
+
+Result<std::optional<int64_t>> IntQuery(const Call& call, const std::string& name, int64_t min,
+                                        int64_t max) {
+  const std::string text = Query(call, name);
+  if (text.empty()) return std::optional<int64_t>();
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return InvalidArgumentError("query parameter '" + name + "' must be an integer from " +
+                                std::to_string(min) + " to " + std::to_string(max));
+  }
+  return std::optional<int64_t>(value);
+}
+
+Result<bool> BoolQuery(const Call& call, const std::string& name) {
+  const std::string text = Query(call, name);
+  if (text.empty() || text == "false" || text == "0") return false;
+  if (text == "true" || text == "1") return true;
+  return InvalidArgumentError("query parameter '" + name + "' must be true or false");
+}
+
+// ---- Output ----
+
+Json RecordJson(const repo::Record& record) {
+  Json out = {{"record", record.ToDocument()},
+              {"version", record.version},
+              {"seq", record.seq},
+              {"at", record.at},
+              {"by", record.by},
+              {"revealed", record.revealed}};
+  if (!record.reason.empty()) out["reason"] = record.reason;
+  if (!record.pseudonym.empty()) out["pseudonym"] = record.pseudonym;
+  if (record.erased_by != 0) out["erased_by"] = record.erased_by;
+  return out;
+}
+
+Json CountsJson(const std::vector<std::pair<std::string, int64_t>>& rows) {
+  Json out = Json::array();
+  for (const auto& [key, n] : rows) out.push_back({{"key", key}, {"count", n}});
+  return out;
+}
+
+// ---- Handlers ----
+
+// After a write, as the CLI does. The write is committed whatever happens here: a server
+// without the repository key indexes later (the next search with it catches up).
+void UpdateIndex(Call& call) {
+  std::lock_guard lock(call.search_index);
+  call.repo.UpdateSearchIndex().status().IgnoreError();
+}
+
+Status ListRecords(Call& call) {
+  repo::ListQuery query;
+  if (std::string kind = Query(call, "kind"); !kind.empty()) {
+    ASSIGN_OR_RETURN(query.kind, model::ParseKind(kind));
+  }
+  query.type = Query(call, "type");
+  query.place = Query(call, "place");
+  query.date = Query(call, "date");
+  query.refers_to = Query(call, "refers_to");
+  ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
+  ASSIGN_OR_RETURN(std::optional<int64_t> offset, IntQuery(call, "offset", 0, INT64_MAX));
+  query.limit = limit.value_or(50);
+  query.offset = offset.value_or(0);
+  ASSIGN_OR_RETURN(int64_t total, call.repo.Count({.kind = query.kind,
+                                                   .type = query.type,
+                                                   .place = query.place,
+                                                   .date = query.date,
+                                                   .refers_to = query.refers_to}));
+  Json records = Json::array();
+  RETURN_IF_ERROR(call.repo.List(query, [&](const repo::Record& record) {
+    records.push_back(RecordJson(record));
+    return true;
+  }));
+  Reply(call.response, {{"total", total}, {"offset", query.offset}, {"records", records}});
+  return OkStatus();
+}
+
+Status GetRecord(Call& call) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> version, IntQuery(call, "version", 1, INT64_MAX));
+  ASSIGN_OR_RETURN(repo::Record record, call.repo.Get(call.path["id"], version));
+  Reply(call.response, RecordJson(record));
+  return OkStatus();
+}
+
+Status History(Call& call) {
+  ASSIGN_OR_RETURN(std::vector<repo::Record> versions, call.repo.History(call.path["id"]));
+  Json out = Json::array();
+  for (const repo::Record& record : versions) out.push_back(RecordJson(record));
+  Reply(call.response, {{"versions", out}});
+  return OkStatus();
+}
+
+// A reference in a request body to a record that does not exist is bad input (400), not a
+// missing resource: the route exists.
+Status AsBadInput(Status status) {
+  if (status.code() != StatusCode::kNotFound) return status;
+  return InvalidArgumentError(status.message());
+}
+
+Status AddRecord(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  Result<repo::Record> added = call.repo.Add(body);
+  if (!added.ok()) return AsBadInput(added.status());
+  const repo::Record& record = *added;
+  UpdateIndex(call);
+  Reply(call.response, RecordJson(record), 201);
+  return OkStatus();
+}
+
+Status AmendRecord(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"changes", "reason"}));
+  ASSIGN_OR_RETURN(std::string reason, StringMember(body, "reason", true));
+  if (!body.contains("changes") || !body["changes"].is_object()) {
+    return InvalidArgumentError("field 'changes' must be an object (a JSON merge patch)");
+  }
+  RETURN_IF_ERROR(call.repo.Get(call.path["id"]).status());  // 404 for the record itself
+  Result<repo::Record> amended = call.repo.Amend(call.path["id"], body["changes"], reason);
+  if (!amended.ok()) return AsBadInput(amended.status());
+  const repo::Record& record = *amended;
+  UpdateIndex(call);
+  Reply(call.response, RecordJson(record));
+  return OkStatus();
+}
+
+Status Reveal(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"purpose", "version"}));
+  ASSIGN_OR_RETURN(std::string purpose, StringMember(body, "purpose", true));
+  std::optional<int64_t> version;
+  if (body.contains("version")) {
+    if (!body["version"].is_number_integer() || body["version"].get<int64_t>() < 1) {
+      return InvalidArgumentError("field 'version' must be a positive integer");
+    }
+    version = body["version"].get<int64_t>();
+  }
+  ASSIGN_OR_RETURN(repo::Record record, call.repo.Reveal(call.path["id"], purpose, version));
+  Reply(call.response, RecordJson(record));
+  return OkStatus();
+}
+
+Status Search(Call& call) {
+  repo::SearchRequest request;
+  request.text = Query(call, "q");
+  const std::pair<const char*, search::Facet> filters[] = {
+      {"kind", search::Facet::kKind},
+      {"violation", search::Facet::kViolationType},
+      {"place", search::Facet::kPlace},
+      {"unit", search::Facet::kUnit},
+      {"source_type", search::Facet::kSourceType},
+      {"grade", search::Facet::kGrade}};
+  for (const auto& [name, facet] : filters) {
+    const size_t n = call.request.get_param_value_count(name);
+    for (size_t i = 0; i < n; ++i) {
+      request.filters[facet].push_back(call.request.get_param_value(name, i));
+    }
+  }
+  request.from = Query(call, "from");
+  request.to = Query(call, "to");
+  ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
+  ASSIGN_OR_RETURN(std::optional<int64_t> offset, IntQuery(call, "offset", 0, 1'000'000));
+  request.limit = static_cast<size_t>(limit.value_or(20));
+  request.offset = static_cast<size_t>(offset.value_or(0));
+  ASSIGN_OR_RETURN(request.identities, BoolQuery(call, "identities"));
+  request.purpose = Query(call, "purpose");
+  std::unique_lock lock(call.search_index);
+  ASSIGN_OR_RETURN(repo::SearchReport report, call.repo.Search(request));
+  lock.unlock();
+  Json hits = Json::array();
+  for (const search::Hit& hit : report.results.hits) {
+    Json snippets = Json::array();
+    for (const search::Snippet& s : hit.snippets) {
+      snippets.push_back({{"field", s.field}, {"html", s.html}});
+    }
+    hits.push_back(
+        {{"id", hit.id}, {"kind", hit.kind}, {"score", hit.score}, {"snippets", snippets}});
+  }
+  Json facets = Json::object();
+  for (size_t f = 0; f < search::kFacetCount; ++f) {
+    Json counts = Json::array();
+    for (const search::FacetCount& c : report.results.facets[f]) {
+      counts.push_back({{"value", c.value}, {"count", c.count}});
+    }
+    facets[std::string(search::FacetName(static_cast<search::Facet>(f)))] = counts;
+  }
+  Reply(call.response, {{"total", report.results.total},
+                        {"offset", request.offset},
+                        {"hits", hits},
+                        {"facets", facets},
+                        {"behind", report.behind}});
+  return OkStatus();
+}
+
+Status Ledger(Call& call) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> from, IntQuery(call, "from", 0, INT64_MAX));
+  ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
+  ASSIGN_OR_RETURN(repo::LedgerInfo info, call.repo.Ledger());
+  Json entries = Json::array();
+  RETURN_IF_ERROR(call.repo.Log(
+      static_cast<uint64_t>(from.value_or(0)), static_cast<uint64_t>(limit.value_or(100)),
+      [&](uint64_t seq, const ledger::Hash& leaf, const Json& entry) {
+        entries.push_back({{"seq", seq}, {"leaf_hash", crypto::HexEncode(leaf)}, {"entry", entry}});
+        return true;
+      }));
+  Reply(call.response, {{"size", info.size},
+                        {"root", crypto::HexEncode(info.root)},
+                        {"repository", info.repository_id},
+                        {"entries", entries}});
+  return OkStatus();
+}
+
+Status Proof(Call& call) {
+  uint64_t seq = 0;
+  const std::string& text = call.path["seq"];
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seq);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgumentError("a ledger entry is a number, not '" + text + "'");
+  }
+  ASSIGN_OR_RETURN(std::optional<int64_t> checkpoint, IntQuery(call, "checkpoint", 1, INT64_MAX));
+  ASSIGN_OR_RETURN(ledger::InclusionProofDoc doc, call.repo.ProveInclusion(seq, checkpoint));
+  Json out = ledger::ToJson(doc);
+  ASSIGN_OR_RETURN(std::string key, call.repo.VerifierKey());
+  out["verifier_key"] = key;
+  Reply(call.response, out);
+  return OkStatus();
+}
+
+Status Checkpoints(Call& call) {
+  ASSIGN_OR_RETURN(std::vector<repo::CheckpointInfo> checkpoints, call.repo.Checkpoints());
+  Json out = Json::array();
+  for (const repo::CheckpointInfo& c : checkpoints) {
+    out.push_back({{"id", c.id}, {"size", c.size}, {"note", c.note}, {"at", c.at}});
+  }
+  ASSIGN_OR_RETURN(std::string key, call.repo.VerifierKey());
+  Reply(call.response, {{"verifier_key", key}, {"checkpoints", out}});
+  return OkStatus();
+}
+
+Status MakeCheckpoint(Call& call) {
+  ASSIGN_OR_RETURN(repo::CheckpointInfo c, call.repo.Checkpoint());
+  Reply(call.response, {{"id", c.id}, {"size", c.size}, {"note", c.note}, {"at", c.at}}, 201);
+  return OkStatus();
+}
+
+Status Audit(Call& call) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
+  ASSIGN_OR_RETURN(
+      std::vector<repo::AccessEvent> events,
+      call.repo.Audit(Query(call, "record"), Query(call, "account"), limit.value_or(100)));
+  Json out = Json::array();
+  for (const repo::AccessEvent& e : events) {
+    out.push_back({{"seq", e.seq},
+                   {"at", e.at},
+                   {"account", e.account},
+                   {"scope", e.scope},
+                   {"purpose", e.purpose},
+                   {"records", e.records}});
+  }
+  Reply(call.response, {{"events", out}});
+  return OkStatus();
+}
+
+Status Stats(Call& call) {
+  ASSIGN_OR_RETURN(repo::Stats stats, call.repo.Statistics());
+  Reply(call.response, {{"ledger",
+                         {{"size", stats.ledger.size},
+                          {"root", crypto::HexEncode(stats.ledger.root)},
+                          {"repository", stats.ledger.repository_id}}},
+                        {"records_by_kind", CountsJson(stats.by_kind)},
+                        {"acts_by_violation", CountsJson(stats.acts_by_violation)},
+                        {"acts_by_year", CountsJson(stats.acts_by_year)},
+                        {"acts_by_province", CountsJson(stats.acts_by_province)},
+                        {"sources_by_type", CountsJson(stats.sources_by_type)}});
+  return OkStatus();
+}
+
+Status Vocabulary(Call& call) {
+  const model::Vocabulary* v = call.repo.vocabularies().Find(call.path["name"]);
+  if (v == nullptr) return NotFoundError("no vocabulary '" + call.path["name"] + "'");
+  Json terms = Json::array();
+  for (const model::Term& term : v->terms()) terms.push_back(term.data);
+  Reply(call.response, {{"name", v->name()}, {"version", v->version()}, {"terms", terms}});
+  return OkStatus();
+}
+
+const Param kLimit{"limit", "integer", "How many at most (1-1000)"};
+const Param kOffset{"offset", "integer", "How many to skip"};
+
+}  // namespace
+
+void Reply(httplib::Response& response, const Json& body, int status) {
+  response.status = status;
+  response.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> routes = {
+      {"GET",
+       "/api/v1/records",
+       "List records, filtered and paginated, as the account may see them",
+       {{"kind", "string",
+         "place, organization, person, source, incident, act, post, claim, "
+         "dossier"},
+        {"type", "string", "A vocabulary term; includes the terms below it"},
+        {"place", "string", "A place id; includes every place inside it"},
+        {"date", "string", "A fuzzy date; records whose date range overlaps it"},
+        {"refers_to", "string", "Records that reference this id"},
+        kLimit,
+        kOffset},
+       "",
+       200,
+       ListRecords},
+      {"POST",
+       "/api/v1/records",
+       "Create a record (docs/formats/records.md); sealed fields are sealed before storage",
+       {},
+       "A record document: {\"kind\": ..., optional \"id\", fields...}",
+       201,
+       AddRecord},
+      {"GET",
+       "/api/v1/records/{id}",
+       "A record's current (or given) version, sealed fields sealed",
+       {{"version", "integer", "An earlier version"}},
+       "",
+       200,
+       GetRecord},
+      {"PATCH",
+       "/api/v1/records/{id}",
+       "Amend a record: a new version from a JSON merge patch, with a reason",
+       {},
+       "{\"changes\": {merge patch}, \"reason\": \"...\"}",
+       200,
+       AmendRecord},
+      {"GET", "/api/v1/records/{id}/history", "Every version of a record", {}, "", 200, History},
+      {"POST",
+       "/api/v1/records/{id}/reveal",
+       "The record with its sealed fields in the clear: needs clearance and a purpose, and "
+       "appends an access entry first",
+       {},
+       "{\"purpose\": \"...\", optional \"version\": n}",
+       200,
+       Reveal},
+      {"GET",
+       "/api/v1/search",
+       "Full-text search with facets (docs/formats/search.md)",
+       {{"q", "string", "The query: words, \"phrases\", AND, OR, NOT, ( )"},
+        {"kind", "string", "Filter (repeatable)"},
+        {"violation", "string", "Filter: a violation type and those below it (repeatable)"},
+        {"place", "string", "Filter: a place and everything inside it (repeatable)"},
+        {"unit", "string", "Filter: an organization and its units (repeatable)"},
+        {"source_type", "string", "Filter (repeatable)"},
+        {"grade", "string", "Filter: a source's reliability a-f (repeatable)"},
+        {"from", "string", "A fuzzy date: records dated on or after it"},
+        {"to", "string", "A fuzzy date: records dated on or before it"},
+        {"identities", "boolean", "Also match sealed names (clearance, purpose; audited)"},
+        {"purpose", "string", "Why, with identities=true"},
+        kLimit,
+        kOffset},
+       "",
+       200,
+       Search},
+      {"GET",
+       "/api/v1/ledger",
+       "Ledger entries with their leaf hashes, and the tree's size and root",
+       {{"from", "integer", "The first entry"}, kLimit},
+       "",
+       200,
+       Ledger},
+      {"GET",
+       "/api/v1/ledger/{seq}/proof",
+       "An inclusion proof of a ledger entry in a signed checkpoint (docs/formats/proofs.md)",
+       {{"checkpoint", "integer", "The checkpoint (default: the newest)"}},
+       "",
+       200,
+       Proof},
+      {"GET",
+       "/api/v1/checkpoints",
+       "Signed checkpoints and the verifier key",
+       {},
+       "",
+       200,
+       Checkpoints},
+      {"POST",
+       "/api/v1/checkpoints",
+       "Sign a checkpoint of the current ledger",
+       {},
+       "",
+       201,
+       MakeCheckpoint},
+      {"GET",
+       "/api/v1/audit",
+       "Who saw which identity, when and why",
+       {{"record", "string", "Only accesses to this record"},
+        {"account", "string", "Only accesses by this account"},
+        kLimit},
+       "",
+       200,
+       Audit},
+      {"GET",
+       "/api/v1/stats",
+       "Counts by kind, violation, year, province, source type",
+       {},
+       "",
+       200,
+       Stats},
+      {"GET", "/api/v1/vocabularies/{name}", "A vocabulary's terms", {}, "", 200, Vocabulary},
+  };
+  return routes;
+}
+
+}  // namespace custodian::api::internal

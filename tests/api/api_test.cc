@@ -1,0 +1,293 @@
+// The HTTP API against a real server on a real repository: authentication, sessions and CSRF,
+// login limits, the permission matrix through HTTP, hostile bodies and paths, proofs a client
+// can check, and the OpenAPI description against what the server routes.
+#include "api/api.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <fstream>
+#include <thread>
+
+#include "ledger/ledger.h"
+#include "testing/test_env.h"
+#include "testing/test_repo.h"
+
+namespace custodian::api {
+namespace {
+
+using custodian::testing::FastOptions;
+using custodian::testing::OpenAs;
+using custodian::testing::TempDir;
+using custodian::testing::TestEnv;
+using custodian::testing::TestInit;
+using custodian::testing::TestKeyFileText;
+using repo::Json;
+
+Json Parse(const httplib::Result& result) {
+  if (!result) return Json();
+  return Json::parse(result->body, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string ErrorCode(const httplib::Result& result) {
+  Json body = Parse(result);
+  return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "";
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_ = FastOptions(&env_);
+    auto repo = repo::Repository::Init(dir_ / "r", options_, TestInit(/*gazetteer=*/false));
+    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+    admin_ = std::move(repo).value();
+    ASSERT_TRUE(
+        admin_->Add({{"kind", "person"}, {"id", "per-w"}, {"names", {"홍길순"}}, {"sex", "female"}})
+            .ok());
+    ASSERT_TRUE(admin_->Add({{"kind", "dossier"}, {"id", "dos-secret"}, {"title", "Case"}}).ok());
+    ASSERT_TRUE(
+        admin_->CreateAccount("ana", protect::Role::kAnalyst, false, "password of ana").ok());
+    Result<std::string> token = admin_->CreateToken("api test");
+    ASSERT_TRUE(token.ok());
+    admin_token_ = *token;
+    auto analyst = OpenAs(dir_ / "r", options_, "ana", "password of ana");
+    ASSERT_TRUE(analyst.ok());
+    analyst_token_ = *(*analyst)->CreateToken("api test");
+
+    std::filesystem::create_directories(dir_ / "web");
+    std::ofstream(dir_ / "web/index.html") << "<!doctype html><title>Custodian</title>";
+    std::ofstream(dir_ / "outside.txt") << "not for the web";
+    StartServer({});
+  }
+
+  void StartServer(ServeOptions serve) {
+    serve.port = 0;
+    serve.threads = 4;
+    serve.static_dir = dir_ / "web";
+    auto server = Server::Create(dir_ / "r", options_, {.key_file_text = TestKeyFileText()}, serve);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+    thread_ = std::thread([this] { ASSERT_TRUE(server_->Run().ok()); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    for (int i = 0; i < 200 && !client_->Get("/api/v1/openapi.json"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  httplib::Headers Bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+
+  int64_t CountRecords() {
+    Result<int64_t> n = admin_->Count({});
+    return n.ok() ? *n : -1;
+  }
+
+  TestEnv env_;
+  TempDir dir_;
+  repo::Options options_;
+  std::unique_ptr<repo::Repository> admin_;
+  std::string admin_token_, analyst_token_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ApiTest, OpenApiDescribesExactlyTheRoutesAndNothingAnswersWithoutAnAccount) {
+  Json doc = Parse(client_->Get("/api/v1/openapi.json"));
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  size_t operations = 0;
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    std::string concrete = path;
+    for (size_t at; (at = concrete.find('{')) != std::string::npos;) {
+      concrete.replace(at, concrete.find('}') - at + 1, "1");
+    }
+    for (const auto& [method, op] : methods.items()) {
+      ++operations;
+      const bool open = op.contains("security") && op["security"].empty();
+      httplib::Result r = method == "get"     ? client_->Get(concrete)
+                          : method == "post"  ? client_->Post(concrete, "{}", "application/json")
+                          : method == "patch" ? client_->Patch(concrete, "{}", "application/json")
+                                              : client_->Delete(concrete);
+      ASSERT_TRUE(r) << method << " " << path;
+      // Documented means routed: never the router's "no such route".
+      Json body = Parse(r);
+      const std::string message =
+          body.is_object() && body.contains("error") ? body["error"].value("message", "") : "";
+      EXPECT_NE(message.rfind("no such route", 0), 0u) << method << " " << path;
+      if (!open) EXPECT_EQ(r->status, 401) << method << " " << path;
+      // Every answer is JSON, errors included.
+      EXPECT_NE(r->get_header_value("Content-Type").find("application/json"), std::string::npos);
+    }
+  }
+  EXPECT_GE(operations, 18u);
+  httplib::Result unknown = client_->Get("/api/v1/nothing-here", Bearer(admin_token_));
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(ErrorCode(unknown), "not_found");
+}
+
+TEST_F(ApiTest, SessionsNeedTheirCsrfTokenAndLogoutEndsThem) {
+  httplib::Result wrong = client_->Post(
+      "/api/v1/session", R"({"account":"admin","password":"nope"})", "application/json");
+  EXPECT_EQ(wrong->status, 401);
+  httplib::Result login = client_->Post(
+      "/api/v1/session", Json({{"account", "admin"}, {"password", testing::kAdminPassword}}).dump(),
+      "application/json");
+  ASSERT_EQ(login->status, 201) << login->body;
+  const std::string set_cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos);
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string csrf = Parse(login)["csrf_token"];
+  ASSERT_FALSE(csrf.empty());
+
+  httplib::Headers session = {{"Cookie", cookie}};
+  EXPECT_EQ(Parse(client_->Get("/api/v1/session", session))["account"], "admin");
+  const std::string place = R"({"kind":"place","type":"county","names":["Testville"]})";
+  const int64_t before = CountRecords();
+  httplib::Result forged = client_->Post("/api/v1/records", session, place, "application/json");
+  EXPECT_EQ(forged->status, 403);
+  EXPECT_EQ(ErrorCode(forged), "csrf");
+  session.emplace("X-CSRF-Token", "not-the-token");
+  EXPECT_EQ(client_->Post("/api/v1/records", session, place, "application/json")->status, 403);
+  EXPECT_EQ(CountRecords(), before);
+  session.erase("X-CSRF-Token");
+  session.emplace("X-CSRF-Token", csrf);
+  httplib::Result created = client_->Post("/api/v1/records", session, place, "application/json");
+  EXPECT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(CountRecords(), before + 1);
+
+  EXPECT_EQ(client_->Delete("/api/v1/session", {{"Cookie", cookie}})->status, 403);
+  EXPECT_EQ(client_->Delete("/api/v1/session", session)->status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/session", session)->status, 401);
+  EXPECT_EQ(client_->Get("/api/v1/records", {{"Cookie", "custodian_session=forged"}})->status, 401);
+  EXPECT_EQ(client_->Get("/api/v1/records", Bearer("cst_forged"))->status, 401);
+}
+
+TEST_F(ApiTest, FailedLoginsAreLimited) {
+  const std::string bad = R"({"account":"ana","password":"guess"})";
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(client_->Post("/api/v1/session", bad, "application/json")->status, 401);
+  }
+  httplib::Result limited = client_->Post("/api/v1/session", bad, "application/json");
+  EXPECT_EQ(limited->status, 429);
+  EXPECT_FALSE(limited->get_header_value("Retry-After").empty());
+  // Even the right password waits: the limit is on the account, not on wrong guesses only.
+  EXPECT_EQ(client_
+                ->Post("/api/v1/session", R"({"account":"ana","password":"password of ana"})",
+                       "application/json")
+                ->status,
+            429);
+  for (const char* body :
+       {"", "{", "[]", R"({"account":"ana"})", R"({"account":"ana","password":"x","extra":1})",
+        R"({"account":1,"password":"x"})"}) {
+    httplib::Result r = client_->Post("/api/v1/session", body, "application/json");
+    EXPECT_EQ(r->status, 400) << body;
+  }
+}
+
+TEST_F(ApiTest, RecordsThroughTheApiKeepThePermissionsAndRefuseBadInput) {
+  auto admin = Bearer(admin_token_);
+  auto analyst = Bearer(analyst_token_);
+  httplib::Result person = client_->Get("/api/v1/records/per-w", analyst);
+  ASSERT_EQ(person->status, 200);
+  EXPECT_EQ(person->body.find("홍길순"), std::string::npos);  // sealed
+  EXPECT_FALSE(Parse(person)["pseudonym"].get<std::string>().empty());
+  EXPECT_EQ(client_->Get("/api/v1/records/dos-secret", analyst)->status, 403);
+  EXPECT_EQ(client_->Get("/api/v1/records/per-nobody", analyst)->status, 404);
+  const int64_t before = CountRecords();
+  EXPECT_EQ(client_
+                ->Post("/api/v1/records", analyst,
+                       R"({"kind":"place","type":"county","names":["X"]})", "application/json")
+                ->status,
+            403);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/records/per-w/reveal", analyst, R"({"purpose":"curious"})",
+                       "application/json")
+                ->status,
+            403);
+
+  // Hostile and malformed bodies: a clear 4xx, nothing written.
+  const std::vector<std::pair<std::string, int>> bad = {
+      {"", 400},
+      {"{\"kind\":", 400},
+      {"[1,2]", 400},
+      {R"({"kind":"place","type":"county","names":["X"],"unknown":1})", 400},
+      {R"({"kind":"act","violation":"not-a-term","victim":"per-w"})", 400},
+      {R"({"kind":"act","violation":"torture","victim":"per-nobody"})", 400},
+      {std::string(17 << 20, ' '), 413}};
+  for (const auto& [body, status] : bad) {
+    httplib::Result r = client_->Post("/api/v1/records", admin, body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << body.substr(0, 60);
+    EXPECT_FALSE(ErrorCode(r).empty());
+  }
+  for (const char* body : {R"({"changes":{"sex":"male"}})", R"({"changes":[],"reason":"r"})",
+                           R"({"changes":{"sex":"male"},"reason":"r","extra":true})"}) {
+    EXPECT_EQ(client_->Patch("/api/v1/records/per-w", admin, body, "application/json")->status, 400)
+        << body;
+  }
+  EXPECT_EQ(client_->Get("/api/v1/records?limit=0", admin)->status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/records?limit=ten", admin)->status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/records?kind=spaceship", admin)->status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/search?q=%22open", admin)->status, 400);
+  EXPECT_EQ(CountRecords(), before);
+
+  httplib::Result amended =
+      client_->Patch("/api/v1/records/per-w", admin,
+                     R"({"changes":{"sex":"male"},"reason":"typo"})", "application/json");
+  ASSERT_EQ(amended->status, 200) << amended->body;
+  EXPECT_EQ(Parse(amended)["version"], 2);
+  EXPECT_EQ(Parse(client_->Get("/api/v1/records/per-w/history", admin))["versions"].size(), 2u);
+  httplib::Result revealed = client_->Post("/api/v1/records/per-w/reveal", admin,
+                                           R"({"purpose":"API test"})", "application/json");
+  ASSERT_EQ(revealed->status, 200);
+  EXPECT_NE(revealed->body.find("홍길순"), std::string::npos);
+  Json audit = Parse(client_->Get("/api/v1/audit?record=per-w", admin));
+  ASSERT_EQ(audit["events"].size(), 1u);
+  EXPECT_EQ(audit["events"][0]["purpose"], "API test");
+  EXPECT_EQ(Parse(client_->Get("/api/v1/records?kind=person", admin))["total"], 1);
+  EXPECT_EQ(Parse(client_->Get("/api/v1/vocabularies/violation_types", admin))["name"],
+            "violation_types");
+}
+
+TEST_F(ApiTest, ProofsFromTheApiVerifyAgainstTheVerifierKey) {
+  auto admin = Bearer(admin_token_);
+  ASSERT_EQ(client_->Post("/api/v1/checkpoints", admin, "", "application/json")->status, 201);
+  Json ledger = Parse(client_->Get("/api/v1/ledger?from=0&limit=5", admin));
+  ASSERT_EQ(ledger["entries"].size(), 5u);
+  Json proof = Parse(client_->Get("/api/v1/ledger/3/proof", admin));
+  ASSERT_TRUE(proof.contains("verifier_key")) << proof.dump();
+  Result<ledger::NoteVerifier> verifier =
+      ledger::NoteVerifier::Parse(proof["verifier_key"].get<std::string>());
+  ASSERT_TRUE(verifier.ok());
+  Result<ledger::InclusionProofDoc> doc = ledger::InclusionProofFromJson(proof);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_TRUE(ledger::VerifyInclusionDoc(*doc, *verifier).ok());
+  httplib::Result beyond = client_->Get("/api/v1/ledger/99999/proof", admin);
+  EXPECT_EQ(beyond->status, 409);  // not in any checkpoint (yet)
+  EXPECT_NE(beyond->body.find("not in checkpoint"), std::string::npos);
+  EXPECT_EQ(client_->Get("/api/v1/ledger/3x/proof", admin)->status, 400);
+}
+
+TEST_F(ApiTest, StaticFilesStayInsideTheWebDirectory) {
+  httplib::Result index = client_->Get("/index.html");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  for (const char* path :
+       {"/../outside.txt", "/%2e%2e/outside.txt", "/..%2foutside.txt", "/web/../../outside.txt"}) {
+    httplib::Result r = client_->Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_NE(r->status, 200) << path;
+    EXPECT_EQ(r->body.find("not for the web"), std::string::npos) << path;
+  }
+}
+
+}  // namespace
+}  // namespace custodian::api
