@@ -16,7 +16,7 @@
 // - Errors are JSON {"error": {"code": "not_found", "message": "..."}} with the matching
 //   4xx/5xx status; a message never carries a stack trace, and a request body over
 //   `max_body_bytes` is refused (413) before it is read.
-// - The repository is opened `threads` times at start, each unlocked with the same key, so
+// - The repository is opened `handles` times at start, each unlocked with the same key, so
 //   requests run in parallel without reopening or re-deriving anything; a request takes one
 //   handle for its duration.
 #ifndef CUSTODIAN_API_API_H_
@@ -38,7 +38,11 @@ struct ServeOptions {
   // PEM files; both or neither. Without them the server speaks plain HTTP, for use behind a
   // TLS-terminating proxy or on loopback.
   std::string tls_cert, tls_key;
-  int threads = 8;
+  // Connections served at once: cpp-httplib gives each open (keep-alive) connection a thread
+  // for as long as it stays open, so this bounds concurrent clients, not CPU use.
+  int threads = 64;
+  // Repository handles (SQLite connections, each unlocked); requests wait for a free one.
+  int handles = 8;
   // The web app's built files (web/dist); "" serves no app, only the API.
   std::string static_dir;
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
@@ -50,7 +54,7 @@ struct ServeOptions {
 
 class Server {
  public:
-  // Opens the repository `options.threads` times and unlocks each handle with `unlock` (which
+  // Opens the repository `options.handles` times and unlocks each handle with `unlock` (which
   // may be empty: then sealing, revealing and searching sealed names are refused, as in the
   // CLI). Binds the socket, so port() is known before Run.
   static Result<std::unique_ptr<Server>> Create(const std::string& repo_dir,

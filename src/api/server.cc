@@ -340,6 +340,8 @@ struct Server::Impl {
 
   void Install() {
     http->set_payload_max_length(options.max_body_bytes);
+    // Small JSON answers must not wait for the client's delayed ACK (40 ms on Linux).
+    http->set_tcp_nodelay(true);
     http->new_task_queue = [n = options.threads] {
       return new httplib::ThreadPool(static_cast<size_t>(n));
     };
@@ -412,8 +414,11 @@ Result<std::unique_ptr<Server>> Server::Create(const std::string& repo_dir,
                                                const repo::Options& repo_options,
                                                const protect::Unlocker& unlock,
                                                const ServeOptions& options) {
-  if (options.threads < 1 || options.threads > 256) {
-    return InvalidArgumentError("--threads must be from 1 to 256");
+  if (options.threads < 1 || options.threads > 1024) {
+    return InvalidArgumentError("--threads must be from 1 to 1024");
+  }
+  if (options.handles < 1 || options.handles > 64) {
+    return InvalidArgumentError("--handles must be from 1 to 64");
   }
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return InvalidArgumentError("give both --tls-cert and --tls-key, or neither");
@@ -421,7 +426,7 @@ Result<std::unique_ptr<Server>> Server::Create(const std::string& repo_dir,
   auto impl = std::make_unique<Impl>(options);
   impl->env = repo_options.env;
   std::unique_ptr<repo::Repository> first;
-  for (int i = 0; i < options.threads; ++i) {
+  for (int i = 0; i < options.handles; ++i) {
     ASSIGN_OR_RETURN(std::unique_ptr<repo::Repository> repo,
                      repo::Repository::Open(repo_dir, repo_options));
     if (!unlock.empty()) {

@@ -20,8 +20,11 @@ void RegisterServe(CLI::App& app, Globals& g, Action& run) {
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate: serve HTTPS (with --tls-key)");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key of --tls-cert");
-  cmd->add_option("--threads", o->threads, "Requests served at once (default 8)")
-      ->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", o->threads, "Connections served at once (default 64)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--handles", o->handles,
+                  "Repository handles for requests running at once (default 8)")
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--web", o->static_dir, "The built web app to serve at / (web/dist)");
   cmd->callback([&g, &run, o] {
     run = [&g, o]() -> Status {

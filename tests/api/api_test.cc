@@ -62,7 +62,8 @@ class ApiTest : public ::testing::Test {
 
   void StartServer(ServeOptions serve) {
     serve.port = 0;
-    serve.threads = 4;
+    serve.threads = 8;
+    serve.handles = 2;
     serve.static_dir = dir_ / "web";
     auto server = Server::Create(dir_ / "r", options_, {.key_file_text = TestKeyFileText()}, serve);
     ASSERT_TRUE(server.ok()) << server.status().ToString();

@@ -58,15 +58,20 @@ CREATE TABLE tokens (
 ) WITHOUT ROWID;
 )sql";
 
-// Secondary indexes, dropped and recreated around bulk loads.
+// Secondary indexes, dropped and recreated around bulk loads. The filters of `list` and of
+// the API (kind, type and its descendants, a place and what lies inside it, a date range)
+// seek in the first two for each (type, place) pair instead of scanning every act of a type.
 constexpr const char* kCreateIndexes = R"sql(
-CREATE INDEX IF NOT EXISTS records_kind_type ON records (kind, type);
+CREATE INDEX IF NOT EXISTS records_kind_type_place ON records (kind, type, place, date_first);
+CREATE INDEX IF NOT EXISTS records_kind_place ON records (kind, place, date_first);
 CREATE INDEX IF NOT EXISTS records_place ON records (place);
 CREATE INDEX IF NOT EXISTS records_date ON records (date_first, date_last);
 CREATE INDEX IF NOT EXISTS refs_to ON refs (to_id, field, from_id);
 )sql";
 constexpr const char* kDropIndexes = R"sql(
 DROP INDEX IF EXISTS records_kind_type;
+DROP INDEX IF EXISTS records_kind_type_place;
+DROP INDEX IF EXISTS records_kind_place;
 DROP INDEX IF EXISTS records_place;
 DROP INDEX IF EXISTS records_date;
 DROP INDEX IF EXISTS refs_to;
