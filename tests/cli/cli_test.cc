@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "base/canonical_json.h"
 #include "crypto/crypto.h"
@@ -157,6 +159,43 @@ TEST_F(CliTest, RecordsATestimonyAndFindsIt) {
   EXPECT_EQ(Custodian({"-C", repo_, "search", "x", "--identities"}).exit_code, 2);
   EXPECT_EQ(Custodian({"-C", repo_, "search", std::string(5000, 'a')}).exit_code, 2);
   EXPECT_EQ(Custodian({"-C", repo_, "search", "\xff\xfe"}).exit_code, 2);
+}
+
+TEST_F(CliTest, ServeAnswersUntilSigtermThenStopsCleanly) {
+  Init();
+  // Started in the background with port 0; its first line names the port it took.
+  const std::string log = dir_ / "serve.log";
+  const std::string pid_file = dir_ / "serve.pid";
+  const std::string command = Environment(token_) + CUSTODIAN_BINARY + " -C " + repo_ +
+                              " serve --port 0 > " + log + " 2>&1 & echo $! > " + pid_file;
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::string first_line;
+  for (int i = 0; i < 500 && first_line.find("http://") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    first_line = Slurp(log);
+  }
+  const size_t at = first_line.find("127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << first_line;
+  const std::string port = first_line.substr(at + 10, first_line.find('/', at) - at - 10);
+  Outcome answered = Exec("curl",
+                          {"-s", "-H", "Authorization: Bearer " + token_,
+                           "http://127.0.0.1:" + port + "/api/v1/session"},
+                          "");
+  EXPECT_NE(answered.out.find("\"account\":\"cli-test\""), std::string::npos) << answered.out;
+  std::string pid = Slurp(pid_file);
+  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+  ASSERT_EQ(std::system(("kill -TERM " + pid).c_str()), 0);
+  for (int i = 0; i < 250 && Slurp(log).find("stopped") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(Slurp(log).find("custodian: stopped"), std::string::npos) << Slurp(log);
+  // Running: the process exists and is not a zombie waiting for init to reap it.
+  const std::string alive =
+      "test -d /proc/" + pid + " && ! grep -q '^State:.*Z' /proc/" + pid + "/status";
+  for (int i = 0; i < 100 && std::system(alive.c_str()) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(std::system(alive.c_str()), 0) << "the server is still running";
 }
 
 TEST_F(CliTest, ErrorsNameTheProblemAndExitNonZero) {
