@@ -108,10 +108,17 @@ class SearchIndexer {
       if (!row->place.empty()) {
         ASSIGN_OR_RETURN(std::vector<std::string> places, WithAncestors(row->place));
         doc.places = std::move(places);
-        // Its names, so that "Onsong" or 온성 finds what happened there.
+        // Its names and those of the places around it (but not the country's), so that
+        // "Onsong" or 온성 finds what happened there, in Namyang within Onsong county too.
         if (row->place != record.id) {
-          ASSIGN_OR_RETURN(const Node* place, Lookup(row->place));
-          if (!place->names.empty()) doc.texts.emplace_back("place", place->names);
+          std::string names;
+          for (const std::string& id : doc.places) {
+            ASSIGN_OR_RETURN(const Node* place, Lookup(id));
+            if (place->parent.empty()) break;  // the country
+            if (place->names.empty()) continue;
+            names += (names.empty() ? "" : " · ") + place->names;
+          }
+          if (!names.empty()) doc.texts.emplace_back("place", std::move(names));
         }
       }
     }

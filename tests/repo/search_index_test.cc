@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "repo/repo.h"
+#include "synth/synth.h"
 #include "testing/test_env.h"
 #include "testing/test_repo.h"
 
@@ -244,6 +245,75 @@ TEST_F(SearchIndexTest, LockedRepositorySearchesWhatIsIndexedAndSaysItIsBehind) 
   SearchReport current = MustSearch(*SignedIn("admin"), {.text = "Hoeryong"});
   EXPECT_EQ(current.behind, 0u);
   EXPECT_EQ(Ids(current), std::vector<std::string>{"plc-new"});
+}
+
+// Relevance on a generated corpus imported like a user's: places asked for in Hangul and in
+// romanizations, and practices asked for in English and Korean, against what the projection
+// tables (list) say is there. Nothing here is hard-coded but the questions.
+TEST(SearchRelevanceTest, PlacesAndPracticesAcrossScriptsOnASyntheticCorpus) {
+  TestEnv env;
+  TempDir dir;
+  Options options = FastOptions(&env);
+  auto made = Repository::Init(dir / "r", options, TestInit(/*gazetteer=*/true));
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  std::unique_ptr<Repository> repo = std::move(made).value();
+  std::stringstream corpus, truth;
+  ASSERT_TRUE(synth::Generate({.persons = 150, .seed = 7}, corpus, truth).ok());
+  Result<ImportReport> imported = repo->Import(corpus, {.source_name = "corpus"});
+  ASSERT_TRUE(imported.ok() && imported->applied) << imported.status().ToString();
+  ASSERT_TRUE(repo->UpdateSearchIndex().ok());
+
+  struct Place {
+    std::string id;
+    std::vector<std::string> spellings;
+  };
+  // Counties the generator uses often, each in Hangul and two romanizations.
+  const std::vector<Place> places = {
+      {"plc-kp-north-hamgyong-onsong", {"온성", "Onsong", "Onsŏng"}},
+      {"plc-kp-north-hamgyong-hoeryong", {"회령", "Hoeryong", "Hoeryŏng"}},
+      {"plc-kp-north-pyongan-sinuiju", {"신의주", "Sinuiju", "Sinŭiju"}}};
+  int checked = 0;
+  for (const Place& place : places) {
+    Result<int64_t> acts = repo->Count({.kind = model::Kind::kAct, .place = place.id});
+    ASSERT_TRUE(acts.ok());
+    if (*acts == 0) continue;
+    ++checked;
+    for (const std::string& spelling : place.spellings) {
+      Result<SearchReport> found = repo->Search(
+          {.text = spelling, .filters = {{search::Facet::kKind, {"act"}}}, .limit = 10});
+      ASSERT_TRUE(found.ok()) << found.status().ToString();
+      // Every act at the place (its name is indexed with it) is found, in every spelling...
+      EXPECT_GE(found->results.total, static_cast<uint64_t>(*acts)) << spelling;
+      // ...and the first page is about the place: at it or inside it, or naming it.
+      for (const search::Hit& hit : found->results.hits) {
+        bool at_place = false;
+        ASSERT_TRUE(repo->List({.kind = model::Kind::kAct, .place = place.id, .refers_to = ""},
+                               [&](const Record& r) {
+                                 at_place = at_place || r.id == hit.id;
+                                 return !at_place;
+                               })
+                        .ok());
+        EXPECT_TRUE(at_place || !hit.snippets.empty()) << spelling << ": " << hit.id;
+      }
+    }
+  }
+  EXPECT_GE(checked, 2) << "the corpus should have acts at most of these places";
+
+  // Practices: the violation's English and Korean labels find the acts coded so.
+  for (const auto& [code, queries] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"forced_abortion", {"forced abortion", "강제 낙태"}},
+           {"torture", {"torture", "고문"}}}) {
+    Result<int64_t> coded = repo->Count({.kind = model::Kind::kAct, .type = code});
+    ASSERT_TRUE(coded.ok());
+    ASSERT_GT(*coded, 0) << code;
+    for (const std::string& query : queries) {
+      Result<SearchReport> found = repo->Search(
+          {.text = query, .filters = {{search::Facet::kViolationType, {code}}}, .limit = 10});
+      ASSERT_TRUE(found.ok()) << found.status().ToString();
+      EXPECT_EQ(found->results.total, static_cast<uint64_t>(*coded)) << query;
+      EXPECT_EQ(found->results.hits.size(), std::min<size_t>(10, static_cast<size_t>(*coded)));
+    }
+  }
 }
 
 }  // namespace
