@@ -26,6 +26,8 @@ struct Call {
   // Held around every use of the search index: Xapian admits one writer at a time, and the
   // handles of one server must not refuse each other.
   std::mutex& search_index;
+  // The session's CSRF token when the request came with the session cookie ("" for a token).
+  std::string csrf;
 };
 
 struct Param {

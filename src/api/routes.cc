@@ -220,16 +220,24 @@ Status Search(Call& call) {
     for (const search::Snippet& s : hit.snippets) {
       snippets.push_back({{"field", s.field}, {"html", s.html}});
     }
-    hits.push_back(
-        {{"id", hit.id}, {"kind", hit.kind}, {"score", hit.score}, {"snippets", snippets}});
+    // What the hit is, in one line, so that a client needs no request per hit.
+    Result<repo::Record> record = call.repo.Get(hit.id);
+    hits.push_back({{"id", hit.id},
+                    {"kind", hit.kind},
+                    {"title", record.ok() ? repo::Describe(*record, call.repo.vocabularies()) : ""},
+                    {"score", hit.score},
+                    {"snippets", snippets}});
   }
   Json facets = Json::object();
   for (size_t f = 0; f < search::kFacetCount; ++f) {
     Json counts = Json::array();
+    const auto facet = static_cast<search::Facet>(f);
     for (const search::FacetCount& c : report.results.facets[f]) {
-      counts.push_back({{"value", c.value}, {"count", c.count}});
+      counts.push_back({{"value", c.value},
+                        {"label", repo::DescribeFacetValue(call.repo, facet, c.value)},
+                        {"count", c.count}});
     }
-    facets[std::string(search::FacetName(static_cast<search::Facet>(f)))] = counts;
+    facets[std::string(search::FacetName(facet))] = counts;
   }
   Reply(call.response, {{"total", report.results.total},
                         {"offset", request.offset},

@@ -282,7 +282,7 @@ struct Server::Impl {
                           "token in the X-CSRF-Token header");
       }
     }
-    Call call{request, response, *lease, {}, search_index};
+    Call call{request, response, *lease, {}, search_index, csrf};
     for (size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i) {
       call.path[names[i]] = request.matches[i + 1].str();
     }
@@ -355,6 +355,10 @@ struct Server::Impl {
       switch (response.status) {
         case 413:
           return ReplyError(response, 413, "too_large", "the request body is too large");
+        case 400:
+          return ReplyError(response, 400, "invalid_argument",
+                            "the request could not be read (a POST, PATCH or PUT needs a "
+                            "Content-Length, even for an empty body)");
         case 404:
           return ReplyError(response, 404, "not_found",
                             "no such route: " + request.method + " " + request.path);
@@ -366,8 +370,9 @@ struct Server::Impl {
     http->Post("/api/v1/session",
                [this](const httplib::Request& q, httplib::Response& r) { Login(q, r); });
     http->Get("/api/v1/session", [this](const httplib::Request& q, httplib::Response& r) {
+      // With the CSRF token again, so that a reloaded page can go on writing.
       Route me{"GET", "/api/v1/session", "", {}, "", 200, [](Call& call) {
-                 Reply(call.response, Me(call.repo.principal(), ""));
+                 Reply(call.response, Me(call.repo.principal(), call.csrf));
                  return OkStatus();
                }};
       Handle(me, {}, q, r);

@@ -10,29 +10,11 @@
 namespace custodian::cli {
 namespace {
 
-std::string TermLabel(const model::Vocabularies& vocab, std::string_view name,
-                      const std::string& code) {
-  const model::Vocabulary* v = vocab.Find(name);
-  const model::Term* t = v ? v->Find(code) : nullptr;
-  return t ? t->label_en : code;
-}
-
-std::string FirstName(const repo::Json& body) {
-  if (!body.contains("names") || !body["names"].is_array() || body["names"].empty()) return "";
-  return body["names"][0].value("text", "");
-}
-
 std::string Cut(std::string s, size_t n) {
   if (s.size() <= n) return s;
   size_t cut = n;
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
   return s.substr(0, cut) + "...";
-}
-
-std::string DateText(const repo::Json& body, const char* field) {
-  if (!body.contains(field) || !body[field].is_string()) return "";
-  Result<FuzzyDate> date = ParseFuzzyDate(body[field].get<std::string>());
-  return date.ok() ? date->Describe() : body[field].get<std::string>();
 }
 
 // The vocabulary a field's codes come from, for showing labels beside codes.
@@ -64,48 +46,7 @@ std::string_view VocabularyOf(model::Kind kind, const std::string& field) {
 }  // namespace
 
 std::string Summary(const repo::Record& r, const model::Vocabularies& vocab) {
-  const repo::Json& b = r.body;
-  std::string text;
-  switch (r.kind) {
-    case model::Kind::kPlace:
-      text = FirstName(b) + " (" + TermLabel(vocab, "place_types", b.value("type", "")) + ")";
-      break;
-    case model::Kind::kOrganization:
-      text = FirstName(b);
-      break;
-    case model::Kind::kPerson:
-      // Unrevealed, a person is its pseudonym (and any name already public).
-      text = r.revealed ? FirstName(b) : r.pseudonym;
-      if (!r.revealed && b.contains("public_names") && b["public_names"].is_array() &&
-          !b["public_names"].empty()) {
-        text += (text.empty() ? "" : " ") + b["public_names"][0].value("text", "");
-      }
-      if (b.contains("born") && r.revealed) text += " born " + DateText(b, "born");
-      break;
-    case model::Kind::kSource:
-      text = TermLabel(vocab, "source_types", b.value("type", "")) + ": " + b.value("title", "");
-      break;
-    case model::Kind::kIncident:
-      text = b.value("title", "");
-      break;
-    case model::Kind::kAct:
-      text = TermLabel(vocab, "violation_types", b.value("violation", "")) + "; victim " +
-             b.value("victim", "");
-      break;
-    case model::Kind::kPost:
-      text = b.value("title", "post") + " of " + b.value("person", "") + " in " +
-             b.value("organization", "");
-      break;
-    case model::Kind::kClaim:
-      text = b.value("statement", "");
-      break;
-    case model::Kind::kDossier:
-      text = b.value("title", "");
-      break;
-  }
-  std::string date = DateText(b, "date");
-  if (!date.empty()) text += "; " + date;
-  return r.id + "  " + Cut(text, 100);
+  return r.id + "  " + Cut(repo::Describe(r, vocab), 100);
 }
 
 std::string RenderRecord(const repo::Record& r, const model::Vocabularies& vocab) {
@@ -128,9 +69,9 @@ std::string RenderRecord(const repo::Record& r, const model::Vocabularies& vocab
     if (value.is_string()) {
       const std::string& s = value.get_ref<const std::string&>();
       if (field == "date" || field == "born") {
-        out << DateText(r.body, field.c_str()) << "  [" << s << "]";
+        out << repo::DescribeDate(r.body, field) << "  [" << s << "]";
       } else if (!vocabulary.empty()) {
-        out << TermLabel(vocab, vocabulary, s) << " [" << s << "]";
+        out << vocab.Label(vocabulary, s) << " [" << s << "]";
       } else if (s.find('\n') != std::string::npos || s.size() > 100) {
         out << "\n";
         std::istringstream lines(s);
@@ -143,7 +84,7 @@ std::string RenderRecord(const repo::Record& r, const model::Vocabularies& vocab
     } else if (value.is_array() && !vocabulary.empty()) {
       std::string sep;
       for (const auto& v : value) {
-        out << sep << TermLabel(vocab, vocabulary, v.is_string() ? v.get<std::string>() : "");
+        out << sep << vocab.Label(vocabulary, v.is_string() ? v.get<std::string>() : "");
         sep = ", ";
       }
     } else {

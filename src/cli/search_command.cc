@@ -45,30 +45,6 @@ std::string RenderSnippet(std::string_view html, bool terminal) {
   return out;
 }
 
-// A facet value as people read it: a term's label, a place's or unit's name, with the code.
-std::string FacetLabel(repo::Repository& repo, search::Facet facet, const std::string& value) {
-  std::string_view vocabulary;
-  switch (facet) {
-    case search::Facet::kViolationType:
-      vocabulary = "violation_types";
-      break;
-    case search::Facet::kSourceType:
-      vocabulary = "source_types";
-      break;
-    case search::Facet::kPlace:
-    case search::Facet::kUnit: {
-      Result<repo::Record> record = repo.Get(value);
-      if (!record.ok() || !record->body.contains("names")) return value;
-      return record->body["names"][0].value("text", value) + " (" + value + ")";
-    }
-    default:
-      return value;
-  }
-  const model::Vocabulary* v = repo.vocabularies().Find(vocabulary);
-  const model::Term* term = v ? v->Find(value) : nullptr;
-  return term ? term->label_en + " (" + value + ")" : value;
-}
-
 Json FacetsJson(const search::Results& results) {
   Json out = Json::object();
   for (size_t f = 0; f < search::kFacetCount; ++f) {
@@ -197,7 +173,8 @@ void RegisterSearch(CLI::App& app, Globals& g, Action& run) {
           const auto facet = static_cast<search::Facet>(f);
           std::cout << "\n" << search::FacetName(facet) << "\n";
           for (size_t i = 0; i < counts.size() && i < 15; ++i) {
-            std::string label = FacetLabel(*repo, facet, counts[i].value);
+            std::string label = repo::DescribeFacetValue(*repo, facet, counts[i].value);
+            if (label != counts[i].value) label += " (" + counts[i].value + ")";
             std::cout << "  " << std::setw(6) << counts[i].count << "  " << label << "\n";
           }
         }

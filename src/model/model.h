@@ -87,6 +87,8 @@ class Vocabularies {
   static Result<Vocabularies> FromFiles(const std::map<std::string, std::string>& files);
 
   const Vocabulary* Find(std::string_view name) const;
+  // The English label of `code` in vocabulary `name`, or `code` itself if there is none.
+  std::string Label(std::string_view name, std::string_view code) const;
   const std::map<std::string, Vocabulary, std::less<>>& all() const { return all_; }
   // {"violation_types": "2026.1", ...}: recorded in the ledger when a repository is created.
   Json Versions() const;

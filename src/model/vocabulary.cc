@@ -161,6 +161,12 @@ const Vocabulary* Vocabularies::Find(std::string_view name) const {
   return it == all_.end() ? nullptr : &it->second;
 }
 
+std::string Vocabularies::Label(std::string_view name, std::string_view code) const {
+  const Vocabulary* v = Find(name);
+  const Term* t = v ? v->Find(code) : nullptr;
+  return t ? t->label_en : std::string(code);
+}
+
 Json Vocabularies::Versions() const {
   Json out = Json::object();
   for (const auto& [name, vocab] : all_) out[name] = vocab.version();

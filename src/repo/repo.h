@@ -95,6 +95,17 @@ struct Record {
   Json ToDocument() const;
 };
 
+// What a record is, in one line, as an account without clearance may read it: a place's name
+// and type, a person's pseudonym (and public name), a source's type and title, an act's
+// violation and victim, with the date in words ("spring 2009").
+std::string Describe(const Record& record, const model::Vocabularies& vocabularies);
+// A fuzzy date field in words ("" if absent; as written if it does not parse).
+std::string DescribeDate(const Json& body, std::string_view field);
+class Repository;
+// A facet value as people read it: a term's label, a place's or unit's name (the value itself
+// when there is nothing better, or the account may not read the record).
+std::string DescribeFacetValue(Repository& repo, search::Facet facet, const std::string& value);
+
 struct ListQuery {
   std::optional<model::Kind> kind;
   std::string type;       // a vocabulary code; includes the terms below it in its hierarchy

@@ -122,7 +122,9 @@ TEST_F(ApiTest, OpenApiDescribesExactlyTheRoutesAndNothingAnswersWithoutAnAccoun
       const std::string message =
           body.is_object() && body.contains("error") ? body["error"].value("message", "") : "";
       EXPECT_NE(message.rfind("no such route", 0), 0u) << method << " " << path;
-      if (!open) EXPECT_EQ(r->status, 401) << method << " " << path;
+      if (!open) {
+        EXPECT_EQ(r->status, 401) << method << " " << path;
+      }
       // Every answer is JSON, errors included.
       EXPECT_NE(r->get_header_value("Content-Type").find("application/json"), std::string::npos);
     }
@@ -149,7 +151,9 @@ TEST_F(ApiTest, SessionsNeedTheirCsrfTokenAndLogoutEndsThem) {
   ASSERT_FALSE(csrf.empty());
 
   httplib::Headers session = {{"Cookie", cookie}};
-  EXPECT_EQ(Parse(client_->Get("/api/v1/session", session))["account"], "admin");
+  Json me = Parse(client_->Get("/api/v1/session", session));
+  EXPECT_EQ(me["account"], "admin");
+  EXPECT_EQ(me["csrf_token"], csrf);  // a reloaded page can go on writing
   const std::string place = R"({"kind":"place","type":"county","names":["Testville"]})";
   const int64_t before = CountRecords();
   httplib::Result forged = client_->Post("/api/v1/records", session, place, "application/json");
@@ -254,6 +258,11 @@ TEST_F(ApiTest, RecordsThroughTheApiKeepThePermissionsAndRefuseBadInput) {
   ASSERT_EQ(audit["events"].size(), 1u);
   EXPECT_EQ(audit["events"][0]["purpose"], "API test");
   EXPECT_EQ(Parse(client_->Get("/api/v1/records?kind=person", admin))["total"], 1);
+  Json found = Parse(client_->Get("/api/v1/search?q=Case&kind=dossier", admin));
+  ASSERT_EQ(found["hits"].size(), 1u) << found.dump();
+  EXPECT_EQ(found["hits"][0]["title"], "Case");
+  EXPECT_EQ(found["facets"]["kind"][0]["label"], "dossier");
+  EXPECT_EQ(client_->Post("/api/v1/checkpoints", admin, "", "application/json")->status, 201);
   EXPECT_EQ(Parse(client_->Get("/api/v1/vocabularies/violation_types", admin))["name"],
             "violation_types");
 }
