@@ -1,0 +1,216 @@
+// The client of Custodian's HTTP API (docs/formats/api.md): the session, the CSRF token, and
+// errors turned into messages a person can act on.
+
+export interface Session {
+  account: string;
+  role: string;
+  clearance: boolean;
+  dossiers: string[];
+}
+
+export interface Name {
+  text: string;
+  lang?: string;
+  type?: string;
+  variant?: string;
+}
+
+export type Fields = Record<string, unknown> & { kind: string; id: string; sealed?: string[] };
+
+/** A record as the API answers it: the record's fields plus where and when it was written. */
+export interface RecordView {
+  record: Fields;
+  version: number;
+  seq: number;
+  at: string;
+  by: string;
+  revealed: boolean;
+  reason?: string;
+  pseudonym?: string;
+  erased_by?: string;
+}
+
+export interface ListAnswer {
+  total: number;
+  offset: number;
+  records: RecordView[];
+}
+
+export interface SearchHit {
+  id: string;
+  kind: string;
+  score: number;
+  snippets: { field: string; html: string }[];
+}
+
+export interface SearchAnswer {
+  total: number;
+  offset: number;
+  behind: number;
+  hits: SearchHit[];
+  facets: Record<string, { value: string; count: number }[]>;
+}
+
+export interface Term {
+  code: string;
+  label?: Record<string, string>;
+  description?: string;
+  parent?: string | null;
+  grade?: string;
+}
+
+export interface LedgerEntry {
+  seq: number;
+  leaf_hash: string;
+  entry: Record<string, unknown> & { op?: string; kind?: string; id?: string; by?: string; at?: string };
+}
+
+export interface LedgerAnswer {
+  entries: LedgerEntry[];
+  size: number;
+  root: string;
+  repository: string;
+}
+
+export interface Counted {
+  key: string;
+  count: number;
+}
+
+export interface Stats {
+  acts_by_province: Counted[];
+  acts_by_violation: Counted[];
+  acts_by_year: Counted[];
+  records_by_kind: Counted[];
+  sources_by_type: Counted[];
+  ledger: { repository: string; root: string; size: number };
+}
+
+/** An answer other than 2xx. `message` is the server's, which names what was wrong. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** What to show: the server's message, with a hint for the statuses a person can act on. */
+  get readable(): string {
+    switch (this.code) {
+      case 'unauthenticated':
+        return this.status === 401 && this.message ? this.message : 'You are not signed in.';
+      case 'csrf':
+        return 'The session is missing its security token. Sign out and sign in again.';
+      case 'too_many_attempts':
+        return `${this.message}${this.retryAfter ? ` Try again in ${this.retryAfter} seconds.` : ''}`;
+      case 'network':
+        return this.message;
+      default:
+        return this.message || `The server answered ${this.status}.`;
+    }
+  }
+}
+
+const BASE = '/api/v1';
+const CSRF_KEY = 'custodian.csrf';
+
+let csrfToken: string | null = sessionStorage.getItem(CSRF_KEY);
+let onUnauthenticated: (() => void) | null = null;
+
+/** Called when a request finds the session ended (401), e.g. after the server restarted. */
+export function setUnauthenticatedHandler(fn: () => void): void {
+  onUnauthenticated = fn;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null | (string | number)[]>;
+
+export function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) value.forEach((v) => params.append(key, String(v)));
+    else params.append(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(BASE + path + queryString(query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached. Check that custodian serve is running.');
+  }
+  const text = await response.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new ApiError(response.status, 'internal', `The server answered ${response.status} with something that is not JSON.`);
+    }
+  }
+  if (!response.ok) {
+    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    const e = new ApiError(
+      response.status,
+      err?.code ?? 'error',
+      err?.message ?? `The server answered ${response.status}.`,
+      response.headers.get('Retry-After') ?? undefined,
+    );
+    if (response.status === 401 && path !== '/session' && onUnauthenticated) onUnauthenticated();
+    throw e;
+  }
+  return data as T;
+}
+
+export const api = {
+  async login(account: string, password: string): Promise<Session> {
+    const answer = await request<Session & { csrf_token: string }>('POST', '/session', { account, password });
+    csrfToken = answer.csrf_token;
+    // The token is needed again after a reload, and GET /session does not repeat it. The tab's
+    // sessionStorage is readable by this origin only, and the token is useless without the
+    // HttpOnly cookie.
+    sessionStorage.setItem(CSRF_KEY, csrfToken);
+    return { account: answer.account, role: answer.role, clearance: answer.clearance, dossiers: answer.dossiers };
+  },
+  async logout(): Promise<void> {
+    try {
+      await request('DELETE', '/session');
+    } finally {
+      csrfToken = null;
+      sessionStorage.removeItem(CSRF_KEY);
+    }
+  },
+  hasCsrf: () => csrfToken !== null,
+  session: () => request<Session>('GET', '/session'),
+  records: (query: Query) => request<ListAnswer>('GET', '/records', undefined, query),
+  record: (id: string, version?: number) =>
+    request<RecordView>('GET', `/records/${encodeURIComponent(id)}`, undefined, { version }),
+  history: (id: string) => request<{ versions: RecordView[] }>('GET', `/records/${encodeURIComponent(id)}/history`),
+  reveal: (id: string, purpose: string) =>
+    request<RecordView>('POST', `/records/${encodeURIComponent(id)}/reveal`, { purpose }),
+  create: (doc: Record<string, unknown>) => request<RecordView>('POST', '/records', doc),
+  search: (query: Query) => request<SearchAnswer>('GET', '/search', undefined, query),
+  vocabulary: (name: string) => request<{ name: string; terms: Term[] }>('GET', `/vocabularies/${encodeURIComponent(name)}`),
+  stats: () => request<Stats>('GET', '/stats'),
+  ledger: (from: number, limit: number) => request<LedgerAnswer>('GET', '/ledger', undefined, { from, limit }),
+  proof: (seq: number) => request<unknown>('GET', `/ledger/${seq}/proof`),
+  // The server refuses an empty body here ("the request failed"), so send an empty object.
+  checkpoint: () => request<{ id: number; size: number; note: string }>('POST', '/checkpoints', {}),
+};

@@ -1,0 +1,69 @@
+// Makes a fresh repository in a temporary directory with the real binary (init, import the demo
+// data, add an analyst), serves dist/ from it on a free port, and stops it with SIGTERM when the
+// tests end. The tests read the address and passwords from the environment set here.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const web = path.resolve(here, '..');
+
+export const ADMIN = 'admin';
+export const ADMIN_PASSWORD = 'correct horse battery staple (admin)';
+export const ANALYST = 'ana';
+export const ANALYST_PASSWORD = 'analyst has a long password';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const binary = process.env.CUSTODIAN_BINARY ?? '/work/main/build/release/src/cli/custodian';
+  const tmp = mkdtempSync(path.join(tmpdir(), 'custodian-web-e2e-'));
+  const repo = path.join(tmp, 'repo');
+  const keyFile = path.join(tmp, 'repo.key');
+  const base: NodeJS.ProcessEnv = { ...process.env, CUSTODIAN_PASSWORD: ADMIN_PASSWORD };
+  for (const v of ['CUSTODIAN_REPO', 'CUSTODIAN_ACCOUNT', 'CUSTODIAN_KEY_FILE', 'CUSTODIAN_PASSPHRASE']) delete base[v];
+  const run = (args: string[], env: NodeJS.ProcessEnv) => execFileSync(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  run(['init', repo, '--as', ADMIN, '--key-file', keyFile, '--no-passphrase'], base);
+  const withKey = { ...base, CUSTODIAN_KEY_FILE: keyFile };
+  run(['-C', repo, '--as', ADMIN, 'import', path.resolve(web, '../data/demo/demo.jsonl')], withKey);
+  run(['-C', repo, '--as', ADMIN, 'account', 'add', ANALYST, '--role', 'analyst'], { ...withKey, CUSTODIAN_NEW_PASSWORD: ANALYST_PASSWORD });
+
+  const serverEnv: NodeJS.ProcessEnv = { ...process.env, CUSTODIAN_KEY_FILE: keyFile };
+  for (const v of ['CUSTODIAN_REPO', 'CUSTODIAN_ACCOUNT', 'CUSTODIAN_PASSWORD', 'CUSTODIAN_PASSPHRASE']) delete serverEnv[v];
+  const server: ChildProcess = spawn(binary, ['-C', repo, 'serve', '--port', '0', '--web', path.join(web, 'dist')], {
+    env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  server.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`custodian serve did not start in 20 s: ${stderr}`)), 20_000);
+    server.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
+      if (out.includes('\n') || m) {
+        clearTimeout(timer);
+        if (m) resolve(`http://127.0.0.1:${m[1]}`);
+        else reject(new Error(`unexpected first line from custodian serve: ${line}`));
+      }
+    });
+    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`custodian serve exited with ${code}: ${stderr}`)); });
+  });
+
+  process.env.CUSTODIAN_TEST_URL = url;
+  process.env.CUSTODIAN_TEST_ADMIN_PASSWORD = ADMIN_PASSWORD;
+  process.env.CUSTODIAN_TEST_ANALYST_PASSWORD = ANALYST_PASSWORD;
+  writeFileSync(path.join(tmp, 'url'), url);
+
+  return async () => {
+    if (server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  };
+}
