@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,64 @@ inline void Exec(sqlite3* db, const char* sql) {
     sqlite3_free(error);
     Die(std::string("sqlite: ") + sql + ": " + why);
   }
+}
+
+// One figure of a benchmark, as bench/run reads it: printed as a RESULT line and written as
+// JSON ({"figure", "value", "peer", "peer_value", "ratio", "target", "pass", "runs", ...}).
+struct Figure {
+  std::string figure;
+  double value = 0;
+  std::string peer;
+  double peer_value = 0;
+  bool has_peer = false;
+  std::string target;
+  bool has_target = false;
+  bool pass = true;
+  int runs = 0;
+  std::string unit;
+  bool lower_is_better = false;
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+
+  double ratio() const { return peer_value != 0 ? value / peer_value : 0; }
+};
+
+// Prints every figure, writes them to `json_path` (if not empty) and says whether any fell
+// short; returns true if all met their targets.
+inline bool ReportFigures(const std::vector<Figure>& figures, const std::string& json_path) {
+  bool all_pass = true;
+  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+  for (const Figure& f : figures) {
+    std::printf("RESULT\tfigure=%s\tvalue=%.4f", f.figure.c_str(), f.value);
+    nlohmann::ordered_json j = {{"figure", f.figure}, {"value", f.value}};
+    if (f.has_peer) {
+      std::printf("\tpeer=%s\tpeer_value=%.4f\tratio=%.4f", f.peer.c_str(), f.peer_value,
+                  f.ratio());
+      j["peer"] = f.peer;
+      j["peer_value"] = f.peer_value;
+      j["ratio"] = Round(f.ratio(), 4);
+    }
+    if (f.has_target) {
+      std::printf("\ttarget=%s\tpass=%s", f.target.c_str(), f.pass ? "true" : "false");
+      j["target"] = f.target;
+      j["pass"] = f.pass;
+      if (!f.pass) all_pass = false;
+    }
+    std::printf("\truns=%d\n", f.runs);
+    j["runs"] = f.runs;
+    if (!f.unit.empty()) j["unit"] = f.unit;
+    if (f.lower_is_better) j["lower_is_better"] = true;
+    for (const auto& [k, v] : f.extra.items()) j[k] = v;
+    json.push_back(std::move(j));
+  }
+  if (!json_path.empty()) {
+    std::ofstream out(json_path, std::ios::trunc);
+    out << json.dump(2) << '\n';
+    if (!out) Die("cannot write " + json_path);
+  }
+  // A short figure is reported as SHORT by bench/run from the JSON; the exit status is for
+  // failures to run.
+  if (!all_pass) std::printf("some figures fell short of their targets\n");
+  return all_pass;
 }
 
 }  // namespace custodian::bench

@@ -37,48 +37,6 @@ using OJson = nlohmann::ordered_json;
 
 constexpr double kF1Target = 0.95;
 
-struct Figure {
-  std::string figure;
-  double value = 0;
-  std::string peer;
-  double peer_value = 0;
-  bool has_peer = false;
-  std::string target;
-  bool has_target = false;
-  bool pass = true;
-  int runs = 0;
-  std::string unit;
-  OJson extra = OJson::object();
-};
-
-void Print(const Figure& f) {
-  std::printf("RESULT\tfigure=%s\tvalue=%.4f", f.figure.c_str(), f.value);
-  if (f.has_peer) {
-    std::printf("\tpeer=%s\tpeer_value=%.4f\tratio=%.4f", f.peer.c_str(), f.peer_value,
-                f.value / f.peer_value);
-  }
-  if (f.has_target)
-    std::printf("\ttarget=%s\tpass=%s", f.target.c_str(), f.pass ? "true" : "false");
-  std::printf("\truns=%d\n", f.runs);
-}
-
-OJson ToJson(const Figure& f) {
-  OJson j = {{"figure", f.figure}, {"value", f.value}};
-  if (f.has_peer) {
-    j["peer"] = f.peer;
-    j["peer_value"] = f.peer_value;
-    j["ratio"] = std::round(f.value / f.peer_value * 10000) / 10000;
-  }
-  if (f.has_target) {
-    j["target"] = f.target;
-    j["pass"] = f.pass;
-  }
-  j["runs"] = f.runs;
-  if (!f.unit.empty()) j["unit"] = f.unit;
-  for (const auto& [k, v] : f.extra.items()) j[k] = v;
-  return j;
-}
-
 std::string DataDir(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("CUSTODIAN_SHARED_DATA")) return env;
@@ -413,20 +371,6 @@ int main(int argc, char** argv) {
     figures.push_back(f);
   }
 
-  bool all_pass = true;
-  OJson json = OJson::array();
-  for (const Figure& f : figures) {
-    Print(f);
-    json.push_back(ToJson(f));
-    if (f.has_target && !f.pass) all_pass = false;
-  }
-  if (!json_path.empty()) {
-    std::ofstream out(json_path, std::ios::trunc);
-    out << json.dump(2) << '\n';
-    if (!out) Die("cannot write " + json_path);
-  }
-  // A short figure is reported as SHORT by bench/run from the JSON; the exit status is for
-  // failures to run.
-  if (!all_pass) std::printf("some figures fell short of their targets\n");
+  ReportFigures(figures, json_path);
   return 0;
 }

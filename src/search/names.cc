@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/utf8.h"
@@ -208,7 +209,8 @@ std::vector<NameMention> FindNames(const Analysis& analysis) {
   return out;
 }
 
-std::string SyllableKey(std::string_view word) {
+namespace {
+std::string UncachedSyllableKey(std::string_view word) {
   auto syllables = link::KoreanSyllables(word);
   if (!syllables.ok() || syllables->size() < 2) return "";
   // Latin letters do not show where syllables break: "sinuiju" parses as si-nui-ju, whose
@@ -223,6 +225,19 @@ std::string SyllableKey(std::string_view word) {
     }
     key += joined[i];
   }
+  return key;
+}
+}  // namespace
+
+std::string SyllableKey(std::string_view word) {
+  // Indexing asks for the key of every Latin word of four letters or more and of every Hangul
+  // run, and testimonies repeat their words: remember the answers (a pure function of the
+  // word), per thread, forgetting them all when there are too many.
+  thread_local std::unordered_map<std::string, std::string> cache;
+  if (auto it = cache.find(std::string(word)); it != cache.end()) return it->second;
+  if (cache.size() >= 200'000) cache.clear();
+  std::string key = UncachedSyllableKey(word);
+  cache.emplace(std::string(word), key);
   return key;
 }
 

@@ -165,9 +165,17 @@ Result<Analysis> Analyze(std::string_view text) {
       token.cjk = true;
       token.begin = offset[i];
       token.end = offset[i + 1];
-      token.term = Fold(std::u32string_view(&chars[i], 1));
-      const std::u32string folded = DecodeUtf8Lossy(token.term);
-      token.hangul = folded.size() == 1 && folded[0] >= 0xAC00 && folded[0] <= 0xD7A3;
+      if (c >= 0xAC00 && c <= 0xD7A3) {
+        // A precomposed Hangul syllable folds to itself (NFKC_Casefold leaves it, NFD then
+        // NFC give it back, and its jamo are letters, not marks): no ICU round trip for each
+        // character of Korean text.
+        AppendUtf8(c, token.term);
+        token.hangul = true;
+      } else {
+        token.term = Fold(std::u32string_view(&chars[i], 1));
+        const std::u32string folded = DecodeUtf8Lossy(token.term);
+        token.hangul = folded.size() == 1 && folded[0] >= 0xAC00 && folded[0] <= 0xD7A3;
+      }
       ++i;
       if (!token.term.empty()) analysis.tokens.push_back(std::move(token));
       continue;
