@@ -57,13 +57,19 @@ Json FacetsJson(const search::Results& results) {
   return out;
 }
 
+// Brings the index up to the ledger with a progress bar (a first search after a rebuild or an
+// erasure reindexes everything, which takes a while on a large repository).
+Result<uint64_t> UpdateWithProgress(repo::Repository& repo, const Globals& g) {
+  ProgressBar bar("indexing", ProgressEnabled(g));
+  return repo.UpdateSearchIndex([&bar](uint64_t done, uint64_t total) {
+    if (total > 4096) bar.Update(done, total);
+  });
+}
+
 }  // namespace
 
 void UpdateSearchIndexAfterWrite(repo::Repository& repo, const Globals& g) {
-  ProgressBar bar("indexing", ProgressEnabled(g));
-  Result<uint64_t> updated = repo.UpdateSearchIndex([&bar](uint64_t done, uint64_t total) {
-    if (total > 4096) bar.Update(done, total);
-  });
+  Result<uint64_t> updated = UpdateWithProgress(repo, g);
   if (!updated.ok()) {
     std::cerr << "custodian: warning: the change is saved, but the search index is not up to "
                  "date ("
@@ -126,6 +132,8 @@ void RegisterSearch(CLI::App& app, Globals& g, Action& run) {
         return InvalidArgumentError("--purpose goes with --identities");
       }
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g, a->identities ? Keys::kNeeded : Keys::kIfGiven));
+      // Search would catch up too, but silently; a locked repository is reported below.
+      if (repo->unlocked()) UpdateWithProgress(*repo, g).status().IgnoreError();
       ASSIGN_OR_RETURN(repo::SearchReport report, repo->Search(request));
       const search::Results& results = report.results;
       if (report.behind > 0) {
