@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,7 +26,7 @@ using internal::Token;
 using Json = nlohmann::json;
 
 // Bump when terms, values or data change meaning: Open then clears the index for a rebuild.
-constexpr std::string_view kFormat = "custodian-search/1";
+constexpr std::string_view kFormat = "custodian-search/2";
 constexpr std::string_view kFormatKey = "custodian.format";
 constexpr std::string_view kSeqKey = "custodian.last_seq";
 
@@ -35,11 +36,13 @@ constexpr Xapian::valueno kFirstFacetSlot = 2;  // + Facet
 // Positions between fields, so that a phrase never spans two of them.
 constexpr Xapian::termpos kFieldGap = 100;
 constexpr size_t kSnippetBytes = 240;
-// Xapian buffers changes in memory (sorted maps keyed by term) and writes them out every 10,000
-// documents by default (XAPIAN_FLUSH_THRESHOLD). With testimonies of a few hundred distinct
-// terms each (CJK bigrams add many), lookups in those maps dominate indexing; writing out every
-// 2,000 documents was ~25% faster on 20,000 synthetic testimonies (bench/search_bench). Xapian's
-// own flush is a commit too, so this changes nothing that last_seq() promises.
+// Xapian buffers changes in memory (per term, a std::map keyed by docid) and writes them out
+// every 10,000 documents by default (XAPIAN_FLUSH_THRESHOLD). Inserting into those maps is most
+// of the cost of indexing, and it grows with their depth, while each write-out costs a commit:
+// with bench/search_bench --index-only, writing out every 30,000 documents took 100 s of CPU
+// for 30,000 testimonies against 57 s every 2,000, and every 1,000 was no better than 2,000
+// on 40,000 (83 s against 81 s). Xapian's own flush is a commit too, so this changes nothing
+// that last_seq() promises.
 constexpr uint32_t kFlushEvery = 2000;
 
 // Boolean filter term prefixes, by Facet.
@@ -106,9 +109,9 @@ Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Docume
       while (j < t.size() && t[j].cjk && t[j].link == Link::kAdjacent) ++j;
       for (size_t k = i; k + 1 < j; ++k) doc.add_term(t[k].term + t[k + 1].term);
       // Place names meet their romanizations: keys of the run and of the run without a
-      // one- or two-syllable ending (신의주에서 -> 신의주에, 신의주).
+      // particle or suffix (신의주에서 -> 신의주).
       if (t[i].hangul) {
-        for (size_t n = j - i; n >= 2 && n + 2 >= j - i; --n) {
+        for (size_t n : internal::KeyedRunLengths(t, i, j)) {
           std::string prefix;
           for (size_t k = i; k < i + n; ++k) prefix += t[k].term;
           const std::string key = internal::SyllableKey(prefix);
@@ -120,7 +123,8 @@ Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Docume
       std::string joined;
       bool letters = true;
       for (size_t k = i; k < j; ++k) joined += t[k].term, letters = letters && t[k].letters_only;
-      if (j - i > 1) doc.add_posting(joined, pos + i);
+      // No position: a phrase query names the parts, never the joined word.
+      if (j - i > 1) doc.add_term(joined);
       const bool ascii = std::all_of(joined.begin(), joined.end(),
                                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       if (letters && (!ascii || joined.size() >= 4)) {
@@ -136,13 +140,22 @@ Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Docume
   return pos + static_cast<Xapian::termpos>(t.size()) + kFieldGap;
 }
 
-// Counts each facet's values over every matching document (values are multi-valued, which
-// Xapian's ValueCountMatchSpy does not decode).
+// Counts the matches and each facet's values (values are multi-valued, which Xapian's
+// ValueCountMatchSpy does not decode). Xapian shows a spy every match in docid order until it
+// has check_at_least of them; after that it skips the matches that cannot reach the page, so
+// it shows only some. Counting only the first `sample` keeps the sample unbiased: a prefix of
+// the docid space, whose share of the whole gives the estimates.
 class FacetSpy : public Xapian::MatchSpy {
  public:
-  explicit FacetSpy(std::array<std::map<std::string, uint64_t>, kFacetCount>* counts)
-      : counts_(counts) {}
+  FacetSpy(std::array<std::map<std::string, uint64_t>, kFacetCount>* counts, bool facets,
+           uint64_t sample)
+      : counts_(counts), facets_(facets), sample_(sample) {}
   void operator()(const Xapian::Document& doc, double) override {
+    ++shown_;
+    if (counted_ >= sample_) return;
+    ++counted_;
+    last_docid_ = doc.get_docid();
+    if (!facets_) return;
     for (size_t f = 0; f < kFacetCount; ++f) {
       const std::string value = doc.get_value(FacetSlot(static_cast<Facet>(f)));
       if (value.empty()) continue;
@@ -156,9 +169,16 @@ class FacetSpy : public Xapian::MatchSpy {
     }
   }
   std::string name() const override { return "custodian.FacetSpy"; }
+  uint64_t shown() const { return shown_; }      // every match Xapian showed
+  uint64_t counted() const { return counted_; }  // the first of them, counted
+  Xapian::docid last_docid() const { return last_docid_; }
 
  private:
   std::array<std::map<std::string, uint64_t>, kFacetCount>* counts_;
+  bool facets_;
+  uint64_t sample_;
+  uint64_t shown_ = 0, counted_ = 0;
+  Xapian::docid last_docid_ = 0;
 };
 
 }  // namespace
@@ -424,15 +444,45 @@ Result<Results> Index::Search(const Query& q) const {
     std::lock_guard lock(impl_->mu);
     Xapian::Enquire enquire(impl_->db);
     enquire.set_query(query);
-    std::array<std::map<std::string, uint64_t>, kFacetCount> counts;
-    FacetSpy spy(&counts);
-    if (q.count_facets) enquire.add_matchspy(&spy);
-    // Checking every match makes the total exact and lets the spy see the whole match set.
+    // Xapian stops counting after check_at_least matches (once it has the best page): the
+    // total is then an estimate, and the spy has seen only the matches examined.
     const Xapian::doccount all = impl_->db.get_doccount();
+    Xapian::doccount check = all;
+    if (q.exact_count_limit > 0) {
+      check = static_cast<Xapian::doccount>(
+          std::min<uint64_t>(all, std::max<uint64_t>(q.exact_count_limit, q.offset + q.limit)));
+    }
+    std::array<std::map<std::string, uint64_t>, kFacetCount> counts;
+    FacetSpy spy(&counts, q.count_facets, check);
+    enquire.add_matchspy(&spy);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(q.offset),
-                                         static_cast<Xapian::doccount>(q.limit), all);
+                                         static_cast<Xapian::doccount>(q.limit), check);
     Results results;
-    results.total = mset.get_matches_estimated();
+    const uint64_t lower = mset.get_matches_lower_bound(), upper = mset.get_matches_upper_bound();
+    results.total_exact = lower == upper;
+    results.total = lower;
+    if (!results.total_exact) {
+      // Matches are spread over the docid space about evenly (documents are put in ledger
+      // order, not by content), so the share of it that the counted prefix covers scales the
+      // count. Xapian's own estimate was off by 43% (median) on the benchmark's queries, and it
+      // rounds; words that cluster in a stretch of docids are what this gets wrong.
+      const double covered =
+          spy.last_docid() == 0
+              ? 1.0
+              : static_cast<double>(spy.last_docid()) /
+                    static_cast<double>(std::max<Xapian::docid>(impl_->db.get_lastdocid(), 1));
+      const double estimate = static_cast<double>(spy.counted()) / std::max(covered, 1e-9);
+      results.total = std::clamp<uint64_t>(static_cast<uint64_t>(std::llround(estimate)),
+                                           std::max<uint64_t>(lower, spy.shown()), upper);
+    }
+    // Xapian may know the total exactly (a single term's frequency) without having shown the
+    // spy every match, so exact facets need both.
+    results.facets_exact =
+        !q.count_facets || (results.total_exact && spy.counted() == results.total);
+    const double scale =
+        results.facets_exact || spy.counted() == 0
+            ? 1.0
+            : static_cast<double>(results.total) / static_cast<double>(spy.counted());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Hit hit;
       hit.score = it.get_weight();
@@ -455,7 +505,12 @@ Result<Results> Index::Search(const Query& q) const {
     }
     enquire.clear_matchspies();
     for (size_t f = 0; f < kFacetCount; ++f) {
-      for (const auto& [value, count] : counts[f]) results.facets[f].push_back({value, count});
+      for (const auto& [value, count] : counts[f]) {
+        const uint64_t scaled = std::clamp<uint64_t>(
+            static_cast<uint64_t>(std::llround(static_cast<double>(count) * scale)), 1,
+            std::max<uint64_t>(results.total, 1));
+        results.facets[f].push_back({value, results.facets_exact ? count : scaled});
+      }
       std::stable_sort(results.facets[f].begin(), results.facets[f].end(),
                        [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
     }

@@ -63,6 +63,12 @@ std::vector<NameMention> FindNames(const Analysis& analysis);
 // "" when the word is not Korean or has fewer than two syllables.
 std::string SyllableKey(std::string_view word);
 
+// How many syllables of the Hangul run tokens[first, last) are keyed as a word: the whole run,
+// and the run without a last one or two syllables when those read as a particle or a place
+// suffix (신의주에서 -> 신의주에서, 신의주; 청진시에 -> 청진시에, 청진시, 청진), longest first,
+// each at least two. The index and snippets both use this, so they meet the same words.
+std::vector<size_t> KeyedRunLengths(const std::vector<Token>& tokens, size_t first, size_t last);
+
 // True when the word's first syllable is a common Hangul surname and the word reads as a full
 // name (3 or 4 syllables), for a query word such as 김철수.
 bool LooksLikeHangulName(const Analysis& analysis, size_t first, size_t last);

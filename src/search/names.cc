@@ -233,12 +233,45 @@ std::string SyllableKey(std::string_view word) {
   // Indexing asks for the key of every Latin word of four letters or more and of every Hangul
   // run, and testimonies repeat their words: remember the answers (a pure function of the
   // word), per thread, forgetting them all when there are too many.
-  thread_local std::unordered_map<std::string, std::string> cache;
-  if (auto it = cache.find(std::string(word)); it != cache.end()) return it->second;
+  struct Hash {
+    using is_transparent = void;  // look up a string_view without copying it
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  thread_local std::unordered_map<std::string, std::string, Hash, std::equal_to<>> cache;
+  if (auto it = cache.find(word); it != cache.end()) return it->second;
   if (cache.size() >= 200'000) cache.clear();
   std::string key = UncachedSyllableKey(word);
   cache.emplace(std::string(word), key);
   return key;
+}
+
+namespace {
+// What follows a place or a noun in running text: case particles (에 의 은 는 이 가 을 를 과 와
+// 도 로 만 께 나 랑), and the suffixes of places (시 군 구 읍 리 동 면 도). A verb form
+// (갔습니다) ends otherwise, so it gets one key rather than three: syllable keys were a
+// quarter of the terms of a testimony, and each term costs indexing time.
+constexpr std::u32string_view kEnding = U"에의은는이가을를과와도로만께나랑시군구읍리동면";
+constexpr std::u32string_view kTwoSyllableEndings[] = {U"에서", U"으로", U"에게", U"까지",
+                                                       U"부터", U"처럼", U"보다", U"한테",
+                                                       U"하고", U"이나", U"에는", U"에도"};
+}  // namespace
+
+std::vector<size_t> KeyedRunLengths(const std::vector<Token>& tokens, size_t first, size_t last) {
+  const size_t n = last - first;
+  std::vector<size_t> out;
+  if (n < 2) return out;
+  out.push_back(n);
+  auto ending = [&](size_t k) {  // the syllable k from the end (1: the last)
+    return kEnding.find(FirstChar(tokens[last - k])) != std::u32string_view::npos;
+  };
+  if (n >= 3 && ending(1)) out.push_back(n - 1);
+  if (n >= 4) {
+    std::u32string two = {FirstChar(tokens[last - 2]), FirstChar(tokens[last - 1])};
+    bool drop = ending(1) && ending(2);
+    for (std::u32string_view e : kTwoSyllableEndings) drop = drop || two == e;
+    if (drop) out.push_back(n - 2);
+  }
+  return out;
 }
 
 bool LooksLikeHangulName(const Analysis& analysis, size_t first, size_t last) {

@@ -263,11 +263,18 @@ class Parser {
         std::vector<std::string> chars;
         std::string run;
         for (size_t k = i; k < j; ++k) chars.push_back(t[k].term), run += t[k].term;
-        std::vector<Xapian::Query> parts = {Phrase(chars)};
-        for (size_t k = i; k + 1 < j; ++k) parts.emplace_back(t[k].term + t[k + 1].term);
-        alternatives.push_back(
-            parts.size() == 1 ? parts[0]
-                              : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+        // A bigram is indexed only for two characters adjacent in a run, so two characters
+        // need no phrase check (the costliest part of matching a Hangul word); longer runs
+        // are a phrase, with the bigrams as a cheap first cut.
+        if (chars.size() == 2) {
+          alternatives.emplace_back(chars[0] + chars[1]);
+        } else {
+          std::vector<Xapian::Query> parts = {Phrase(chars)};
+          for (size_t k = i; k + 1 < j; ++k) parts.emplace_back(t[k].term + t[k + 1].term);
+          alternatives.push_back(
+              parts.size() == 1 ? parts[0]
+                                : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+        }
         Highlight(chars);
         if (t[i].hangul) AddSyllableKey(run, alternatives);
         if (LooksLikeHangulName(a, i, j - 1)) RETURN_IF_ERROR(AddNames(run, alternatives));
@@ -310,9 +317,20 @@ class Parser {
     words_ += a.tokens.size();
     std::vector<std::string> terms;
     for (const Token& t : a.tokens) terms.push_back(t.term);
+    // Characters adjacent in the phrase must be adjacent in a run, as for a word; their
+    // bigrams also narrow the documents whose positions are read.
+    std::vector<Xapian::Query> parts;
+    for (size_t k = 0; k + 1 < a.tokens.size(); ++k) {
+      if (a.tokens[k].cjk && a.tokens[k + 1].cjk && a.tokens[k + 1].link == Link::kAdjacent) {
+        parts.emplace_back(terms[k] + terms[k + 1]);
+      }
+    }
     std::vector<Xapian::Query> alternatives;
     if (!terms.empty()) {
-      alternatives.push_back(Phrase(terms));
+      parts.insert(parts.begin(), Phrase(terms));
+      alternatives.push_back(
+          parts.size() == 1 ? parts[0]
+                            : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
       Highlight(terms);
     }
     RETURN_IF_ERROR(AddNames(content, alternatives));

@@ -50,6 +50,9 @@ inline constexpr size_t kMaxQueryBytes = 4096;
 inline constexpr size_t kMaxQueryWords = 64;
 inline constexpr size_t kMaxQueryDepth = 16;
 inline constexpr size_t kMaxLimit = 1000;  // hits per page
+// Query::exact_count_limit's default: enough to give an exact total and facet counts for a
+// selective search, small enough that a word in a third of a million testimonies stays fast.
+inline constexpr size_t kDefaultExactCountLimit = 2000;
 // Ids, facet values, access tags and blind terms longer than this are InvalidArgument.
 inline constexpr size_t kMaxKeyBytes = 200;
 
@@ -104,6 +107,11 @@ struct Query {
   size_t offset = 0;
   size_t limit = 20;  // at most kMaxLimit
   bool count_facets = true;
+  // Counting every match costs time in proportion to the match set (a common word matches
+  // hundreds of thousands of testimonies). The total and facet counts are exact when the match
+  // set is at most this large (or Xapian knows its size exactly); otherwise they are estimates
+  // from the matches examined, and Results says so. 0: always exact, however slow.
+  size_t exact_count_limit = kDefaultExactCountLimit;
 };
 
 struct Snippet {
@@ -125,11 +133,18 @@ struct FacetCount {
 };
 
 struct Results {
-  uint64_t total = 0;  // exact: every match is counted
+  // The number of matches: exact if total_exact, otherwise an estimate from the matches
+  // counted (docs/formats/search.md, "Results"; an interface says "about 120,000"). Either
+  // way, documents the user may not see are not in it.
+  uint64_t total = 0;
+  bool total_exact = true;
   std::vector<Hit> hits;
   // Per facet (indexed by Facet), over the whole match set: most frequent first, ties by
-  // value. Empty when Query::count_facets is false.
+  // value. Empty when Query::count_facets is false. When facets_exact is false, the counts
+  // are those of the matches examined scaled to `total` (estimates; a rare value may be
+  // missing).
   std::array<std::vector<FacetCount>, kFacetCount> facets;
+  bool facets_exact = true;
 };
 
 // The canonical keys of a Korean name in any script or romanization ("KIM COLSO" for 김철수,

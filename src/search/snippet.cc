@@ -53,7 +53,7 @@ std::vector<bool> Matches(const Analysis& a, const ParsedQuery& q) {
       if (!cjk && joined.size() >= 4 && q.syllable_keys.count(SyllableKey(joined)) > 0) {
         Mark(hit, i, j - 1);
       } else if (cjk && t[i].hangul) {
-        for (size_t n = j - i; n >= 2 && n + 2 >= j - i; --n) {
+        for (size_t n : KeyedRunLengths(t, i, j)) {
           std::string prefix;
           for (size_t k = i; k < i + n; ++k) prefix += t[k].term;
           if (q.syllable_keys.count(SyllableKey(prefix)) > 0) {

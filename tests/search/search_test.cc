@@ -196,11 +196,14 @@ TEST_F(SearchTest, PlaceNamesAcrossSpellings) {
   Put(Doc("hangul", "그는 신의주에서 넘겨졌다."));
   Put(Doc("hoeryong", "회령 보위부 구류장으로 이송돼 조사를 받았다."));
   Put(Doc("other", "He was handed over at Namyang."));
+  Put(Doc("suffix", "그는 청진시에 살았다."));  // place suffix and particle: 청진시에 -> 청진
   const Ids sinuiju = {"hangul", "latin", "mr"};
   EXPECT_EQ(Find("Sinuiju"), sinuiju);
   EXPECT_EQ(Find("sinŭiju"), sinuiju);
   EXPECT_EQ(Find("신의주"), sinuiju);
   EXPECT_EQ(Find("Hoeryong"), Ids{"hoeryong"});
+  EXPECT_EQ(Find("Chongjin"), Ids{"suffix"});
+  EXPECT_EQ(Find("Ch'ŏngjin-si"), Ids{"suffix"});
   EXPECT_EQ(Find("handed Sinuiju"), (Ids{"latin", "mr"}));
   // Short English words are not read as Korean syllables.
   EXPECT_EQ(Find("at"), (Ids{"latin", "mr", "other"}));
@@ -425,6 +428,85 @@ TEST_F(SearchTest, AccessTagsHideDocumentsFromResultsAndCounts) {
   browse.match_all = true;
   browse.access_tags = {"dossier-7"};
   EXPECT_EQ(Run(browse).total, 1u);
+}
+
+// Above Query::exact_count_limit matches the total and the facets are estimates, and say so;
+// the access filter is still part of the match, so a hidden document is neither counted nor
+// gives a facet value, estimated or not.
+TEST_F(SearchTest, LargeMatchSetsGiveFlaggedEstimatesThatRespectAccess) {
+  // Every other document is hidden from the user below, and only those have torture. Word
+  // frequencies are uneven, so that Xapian cannot infer the total from them.
+  uint64_t visible = 0, starvation = 0, market = 0;
+  for (int i = 0; i < 900; ++i) {
+    const bool hidden = i % 2 == 1, famine = i % 3 != 0;
+    std::string text = famine ? "famine testimony" : "testimony";
+    if (i % 5 == 0) text += " market";
+    Document d = Doc("d" + std::to_string(1000 + i), text);
+    d.violation_types = {hidden ? "torture" : (i % 4 == 0 ? "starvation" : "forced_labour")};
+    d.access_tags = {hidden ? "dossier-7" : "public"};
+    Put(d);
+    if (!hidden && famine) {
+      ++visible;
+      starvation += i % 4 == 0;
+      market += i % 5 == 0;
+    }
+  }
+  Query q;
+  q.text = "famine";
+  q.access_tags = {"public"};
+  q.exact_count_limit = 60;
+  Results r = Run(q);
+  EXPECT_FALSE(r.total_exact);
+  EXPECT_FALSE(r.facets_exact);
+  EXPECT_GT(r.total, visible * 8 / 10);
+  EXPECT_LT(r.total, visible * 12 / 10);
+  EXPECT_EQ(CountOf(r, Facet::kViolationType, "torture"), 0u);  // hidden documents only
+  EXPECT_GT(CountOf(r, Facet::kViolationType, "starvation"), starvation * 7 / 10);
+  EXPECT_LT(CountOf(r, Facet::kViolationType, "starvation"), starvation * 13 / 10);
+  EXPECT_EQ(r.hits.size(), 20u);
+
+  // The same query counted exactly.
+  q.exact_count_limit = 0;
+  r = Run(q);
+  EXPECT_TRUE(r.total_exact);
+  EXPECT_TRUE(r.facets_exact);
+  EXPECT_EQ(r.total, visible);
+  EXPECT_EQ(CountOf(r, Facet::kViolationType, "starvation"), starvation);
+  EXPECT_EQ(CountOf(r, Facet::kViolationType, "forced_labour"), visible - starvation);
+  EXPECT_EQ(CountOf(r, Facet::kViolationType, "torture"), 0u);
+
+  // A match set within the limit is exact without asking.
+  q.text = "famine market";
+  q.exact_count_limit = kDefaultExactCountLimit;
+  r = Run(q);
+  EXPECT_TRUE(r.total_exact);
+  EXPECT_TRUE(r.facets_exact);
+  EXPECT_EQ(r.total, market);
+
+  // A page beyond the limit is still served, and its hits are the visible ones.
+  q.text = "famine";
+  q.exact_count_limit = 50;
+  q.offset = visible - 20;
+  q.limit = 30;
+  r = Run(q);
+  EXPECT_EQ(r.hits.size(), 20u);
+  for (const Hit& h : r.hits) EXPECT_EQ((std::stoi(h.id.substr(1)) - 1000) % 2, 0) << h.id;
+}
+
+// Two characters are matched by their bigram, which exists only where they are adjacent in a
+// run; longer runs and quoted phrases are matched at consecutive positions.
+TEST_F(SearchTest, HangulRunsAreExactSequences) {
+  Put(Doc("run", "보위부 구류장에서 조사를 받았다."));
+  Put(Doc("spaced", "보 위 부 구 류 장"));
+  Put(Doc("reordered", "부위보 장류구"));
+  Put(Doc("split", "보위 부에서 구류 장소"));
+  EXPECT_EQ(Find("보위"), (Ids{"run", "split"}));
+  EXPECT_EQ(Find("구류장"), Ids{"run"});
+  EXPECT_EQ(Find("구류장에서"), Ids{"run"});
+  EXPECT_EQ(Find("보"), (Ids{"reordered", "run", "spaced", "split"}));
+  EXPECT_EQ(Find("\"보위부 구류장\""), Ids{"run"});
+  EXPECT_EQ(Find("\"구류장 보위부\""), Ids{});
+  EXPECT_EQ(Find("\"보위 부에서\""), Ids{"split"});
 }
 
 TEST_F(SearchTest, SealedNamesAreFoundOnlyWithTheRightBlindFunction) {
