@@ -3,12 +3,14 @@
 // F1 >= 0.95 on each), the speed of the comparison stage, and the string measures against
 // Python's jellyfish on the same pairs in the same run. See bench/README.md.
 //
-//   link_bench [--runs R] [--data DIR] [--json FILE] [--korean-persons N]
+//   link_bench [--runs R] [--data DIR] [--json FILE] [--korean-persons N] [--korean-seeds 1,7]
+//              [--threads T] [--only febrl|korean|scale] [--scale-records N]
+//              [--max-block-size N]
 //
-// It also generates a synthetic Korean corpus in memory (src/synth: N victims, default 100,000,
-// seed 1; names in Hangul and five romanizations) and reports the unsupervised pairwise F1 on
-// its person records against the generator's ground truth (one run: generation and linkage of
-// 100,000 persons take about a minute).
+// It also generates synthetic Korean corpora in memory (src/synth: N victims, default 100,000,
+// seeds 1 and 7; names in Hangul and five romanizations) and reports the unsupervised pairwise
+// F1 on their person records against the generator's ground truth (one run per seed), and, with
+// --only scale, deduplicates a million generated person records end to end (time, peak RSS).
 //
 // DIR holds febrl/dataset{1,2,3}.csv (default: $CUSTODIAN_SHARED_DATA, else ../shared/data
 // beside the source tree). Prints aggregate figures only: names never leave memory, except the
@@ -19,13 +21,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/harness.h"
 #include "link/link.h"
+#include "model/model.h"
 #include "synth/synth.h"
 
 namespace {
@@ -43,8 +48,9 @@ std::string DataDir(const std::string& flag) {
   return CUSTODIAN_DEFAULT_SHARED_DATA;
 }
 
-// Keeps only the lines of a stream that start with `prefix`: the person records of a generated
-// corpus, without holding the rest (sources, transcripts) in memory.
+// Keeps the lines of a stream that start with `prefix` (the person records of a generated
+// corpus) and its act lines cut down to what linkage reads, without holding the rest (sources,
+// transcripts) in memory.
 class LineFilter : public std::streambuf {
  public:
   explicit LineFilter(std::string prefix) : prefix_(std::move(prefix)) {}
@@ -64,15 +70,275 @@ class LineFilter : public std::streambuf {
 
  private:
   void Flush() {
-    if (line_.starts_with(prefix_)) text_ += line_;
+    if (line_.starts_with(prefix_)) {
+      text_ += line_;
+    } else if (line_.starts_with("{\"kind\":\"act\"")) {
+      // An act as the linkage reads it (victim, place, date), without its text: acts outnumber
+      // persons several times over.
+      text_ += "{\"kind\":\"act\"";
+      for (std::string_view key : {"\"victim\":\"", "\"place\":\"", "\"date\":\""}) {
+        const size_t at = line_.find(key);
+        if (at == std::string::npos) continue;
+        const size_t end = line_.find('"', at + key.size());  // ids and dates have no quotes
+        if (end == std::string::npos) continue;
+        text_ += ',';
+        text_.append(line_, at, end + 1 - at);
+      }
+      text_ += "}\n";
+    }
     line_.clear();
   }
   std::string prefix_, line_, text_;
 };
 
+// Keeps, of the ground truth, the victim lines of victims some source recorded, cut down to
+// {"type":"victim","records":{...}}: at a million persons the full lines (events, names) would
+// take gigabytes that the linkage never reads.
+class TruthFilter : public std::streambuf {
+ public:
+  std::string& text() { return text_; }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    line_.push_back(static_cast<char>(c));
+    if (c == '\n') Flush();
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    for (std::streamsize i = 0; i < n; ++i) overflow(static_cast<unsigned char>(s[i]));
+    return n;
+  }
+
+ private:
+  void Flush() {
+    static constexpr std::string_view kKey = "\"records\":{";
+    const size_t at =
+        line_.starts_with("{\"type\":\"victim\"") ? line_.find(kKey) : std::string::npos;
+    if (at != std::string::npos && line_.compare(at + kKey.size(), 1, "}") != 0) {
+      // The records object: ids and case numbers, no braces inside strings.
+      size_t end = at + kKey.size() - 1;
+      int depth = 0;
+      bool in_string = false;
+      for (; end < line_.size(); ++end) {
+        const char c = line_[end];
+        if (in_string) {
+          if (c == '\\')
+            ++end;
+          else if (c == '"')
+            in_string = false;
+        } else if (c == '"') {
+          in_string = true;
+        } else if (c == '{') {
+          ++depth;
+        } else if (c == '}' && --depth == 0) {
+          break;
+        }
+      }
+      text_ += "{\"type\":\"victim\",";
+      text_.append(line_, at, end + 1 - at);
+      text_ += "}\n";
+    }
+    line_.clear();
+  }
+  std::string line_, text_;
+};
+
+// Peak resident set size (VmHWM) of this process in MB; ResetPeakRss starts a new peak
+// (Linux >= 4.0), so a stage's own peak can be read.
+double PeakRssMb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmHWM:")) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 double RoundTo(double v, int digits) {
   const double scale = std::pow(10.0, digits);
   return std::round(v * scale) / scale;
+}
+
+// The gazetteer's parent of every place: the corpus reader gives origins as (province, county).
+link::PlaceParents GazetteerParents() {
+  link::PlaceParents parents;
+  for (const nlohmann::json& place : Must(custodian::model::BuiltinGazetteer(), "gazetteer")) {
+    const auto parent = place.find("parent");
+    parents[place.at("id").get<std::string>()] =
+        parent != place.end() && parent->is_string() ? parent->get<std::string>() : "";
+  }
+  return parents;
+}
+
+// A synthetic Korean corpus (src/synth, `persons` victims, `seed`), generated in memory, read
+// with the gazetteer and deduplicated with KoreanBlockingRules; pairwise F1 of the clusters
+// against the generator's ground truth. The labels are used only to score.
+Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads,
+                    const link::PlaceParents& places) {
+  custodian::synth::Options synth_options;
+  synth_options.persons = persons;
+  synth_options.seed = seed;
+  LineFilter corpus_buf("{\"kind\":\"person\""), truth_buf("{\"type\":\"victim\"");
+  std::ostream corpus(&corpus_buf), truth(&truth_buf);
+  const auto generate_start = Clock::now();
+  Must(custodian::synth::Generate(synth_options, corpus, truth), "generate");
+  const double generate_seconds = Seconds(generate_start, Clock::now());
+  link::LabelledRecords file =
+      Must(link::ParseSyntheticCorpus(corpus_buf.text(), truth_buf.text(), places), "read corpus");
+  corpus_buf.text().clear();
+  corpus_buf.text().shrink_to_fit();
+  truth_buf.text().clear();
+  truth_buf.text().shrink_to_fit();
+  link::LinkOptions korean;
+  korean.names = link::NameSystem::kKorean;
+  korean.blocking = link::KoreanBlockingRules();
+  korean.training_blocking = link::KoreanTrainingRules();
+  korean.threads = threads;
+  const auto start = Clock::now();
+  const link::LinkResult result = Must(link::Deduplicate(file.records, korean), "deduplicate");
+  const double seconds = Seconds(start, Clock::now());
+  const link::PairwiseMetrics m = link::EvaluateClusters(result.clustering.cluster_of, file.person);
+  std::vector<std::pair<uint32_t, uint32_t>> all;
+  for (const link::ScoredPair& p : result.pairs) all.emplace_back(p.a, p.b);
+  const link::PairwiseMetrics completeness = link::EvaluatePairs(all, file.person);
+  std::printf(
+      "synthetic Korean corpus: %llu persons (seed %llu), %zu person records, %llu true pairs; "
+      "generated in %.1f s; %zu candidate pairs (pair completeness %.4f), EM %d iterations%s, "
+      "prior %.5f; precision %.4f recall %.4f F1 %.4f; linkage %.1f s (%d threads)\n",
+      static_cast<unsigned long long>(persons), static_cast<unsigned long long>(seed),
+      file.records.size(), static_cast<unsigned long long>(m.true_pairs), generate_seconds,
+      result.blocking.candidate_pairs, completeness.recall, result.model.iterations,
+      result.model.converged ? "" : " (not converged)", result.model.prior, m.precision, m.recall,
+      m.f1, seconds, threads);
+  Figure f{.figure = "synthetic Korean corpus pairwise F1 (" + std::to_string(persons) +
+                     " persons, seed " + std::to_string(seed) + ")",
+           .value = RoundTo(m.f1, 4),
+           .target = ">= 0.95",
+           .has_target = true,
+           .pass = m.f1 >= kF1Target,
+           .runs = 1};
+  f.extra = {
+      {"precision", RoundTo(m.precision, 4)},
+      {"recall", RoundTo(m.recall, 4)},
+      {"person_records", file.records.size()},
+      {"true_pairs", m.true_pairs},
+      {"predicted_pairs", m.predicted_pairs},
+      {"correct_pairs", m.correct_pairs},
+      {"comparisons", result.blocking.candidate_pairs + result.clustering.pairs_scored_on_demand},
+      {"candidate_pairs", result.blocking.candidate_pairs},
+      {"pair_completeness", RoundTo(completeness.recall, 4)},
+      {"em_iterations", result.model.iterations},
+      {"seconds_linkage", RoundTo(seconds, 3)},
+      {"seconds_generate", RoundTo(generate_seconds, 3)},
+      {"runs_note", "one run (generation and linkage are deterministic)"}};
+  return f;
+}
+
+// Deduplicating about `target_records` synthetic person records end to end (issue 8: 1,000,000
+// records in <= 3 minutes and <= 6 GB on 2 cores). Corpora of seeds 1, 2, ... are generated
+// (in parallel, a million persons each at most: about 635,000 person records) until their
+// person records reach the target, then read and linked together as one population; ids carry
+// the seed, so no two collide. Times Deduplicate alone (normalise, block, compare, EM, score,
+// cluster) and reads the peak RSS from just before it to just after.
+std::vector<Figure> Scale(uint64_t target_records, int threads, size_t max_block_size,
+                          const link::PlaceParents& places) {
+  // About 0.635 person records per person (measured at 100,000 persons).
+  const uint64_t persons_needed = target_records * 1000 / 630 + 1;
+  std::vector<uint64_t> persons;
+  for (uint64_t left = persons_needed; left > 0;) {
+    persons.push_back(std::min<uint64_t>(left, 1000000));
+    left -= persons.back();
+  }
+  struct Part {
+    LineFilter corpus{"{\"kind\":\"person\""};
+    TruthFilter truth;
+  };
+  std::vector<std::unique_ptr<Part>> parts;
+  const auto generate_start = Clock::now();
+  {
+    std::vector<std::thread> workers;
+    for (size_t k = 0; k < persons.size(); ++k) {
+      parts.push_back(std::make_unique<Part>());
+      workers.emplace_back([&, k] {
+        custodian::synth::Options o;
+        o.persons = persons[k];
+        o.seed = k + 1;
+        std::ostream corpus(&parts[k]->corpus), truth(&parts[k]->truth);
+        Must(custodian::synth::Generate(o, corpus, truth), "generate");
+      });
+      if (workers.size() == static_cast<size_t>(std::max(1, threads))) {
+        for (std::thread& w : workers) w.join();
+        workers.clear();
+      }
+    }
+    for (std::thread& w : workers) w.join();
+  }
+  const double generate_seconds = Seconds(generate_start, Clock::now());
+  link::LabelledRecords all;
+  uint32_t identity_offset = 0;
+  for (auto& part : parts) {
+    link::LabelledRecords file = Must(
+        link::ParseSyntheticCorpus(part->corpus.text(), part->truth.text(), places), "read corpus");
+    part.reset();
+    uint32_t identities = 0;
+    for (uint32_t p : file.person) identities = std::max(identities, p + 1);
+    for (size_t i = 0; i < file.records.size(); ++i) {
+      all.records.push_back(std::move(file.records[i]));
+      all.person.push_back(file.person[i] + identity_offset);
+    }
+    identity_offset += identities;
+  }
+  link::LinkOptions korean;
+  korean.names = link::NameSystem::kKorean;
+  korean.blocking = link::KoreanBlockingRules();
+  korean.training_blocking = link::KoreanTrainingRules();
+  korean.threads = threads;
+  korean.max_block_size = max_block_size;
+  ResetPeakRss();
+  const auto start = Clock::now();
+  const link::LinkResult result = Must(link::Deduplicate(all.records, korean), "deduplicate");
+  const double seconds = Seconds(start, Clock::now());
+  const double peak_mb = PeakRssMb();
+  const link::PairwiseMetrics m = link::EvaluateClusters(result.clustering.cluster_of, all.person);
+  const size_t comparisons = result.blocking.candidate_pairs +
+                             result.clustering.pairs_scored_on_demand +
+                             std::min<size_t>(korean.random_pairs, all.records.size());
+  std::printf(
+      "scale: %zu person records (%zu corpora, generated in %.1f s); max_block_size %zu; "
+      "deduplicated end to end in %.1f s with %d threads, peak RSS %.0f MB during it; %zu "
+      "candidate pairs, %zu comparisons "
+      "(%.0f/s overall); EM %d iterations%s; precision %.4f recall %.4f F1 %.4f\n",
+      all.records.size(), persons.size(), generate_seconds, max_block_size, seconds, threads,
+      peak_mb, result.blocking.candidate_pairs, comparisons, comparisons / seconds,
+      result.model.iterations, result.model.converged ? "" : " (not converged)", m.precision,
+      m.recall, m.f1);
+  const std::string label = std::to_string(all.records.size()) + " synthetic person records";
+  Figure time{.figure = "deduplicate " + label + " end to end (s)",
+              .value = RoundTo(seconds, 1),
+              .target = "<= 180",
+              .has_target = true,
+              .pass = seconds <= 180,
+              .runs = 1,
+              .unit = "s"};
+  time.extra = {{"threads", threads},
+                {"max_block_size", max_block_size},
+                {"candidate_pairs", result.blocking.candidate_pairs},
+                {"comparisons", comparisons},
+                {"comparisons_per_second", std::round(comparisons / seconds)},
+                {"precision", RoundTo(m.precision, 4)},
+                {"recall", RoundTo(m.recall, 4)},
+                {"f1", RoundTo(m.f1, 4)},
+                {"seconds_generate", RoundTo(generate_seconds, 1)}};
+  Figure memory{.figure = "deduplicate " + label + ", peak RSS (MB)",
+                .value = std::round(peak_mb),
+                .target = "<= 6144",
+                .has_target = true,
+                .pass = peak_mb <= 6144,
+                .runs = 1,
+                .unit = "MB"};
+  return {time, memory};
 }
 
 }  // namespace
@@ -81,6 +347,11 @@ int main(int argc, char** argv) {
   program_name = "link_bench";
   int runs = 5;
   uint64_t korean_persons = 100000;
+  std::vector<uint64_t> korean_seeds = {1, 7};
+  int threads = 2;
+  std::string only;
+  uint64_t scale_records = 1000000;
+  size_t max_block_size = link::LinkOptions{}.max_block_size;
   std::string data_flag, json_path;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -92,6 +363,20 @@ int main(int argc, char** argv) {
       runs = std::stoi(next());
     } else if (arg == "--korean-persons") {
       korean_persons = std::stoull(next());
+    } else if (arg == "--korean-seeds") {
+      korean_seeds.clear();
+      std::stringstream list(next());
+      for (std::string seed; std::getline(list, seed, ',');)
+        korean_seeds.push_back(std::stoull(seed));
+    } else if (arg == "--max-block-size") {
+      max_block_size = std::stoull(next());
+    } else if (arg == "--scale-records") {
+      scale_records = std::stoull(next());
+    } else if (arg == "--threads") {
+      threads = std::stoi(next());
+    } else if (arg == "--only") {
+      only = next();
+      if (only != "febrl" && only != "korean" && only != "scale") Die("--only febrl|korean|scale");
     } else if (arg == "--data") {
       data_flag = next();
     } else if (arg == "--json") {
@@ -99,7 +384,10 @@ int main(int argc, char** argv) {
     } else if (arg == "--records" || arg == "--seed") {
       next();  // bench/run passes these to every benchmark; the FEBRL files have fixed sizes
     } else if (arg == "--help" || arg == "-h") {
-      std::printf("usage: link_bench [--runs R] [--data DIR] [--json FILE] [--korean-persons N]\n");
+      std::printf(
+          "usage: link_bench [--runs R] [--data DIR] [--json FILE] [--korean-persons N] "
+          "[--korean-seeds 1,7] [--threads T] [--only febrl|korean|scale] [--scale-records N] "
+          "[--max-block-size N]\n");
       return 0;
     } else {
       Die("unknown argument " + arg + " (try --help)");
@@ -107,12 +395,13 @@ int main(int argc, char** argv) {
   }
   if (runs < 1) Die("--runs must be at least 1");
   const std::string data = DataDir(data_flag);
+  const link::PlaceParents places = GazetteerParents();
   std::vector<Figure> figures;
   link::LinkOptions options;  // the defaults, as a user would run them
 
   // ---- 1. FEBRL accuracy (unsupervised) and end-to-end time --------------------------------
   link::LabelledRecords largest;
-  for (int set = 1; set <= 3; ++set) {
+  for (int set = 1; set <= 3 && (only.empty() || only == "febrl"); ++set) {
     const std::string path = data + "/febrl/dataset" + std::to_string(set) + ".csv";
     link::LabelledRecords file = Must(link::LoadFebrl(custodian::Env::Default(), path), "load");
     std::vector<double> seconds;
@@ -195,180 +484,140 @@ int main(int argc, char** argv) {
   }
 
   // ---- 2. The comparison stage on dataset3's candidate pairs -------------------------------
-  auto linker = Must(link::Linker::Create(largest.records, options), "prepare");
-  const auto candidates = linker->Candidates();
-  std::vector<double> compare_rate;
-  size_t checksum = 0;
-  for (int r = 0; r < runs; ++r) {
-    // Enough repetitions for about a second of work, so the clock's resolution does not matter.
-    const int repeat = 20;
-    const auto start = Clock::now();
-    for (int k = 0; k < repeat; ++k) checksum += linker->CompareAll(candidates).size();
-    compare_rate.push_back(static_cast<double>(candidates.size()) * repeat /
-                           Seconds(start, Clock::now()));
-  }
-  if (checksum == 0) Die("no comparisons");
-  std::printf(
-      "comparison stage: %zu candidate pairs of dataset3, %.0f comparison vectors/s "
-      "(13 fields, one thread)\n",
-      candidates.size(), Median(compare_rate));
-  figures.push_back({.figure = "comparison vectors/s (FEBRL dataset3 candidates, 1 thread)",
-                     .value = std::round(Median(compare_rate)),
-                     .runs = runs,
-                     .unit = "pairs/s"});
-
-  // ---- 3. String measures against jellyfish on the same pairs ------------------------------
-  // The name and address strings of every candidate pair, as both sides receive them (text).
-  std::vector<std::pair<std::string, std::string>> strings;
-  for (const auto& [a, b] : candidates) {
-    const link::Record& x = largest.records[a];
-    const link::Record& y = largest.records[b];
-    for (auto field : {&link::Record::given_name, &link::Record::surname, &link::Record::street,
-                       &link::Record::locality}) {
-      if (!(x.*field).empty() && !(y.*field).empty()) strings.emplace_back(x.*field, y.*field);
+  if (only.empty() || only == "febrl") {
+    auto linker = Must(link::Linker::Create(largest.records, options), "prepare");
+    const auto candidates = linker->Candidates();
+    std::vector<double> compare_rate;
+    size_t checksum = 0;
+    for (int r = 0; r < runs; ++r) {
+      // Enough repetitions for about a second of work, so the clock's resolution does not matter.
+      const int repeat = 20;
+      const auto start = Clock::now();
+      for (int k = 0; k < repeat; ++k) checksum += linker->CompareAll(candidates).size();
+      compare_rate.push_back(static_cast<double>(candidates.size()) * repeat /
+                             Seconds(start, Clock::now()));
     }
-  }
-  std::vector<std::pair<std::u32string, std::u32string>> decoded;
-  decoded.reserve(strings.size());
-  for (const auto& [a, b] : strings) {
-    decoded.emplace_back(Must(link::DecodeUtf8(a), "utf-8"), Must(link::DecodeUtf8(b), "utf-8"));
-  }
-  std::vector<double> ours_seconds;
-  std::vector<double> jw(decoded.size());
-  std::vector<size_t> lev(decoded.size());
-  for (int r = 0; r < runs; ++r) {
-    const auto start = Clock::now();
-    for (size_t i = 0; i < decoded.size(); ++i) {
-      jw[i] = link::JaroWinkler(decoded[i].first, decoded[i].second);
-      lev[i] = link::Levenshtein(decoded[i].first, decoded[i].second);
-    }
-    ours_seconds.push_back(Seconds(start, Clock::now()));
-  }
-  const fs::path dir = fs::temp_directory_path() /
-                       ("link_bench." + std::to_string(static_cast<long long>(getpid())));
-  fs::create_directories(dir);
-  const fs::path pairs_file = dir / "pairs.tsv", values_file = dir / "values.tsv";
-  {
-    std::ofstream out(pairs_file);
-    for (const auto& [a, b] : strings) out << a << '\t' << b << '\n';
-    if (!out) Die("cannot write " + pairs_file.string());
-  }
-  const std::string script = std::string(CUSTODIAN_SOURCE_DIR_FOR_BENCH) + "/bench/link_peer.py";
-  const std::string command = "/usr/bin/python3 -W ignore " + script + " " + pairs_file.string() +
-                              " " + values_file.string() + " " + std::to_string(runs);
-  std::string peer_output;
-  {
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) Die("cannot run " + command);
-    char buf[4096];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, pipe)) > 0) peer_output.append(buf, got);
-    if (pclose(pipe) != 0) {
-      fs::remove_all(dir);
-      Die("the jellyfish peer failed (is python3-jellyfish installed? scripts/setup): " + command);
-    }
-  }
-  const auto peer = nlohmann::json::parse(peer_output, nullptr, false);
-  if (peer.is_discarded() || !peer.contains("seconds")) Die("peer output: " + peer_output);
-  std::vector<double> peer_seconds = peer["seconds"].get<std::vector<double>>();
-  // Do both sides agree? Every pair's Jaro-Winkler within 1e-9 and the same edit distance.
-  double max_jw_difference = 0;
-  size_t lev_mismatches = 0;
-  {
-    std::ifstream in(values_file);
-    std::string line;
-    size_t i = 0;
-    while (std::getline(in, line) && i < jw.size()) {
-      std::istringstream fields(line);
-      double peer_jw;
-      size_t peer_lev;
-      fields >> peer_jw >> peer_lev;
-      max_jw_difference = std::max(max_jw_difference, std::abs(peer_jw - jw[i]));
-      if (peer_lev != lev[i]) ++lev_mismatches;
-      ++i;
-    }
-    if (i != jw.size()) Die("the peer returned " + std::to_string(i) + " values");
-  }
-  fs::remove_all(dir);
-  const double ours_rate = static_cast<double>(decoded.size()) / Median(ours_seconds);
-  const double peer_rate = static_cast<double>(decoded.size()) / Median(peer_seconds);
-  std::printf(
-      "string measures (Jaro-Winkler + Levenshtein) on %zu string pairs: custodian %.0f pairs/s, "
-      "jellyfish %s %.0f pairs/s, ratio %.2f; max |JW difference| %.2e, Levenshtein "
-      "mismatches %zu\n",
-      decoded.size(), ours_rate, peer.value("jellyfish", "?").c_str(), peer_rate,
-      ours_rate / peer_rate, max_jw_difference, lev_mismatches);
-  Figure strings_figure{
-      .figure = "Jaro-Winkler + Levenshtein string pairs/s (FEBRL dataset3)",
-      .value = std::round(ours_rate),
-      .peer = "Python jellyfish " + peer.value("jellyfish", "?") + " (C extension), same pairs",
-      .peer_value = std::round(peer_rate),
-      .has_peer = true,
-      .target = "same values as the peer",
-      .has_target = true,
-      .pass = max_jw_difference < 1e-9 && lev_mismatches == 0,
-      .runs = runs,
-      .unit = "pairs/s"};
-  strings_figure.extra = {{"string_pairs", decoded.size()},
-                          {"max_jaro_winkler_difference", max_jw_difference},
-                          {"levenshtein_mismatches", lev_mismatches}};
-  figures.push_back(strings_figure);
-
-  // ---- 4. The synthetic Korean corpus (one run) ---------------------------------------------
-  {
-    custodian::synth::Options synth_options;
-    synth_options.persons = korean_persons;
-    synth_options.seed = 1;
-    LineFilter corpus_buf("{\"kind\":\"person\""), truth_buf("{\"type\":\"victim\"");
-    std::ostream corpus(&corpus_buf), truth(&truth_buf);
-    const auto generate_start = Clock::now();
-    Must(custodian::synth::Generate(synth_options, corpus, truth), "generate");
-    const double generate_seconds = Seconds(generate_start, Clock::now());
-    link::LabelledRecords file =
-        Must(link::ParseSyntheticCorpus(corpus_buf.text(), truth_buf.text()), "read corpus");
-    corpus_buf.text().clear();
-    corpus_buf.text().shrink_to_fit();
-    truth_buf.text().clear();
-    truth_buf.text().shrink_to_fit();
-    link::LinkOptions korean;
-    korean.names = link::NameSystem::kKorean;
-    // The full name key only: see docs/formats/linkage.md ("Evaluation: the synthetic Korean
-    // corpus") for why the default rules mislead unlabelled EM on Korean names.
-    korean.blocking = {link::DefaultBlockingRules()[0]};
-    const auto start = Clock::now();
-    const link::LinkResult result = Must(link::Deduplicate(file.records, korean), "deduplicate");
-    const double seconds = Seconds(start, Clock::now());
-    const link::PairwiseMetrics m =
-        link::EvaluateClusters(result.clustering.cluster_of, file.person);
+    if (checksum == 0) Die("no comparisons");
     std::printf(
-        "synthetic Korean corpus: %llu persons (seed 1), %zu person records, %llu true pairs; "
-        "generated in %.1f s; %zu candidate pairs, EM %d iterations%s; precision %.4f recall "
-        "%.4f F1 %.4f; linkage %.1f s\n",
-        static_cast<unsigned long long>(korean_persons), file.records.size(),
-        static_cast<unsigned long long>(m.true_pairs), generate_seconds,
-        result.blocking.candidate_pairs, result.model.iterations,
-        result.model.converged ? "" : " (not converged)", m.precision, m.recall, m.f1, seconds);
-    Figure f{.figure = "synthetic Korean corpus pairwise F1 (" + std::to_string(korean_persons) +
-                       " persons)",
-             .value = RoundTo(m.f1, 4),
-             .target = ">= 0.95",
-             .has_target = true,
-             .pass = m.f1 >= kF1Target,
-             .runs = 1};
-    f.extra = {
-        {"precision", RoundTo(m.precision, 4)},
-        {"recall", RoundTo(m.recall, 4)},
-        {"person_records", file.records.size()},
-        {"true_pairs", m.true_pairs},
-        {"predicted_pairs", m.predicted_pairs},
-        {"correct_pairs", m.correct_pairs},
-        {"comparisons", result.blocking.candidate_pairs + result.clustering.pairs_scored_on_demand},
-        {"candidate_pairs", result.blocking.candidate_pairs},
-        {"em_iterations", result.model.iterations},
-        {"seconds_linkage", RoundTo(seconds, 3)},
-        {"seconds_generate", RoundTo(generate_seconds, 3)},
-        {"runs_note", "one run (generation and linkage are deterministic)"}};
-    figures.push_back(f);
+        "comparison stage: %zu candidate pairs of dataset3, %.0f comparison vectors/s "
+        "(14 fields, one thread)\n",
+        candidates.size(), Median(compare_rate));
+    figures.push_back({.figure = "comparison vectors/s (FEBRL dataset3 candidates, 1 thread)",
+                       .value = std::round(Median(compare_rate)),
+                       .runs = runs,
+                       .unit = "pairs/s"});
+
+    // ---- 3. String measures against jellyfish on the same pairs ------------------------------
+    // The name and address strings of every candidate pair, as both sides receive them (text).
+    std::vector<std::pair<std::string, std::string>> strings;
+    for (const auto& [a, b] : candidates) {
+      const link::Record& x = largest.records[a];
+      const link::Record& y = largest.records[b];
+      for (auto field : {&link::Record::given_name, &link::Record::surname, &link::Record::street,
+                         &link::Record::locality}) {
+        if (!(x.*field).empty() && !(y.*field).empty()) strings.emplace_back(x.*field, y.*field);
+      }
+    }
+    std::vector<std::pair<std::u32string, std::u32string>> decoded;
+    decoded.reserve(strings.size());
+    for (const auto& [a, b] : strings) {
+      decoded.emplace_back(Must(link::DecodeUtf8(a), "utf-8"), Must(link::DecodeUtf8(b), "utf-8"));
+    }
+    std::vector<double> ours_seconds;
+    std::vector<double> jw(decoded.size());
+    std::vector<size_t> lev(decoded.size());
+    for (int r = 0; r < runs; ++r) {
+      const auto start = Clock::now();
+      for (size_t i = 0; i < decoded.size(); ++i) {
+        jw[i] = link::JaroWinkler(decoded[i].first, decoded[i].second);
+        lev[i] = link::Levenshtein(decoded[i].first, decoded[i].second);
+      }
+      ours_seconds.push_back(Seconds(start, Clock::now()));
+    }
+    const fs::path dir = fs::temp_directory_path() /
+                         ("link_bench." + std::to_string(static_cast<long long>(getpid())));
+    fs::create_directories(dir);
+    const fs::path pairs_file = dir / "pairs.tsv", values_file = dir / "values.tsv";
+    {
+      std::ofstream out(pairs_file);
+      for (const auto& [a, b] : strings) out << a << '\t' << b << '\n';
+      if (!out) Die("cannot write " + pairs_file.string());
+    }
+    const std::string script = std::string(CUSTODIAN_SOURCE_DIR_FOR_BENCH) + "/bench/link_peer.py";
+    const std::string command = "/usr/bin/python3 -W ignore " + script + " " + pairs_file.string() +
+                                " " + values_file.string() + " " + std::to_string(runs);
+    std::string peer_output;
+    {
+      FILE* pipe = popen(command.c_str(), "r");
+      if (pipe == nullptr) Die("cannot run " + command);
+      char buf[4096];
+      size_t got;
+      while ((got = fread(buf, 1, sizeof buf, pipe)) > 0) peer_output.append(buf, got);
+      if (pclose(pipe) != 0) {
+        fs::remove_all(dir);
+        Die("the jellyfish peer failed (is python3-jellyfish installed? scripts/setup): " +
+            command);
+      }
+    }
+    const auto peer = nlohmann::json::parse(peer_output, nullptr, false);
+    if (peer.is_discarded() || !peer.contains("seconds")) Die("peer output: " + peer_output);
+    std::vector<double> peer_seconds = peer["seconds"].get<std::vector<double>>();
+    // Do both sides agree? Every pair's Jaro-Winkler within 1e-9 and the same edit distance.
+    double max_jw_difference = 0;
+    size_t lev_mismatches = 0;
+    {
+      std::ifstream in(values_file);
+      std::string line;
+      size_t i = 0;
+      while (std::getline(in, line) && i < jw.size()) {
+        std::istringstream fields(line);
+        double peer_jw;
+        size_t peer_lev;
+        fields >> peer_jw >> peer_lev;
+        max_jw_difference = std::max(max_jw_difference, std::abs(peer_jw - jw[i]));
+        if (peer_lev != lev[i]) ++lev_mismatches;
+        ++i;
+      }
+      if (i != jw.size()) Die("the peer returned " + std::to_string(i) + " values");
+    }
+    fs::remove_all(dir);
+    const double ours_rate = static_cast<double>(decoded.size()) / Median(ours_seconds);
+    const double peer_rate = static_cast<double>(decoded.size()) / Median(peer_seconds);
+    std::printf(
+        "string measures (Jaro-Winkler + Levenshtein) on %zu string pairs: custodian %.0f pairs/s, "
+        "jellyfish %s %.0f pairs/s, ratio %.2f; max |JW difference| %.2e, Levenshtein "
+        "mismatches %zu\n",
+        decoded.size(), ours_rate, peer.value("jellyfish", "?").c_str(), peer_rate,
+        ours_rate / peer_rate, max_jw_difference, lev_mismatches);
+    Figure strings_figure{
+        .figure = "Jaro-Winkler + Levenshtein string pairs/s (FEBRL dataset3)",
+        .value = std::round(ours_rate),
+        .peer = "Python jellyfish " + peer.value("jellyfish", "?") + " (C extension), same pairs",
+        .peer_value = std::round(peer_rate),
+        .has_peer = true,
+        .target = "same values as the peer",
+        .has_target = true,
+        .pass = max_jw_difference < 1e-9 && lev_mismatches == 0,
+        .runs = runs,
+        .unit = "pairs/s"};
+    strings_figure.extra = {{"string_pairs", decoded.size()},
+                            {"max_jaro_winkler_difference", max_jw_difference},
+                            {"levenshtein_mismatches", lev_mismatches}};
+    figures.push_back(strings_figure);
+  }
+
+  // ---- 4. The synthetic Korean corpus (one run per seed) ------------------------------------
+  if (only.empty() || only == "korean") {
+    for (uint64_t seed : korean_seeds) {
+      figures.push_back(KoreanCorpus(korean_persons, seed, threads, places));
+    }
+  }
+
+  // ---- 5. Scale: a million records end to end (only when asked: generation takes minutes) -
+  if (only == "scale") {
+    for (Figure& f : Scale(scale_records, threads, max_block_size, places)) {
+      figures.push_back(std::move(f));
+    }
   }
 
   ReportFigures(figures, json_path);

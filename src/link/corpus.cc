@@ -1,6 +1,8 @@
 // The synthetic corpus of src/synth (docs/formats/corpus.md) as linkage records, and its ground
 // truth as identities for evaluation. Takes the text; never calls the generator, so that
 // custodian_link does not depend on custodian_synth.
+#include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -39,32 +41,96 @@ std::string StringMember(const Json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The name the engine compares: the primary (not alias) Hangul name, else the primary
-// romanized one, else a surname alone; pseudonyms and aliases are not used.
-std::string ChooseName(const Json& names) {
-  std::string hangul, latin, surname;
-  if (!names.is_array()) return "";
+// The names the engine compares, the main one first: the primary (not alias) Hangul name, the
+// primary romanized one, then aliases in Hangul or romanized Korean (a survivor's other name).
+// Chinese and Hanja names are not read (the name keys are for Hangul and Korean romanizations).
+// A surname given alone is the main name when nothing fuller is there. A pseudonym is not the
+// person's name and says nothing about who they are: it is left out.
+std::vector<std::string> ChooseNames(const Json& names) {
+  std::vector<std::string> primary, aliases;
+  std::string surname;
+  if (!names.is_array()) return {};
   for (const Json& n : names) {
     if (!n.is_object()) continue;
     const std::string text = StringMember(n, "text");
     const std::string lang = StringMember(n, "lang");
     const std::string type = StringMember(n, "type");
-    if (text.empty()) continue;
+    if (text.empty() || (lang != "ko" && lang != "ko-Latn")) continue;
     if (type.empty()) {
-      if (lang == "ko" && hangul.empty()) hangul = text;
-      if (lang == "ko-Latn" && latin.empty()) latin = text;
+      // Hangul first: romanizations carry typos twice as often.
+      if (lang == "ko") {
+        primary.insert(primary.begin(), text);
+      } else {
+        primary.push_back(text);
+      }
+    } else if (type == "alias") {
+      aliases.push_back(text);
     } else if (type == "surname" && surname.empty()) {
       surname = text;
     }
   }
-  if (!hangul.empty()) return hangul;
-  if (!latin.empty()) return latin;
-  return surname;
+  if (primary.empty() && !surname.empty()) primary.push_back(surname);
+  primary.insert(primary.end(), aliases.begin(), aliases.end());
+  return primary;
+}
+
+// The place path of a gazetteer id, broadest first, without the country (every origin is in
+// one, so it would only make unrelated places look related); the id alone if it is unknown.
+std::vector<std::string> PlacePath(const std::string& id, const PlaceParents& parents) {
+  std::vector<std::string> path = {id};
+  for (auto it = parents.find(id); it != parents.end() && !it->second.empty() && path.size() < 16;
+       it = parents.find(it->second)) {
+    path.push_back(it->second);
+  }
+  if (path.size() > 1) path.pop_back();  // the country
+  std::reverse(path.begin(), path.end());
+  return path;
 }
 
 }  // namespace
 
+Record PersonRecord(const Json& person, const PlaceParents& places) {
+  Record r;
+  // Names typed without a language tag ("names": ["김철수", "Kim Chol-su"]) are read by their
+  // script: Hangul as Korean, Latin letters as romanized Korean (which falls back to the Latin
+  // treatment when it does not parse).
+  Json names_in = person.value("names", Json::array());
+  if (names_in.is_array()) {
+    for (Json& n : names_in) {
+      if (n.is_string()) n = Json{{"text", n}};
+      if (!n.is_object() || n.contains("lang")) continue;
+      const std::string text = StringMember(n, "text");
+      const bool hangul = std::any_of(text.begin(), text.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0xEA && static_cast<unsigned char>(c) <= 0xED;
+      });
+      const bool latin = std::any_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+      });
+      if (hangul || latin) n["lang"] = hangul ? "ko" : "ko-Latn";
+    }
+  }
+  std::vector<std::string> names = ChooseNames(names_in);
+  if (!names.empty()) {
+    r.surname = std::move(names.front());  // a full name: split in Korean mode
+    r.other_names.assign(std::make_move_iterator(names.begin() + 1),
+                         std::make_move_iterator(names.end()));
+  }
+  const std::string sex = StringMember(person, "sex");
+  r.sex = sex == "female" ? Sex::kFemale : sex == "male" ? Sex::kMale : Sex::kUnknown;
+  const auto [first, last] = CorpusBirthYears(StringMember(person, "born"));
+  r.birth_year = first;
+  r.birth_year_latest = last != first ? last : 0;
+  const std::string origin = StringMember(person, "origin");
+  if (!origin.empty()) r.place_path = PlacePath(origin, places);
+  return r;
+}
+
 int CorpusBirthYear(std::string_view born) {
+  const auto [first, last] = CorpusBirthYears(born);
+  return first == last ? first : born.find(" and ") != std::string_view::npos ? first : 0;
+}
+
+std::pair<int, int> CorpusBirthYears(std::string_view born) {
   for (size_t i = 0; i + 4 <= born.size(); ++i) {
     bool digits = true;
     for (size_t k = 0; k < 4; ++k) digits = digits && born[i + k] >= '0' && born[i + k] <= '9';
@@ -73,29 +139,50 @@ int CorpusBirthYear(std::string_view born) {
     const int year = (born[i] - '0') * 1000 + (born[i + 1] - '0') * 100 + (born[i + 2] - '0') * 10 +
                      (born[i + 3] - '0');
     const std::string_view rest = born.substr(i + 4);
-    // A decade ("1970s", "1970년대") spans ten years: unknown to the year-level comparison.
-    if (rest.starts_with("s") || rest.starts_with("년대")) return 0;
-    return year;
+    if (rest.starts_with("s") || rest.starts_with("년대")) return {year, year / 10 * 10 + 9};
+    // "between 1978 and 1979": an age at the interview gives one of two years.
+    if (rest.starts_with(" and ") && rest.size() >= 9) {
+      const std::string_view second = rest.substr(5, 4);
+      if (std::all_of(second.begin(), second.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          (rest.size() == 9 || rest[9] < '0' || rest[9] > '9')) {
+        const int latest = std::stoi(std::string(second));
+        if (latest >= year) return {year, latest};
+      }
+    }
+    return {year, year};
   }
-  return 0;
+  return {0, 0};
 }
 
-Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::string_view truth) {
+Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::string_view truth,
+                                             const PlaceParents& places) {
   LabelledRecords out;
   std::unordered_map<std::string, uint32_t> index;  // person record id -> record index
   RETURN_IF_ERROR(ForEachLine(corpus, "corpus", [&](size_t line, const Json& j) -> Status {
-    if (StringMember(j, "kind") != "person") return OkStatus();
+    const std::string kind = StringMember(j, "kind");
+    if (kind == "act") {
+      // What happened to the victim, where and when: the evidence that sources which name a
+      // person differently still describe the same one. Records refer only to earlier lines.
+      const std::string victim = StringMember(j, "victim");
+      if (victim.empty()) return OkStatus();
+      auto it = index.find(victim);
+      if (it == index.end()) {
+        return InvalidArgumentError("corpus line " + std::to_string(line) +
+                                    ": an act names a person record not on an earlier line");
+      }
+      const std::string place = StringMember(j, "place");
+      if (!place.empty()) {
+        out.records[it->second].events.push_back(
+            {place, CorpusBirthYears(StringMember(j, "date")).first});
+      }
+      return OkStatus();
+    }
+    if (kind != "person") return OkStatus();
     const std::string id = StringMember(j, "id");
     if (id.empty()) {
       return InvalidArgumentError("corpus line " + std::to_string(line) + ": person without id");
     }
-    Record r;
-    r.surname = ChooseName(j.value("names", Json()));  // a full name: split in Korean mode
-    const std::string sex = StringMember(j, "sex");
-    r.sex = sex == "female" ? Sex::kFemale : sex == "male" ? Sex::kMale : Sex::kUnknown;
-    r.birth_year = CorpusBirthYear(StringMember(j, "born"));
-    const std::string origin = StringMember(j, "origin");
-    if (!origin.empty()) r.place_path.push_back(origin);
+    Record r = PersonRecord(j, places);
     // per-s<seed>-<source>-<case>[-r]: the documentation source is between the seed and
     // the case number (keys may contain '-', as ngo-a).
     {

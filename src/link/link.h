@@ -30,9 +30,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/env.h"
@@ -105,13 +108,32 @@ Result<KoreanName> ParseKoreanName(std::string_view surname, std::string_view gi
 
 enum class Sex : uint8_t { kUnknown, kFemale, kMale };
 
+// Something that happened to the person as a source records it: where (a gazetteer id, or any
+// place code) and the year (0 if unknown). Sources that document the same victim describe the
+// same arrests, detentions and executions, so a shared place and year says much that a shared
+// name cannot.
+struct Event {
+  std::string place;
+  int year = 0;
+  bool operator==(const Event&) const = default;
+};
+
 // One record of a person as a source describes it. Empty strings and zeros mean "not known".
 // Dates are kept as recorded (a month of 13 is a typo to tolerate, not to reject), but each part
 // must be in 0..9999 / 0..99 / 0..99.
 struct Record {
   std::string given_name;  // UTF-8, any script
   std::string surname;
+  // Further full names of the person in the same record (an alias, a name taken later, the name
+  // in another script), each in unknown order as ParseKoreanName(full_name) reads it in Korean
+  // mode, else as "given surname" words. Names are compared pairwise, the best-agreeing pair
+  // counts, and every name gives blocking keys: a typo in one spelling, or a second name, no
+  // longer hides the person.
+  std::vector<std::string> other_names;
   int birth_year = 0;
+  // The last possible birth year when only a range is known ("between 1978 and 1979", "1970s");
+  // 0 when birth_year is exact. A range of five years or more only says "compatible or not".
+  int birth_year_latest = 0;
   int birth_month = 0;
   int birth_day = 0;
   Sex sex = Sex::kUnknown;
@@ -124,6 +146,7 @@ struct Record {
   std::vector<std::string> place_path;  // gazetteer ids, broadest first (province, county, ...)
   std::string id_number;                // a document or social security number
   std::string source;                   // the source (list) the record comes from
+  std::vector<Event> events;
 };
 
 // How names in Latin letters are read. kLatin: as they are (FEBRL-style). kKorean: as
@@ -146,8 +169,9 @@ enum class Field : uint8_t {
   kPlace,
   kIdNumber,
   kSource,
+  kEvents,
 };
-inline constexpr size_t kFieldCount = 13;
+inline constexpr size_t kFieldCount = 14;
 std::string_view FieldName(Field field);
 // Agreement levels of a field: 0 is disagreement, the highest is exact agreement.
 int LevelCount(Field field);
@@ -164,11 +188,30 @@ enum class KeyPart : uint8_t {
   kBirthDate,      // year, month and day, all known
   kPostcode,
   kLocality,
-  kPlace,  // the most specific place id
+  kPlace,     // the most specific place id
+  kProvince,  // the broadest place id (place_path's first)
+  kSex,
   kIdNumber,
+  kEvent,  // each event's place and year, one key per event
+  // Each syllable of the Korean given-name key, one key per syllable: a typo or a different
+  // romanization of one syllable leaves the other to meet on. Latin names have none.
+  kGivenSyllable,
 };
 using BlockingRule = std::vector<KeyPart>;
+// For Latin names (FEBRL-style): names, dates, postcodes and id numbers in several pairings.
 std::vector<BlockingRule> DefaultBlockingRules();
+// For Korean names, where a fifth of the population shares a surname and given names come from
+// a small stock of syllables: the full name key with the province, and with the birth-year band;
+// the surname with one given-name syllable, the band, the province and sex (a typo or a misheard
+// syllable); the given name with the band and the province (a surname written unexpectedly); the
+// surname with an event (place and year), the band and sex (a survivor's other name, a surname
+// given alone). Every rule has a name and two more parts, so that pairs sharing only a surname
+// or a given name do not make up the candidates and blocks stay small as the population grows.
+std::vector<BlockingRule> KoreanBlockingRules();
+// EM sessions for Korean names (LinkOptions::training_blocking): the full name key (m of birth
+// year, sex, origin, source, events); birth year with county (m of the names); given name with
+// birth year (m of surname, origin); surname with county and sex (m of given name, birth year).
+std::vector<BlockingRule> KoreanTrainingRules();
 
 struct LinkOptions {
   NameSystem names = NameSystem::kLatin;
@@ -180,10 +223,20 @@ struct LinkOptions {
 
   // EM (unlabelled): iterations, convergence on the largest change of any parameter, and how
   // many random record pairs seed the u probabilities.
-  int em_max_iterations = 200;
+  int em_max_iterations = 1000;
   double em_tolerance = 1e-7;
   size_t random_pairs = 200000;
   uint64_t seed = 1;
+  // How EM is trained. Empty: one EM over all candidate pairs fits m, u and the prior together;
+  // that works when blocking leaves few pairs that agree on only part of the key (FEBRL). Else
+  // in sessions, as Splink does: u is the random-pair estimate; each rule here gives pairs on
+  // which an EM (leaving out the rule's own fields, which agree by construction there) fits m
+  // for the other fields, a field's m is averaged over its sessions, and the prior over all
+  // record pairs is then fitted with m and u fixed. Needed when candidates mix pairs that share
+  // only a surname with pairs that share a whole name, which one EM would take for the two
+  // classes. At most about training_pairs pairs per session (a fixed pseudo-random sample).
+  std::vector<BlockingRule> training_blocking;
+  size_t training_pairs = 1000000;
   // Term-frequency adjustment of exact name agreement (a shared rare name says more than a
   // shared Kim).
   bool term_frequency = true;
@@ -196,6 +249,10 @@ struct LinkOptions {
   double link_threshold = 0.2;
   double min_link_fraction = 0.5;
   size_t max_cluster_size = 50;
+
+  // Threads for blocking keys and comparison vectors (std::thread). The results do not depend on
+  // it: work is split into fixed ranges whose results are sorted or written in place.
+  int threads = 1;
 };
 
 // A comparison of two records (indexes into the Linker's records, a < b).
@@ -209,7 +266,8 @@ struct Comparison {
 };
 
 // The Fellegi-Sunter parameters: for each field and level, m = P(level | same person) and
-// u = P(level | different persons); prior = P(same person) among the candidate pairs.
+// u = P(level | different persons); prior = P(same person) among the candidate pairs (one EM)
+// or among all record pairs (training sessions, LinkOptions::training_blocking).
 struct Model {
   double prior = 0;
   std::array<std::vector<double>, kFieldCount> m;
@@ -335,24 +393,47 @@ struct LabelledRecords {
 Result<LabelledRecords> ParseFebrl(std::string_view csv_text);
 Result<LabelledRecords> LoadFebrl(Env& env, const std::string& path);
 
+// Place ids to their parent ids ("" or absent at the top), from a gazetteer; the corpus reader
+// turns an origin into its path with it. The caller builds it (custodian_link does not depend on
+// the gazetteer's module).
+using PlaceParents = std::unordered_map<std::string, std::string>;
+
 // The synthetic corpus of src/synth (docs/formats/corpus.md), for evaluation: the text of the
 // corpus and of its ground truth (JSON Lines), not the generator, so this library does not
 // depend on custodian_synth. One Record per "person" line, in corpus order, meant for
-// NameSystem::kKorean: the full name in `surname` (the first primary Hangul name, else the first
-// primary romanized one, else a surname-only name; aliases and pseudonyms are not used), sex,
-// birth year (CorpusBirthYear), `origin` as a one-element place path, and the documentation
-// source key (from the record id) as `source`. `person` gives each record's true identity: a
-// victim's `person` records share one, the informant (`interviewee` when it is not the victim)
-// records of one victim another. InvalidArgument (with the line number, never a value) for a
-// line that is not a JSON object, a person without id or with a duplicate id, a truth entry
-// naming a missing record or giving a record two identities, or a person record the truth
-// does not name.
+// NameSystem::kKorean:
+// - names: the primary Hangul name, else the primary romanized one, in `surname` (a full name,
+//   split in Korean mode), and the other primary name and the Korean aliases (a survivor's
+//   other name) in `other_names`; a surname alone when that is all the record gives; a
+//   pseudonym is not the person's name and is left out (the record then has no name);
+// - sex; the birth year or range from `born` (CorpusBirthYears);
+// - `origin` as a place path without the country (province, county) when `places` knows it,
+//   else the id alone;
+// - the documentation source key (from the record id) as `source`;
+// - `events`: the place and the (first) year of the date of each "act" line whose `victim` is
+//   the record.
+// `person` gives each record's true identity: a victim's `person` records share one, the
+// informant (`interviewee` when it is not the victim) records of one victim another.
+// InvalidArgument (with the line number, never a value) for a line that is not a JSON object,
+// a person without id or with a duplicate id, an act whose victim is not a person on an earlier
+// line, a truth entry naming a missing record or giving a
+// record two identities, or a person record the truth does not name.
 Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus_jsonl,
-                                             std::string_view truth_jsonl);
-// The birth year of a corpus `born` string: the first 4-digit year ("1975", "about 1975",
-// "1975년경", "between 1978 and 1979" -> 1975 / 1975 / 1975 / 1978); 0 (unknown) for a decade
-// ("1970s", "1970년대"), which a year-level comparison cannot use, and for text without a year.
+                                             std::string_view truth_jsonl,
+                                             const PlaceParents& places = {});
+// The birth years a corpus `born` string allows, first and last: a year ("1975", "about 1975",
+// "1975년", "1975년경") gives {1975, 1975}, "between 1978 and 1979" {1978, 1979}, a decade
+// ("1970s", "1970년대") {1970, 1979}, text without a year {0, 0}.
+std::pair<int, int> CorpusBirthYears(std::string_view born);
+// The first year of CorpusBirthYears, or 0 (unknown) for a decade, which a single year cannot
+// stand for.
 int CorpusBirthYear(std::string_view born);
+
+// A Custodian person (a `person` record's body with its sealed fields opened, as in
+// docs/formats/jsonl.md) as a linkage record for NameSystem::kKorean, read the way
+// ParseSyntheticCorpus reads the corpus's persons: names (pseudonyms left out), sex, the birth
+// years of `born`, and `origin` as a place path. `source` is left to the caller.
+Record PersonRecord(const nlohmann::json& person, const PlaceParents& places = {});
 
 }  // namespace custodian::link
 

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -44,19 +47,23 @@ std::string_view FieldName(Field field) {
       return "id_number";
     case Field::kSource:
       return "source";
+    case Field::kEvents:
+      return "events";
   }
   return "?";
 }
 
 int LevelCount(Field field) {
   switch (field) {
+    case Field::kBirthDate:
     case Field::kGivenName:
     case Field::kSurname:
-    case Field::kBirthDate:
+      return 5;
     case Field::kStreet:
     case Field::kAddressExtra:
     case Field::kLocality:
     case Field::kPlace:
+    case Field::kEvents:
       return 4;
     case Field::kPostcode:
     case Field::kIdNumber:
@@ -80,22 +87,52 @@ std::vector<BlockingRule> DefaultBlockingRules() {
   };
 }
 
+std::vector<BlockingRule> KoreanTrainingRules() {
+  using K = KeyPart;
+  return {{K::kSurnamePhonetic, K::kGivenPhonetic},
+          {K::kBirthYear, K::kPlace},
+          {K::kGivenPhonetic, K::kBirthYear},
+          {K::kSurnamePhonetic, K::kPlace, K::kSex}};
+}
+
+std::vector<BlockingRule> KoreanBlockingRules() {
+  using K = KeyPart;
+  return {
+      {K::kSurnamePhonetic, K::kGivenPhonetic, K::kProvince},
+      {K::kSurnamePhonetic, K::kGivenPhonetic, K::kBirthYearBand},
+      {K::kSurnamePhonetic, K::kGivenSyllable, K::kBirthYearBand, K::kProvince, K::kSex},
+      {K::kGivenPhonetic, K::kBirthYearBand, K::kProvince},
+      {K::kSurnamePhonetic, K::kEvent, K::kBirthYearBand, K::kSex},
+  };
+}
+
 namespace {
 
 constexpr size_t F(Field f) { return static_cast<size_t>(f); }
 
 // One record as the comparisons see it: names folded (or Korean keys), text fields folded to
 // letters and digits, codes trimmed.
-struct Prepared {
-  std::u32string given, surname;                // folded letters, or the Korean keys
+// One of a record's names: folded letters, or the Korean keys.
+struct PreparedName {
+  std::u32string given, surname;
+  // The Hangul spelling, when the name was written in Hangul, with the initial-sound rule
+  // applied (리 = 이) but the vowels and consonants the romanization classes merge kept apart:
+  // 정 and 종, 선 and 순 share a key but are different names.
+  std::u32string given_hangul, surname_hangul;
   std::string given_key, surname_key;           // phonetic blocking keys
+  std::vector<std::string> given_syllables;     // Korean only
   uint32_t given_value = 0, surname_value = 0;  // interned, for term frequencies; 0 = none
-  int year = 0, month = 0, day = 0;
+};
+
+struct Prepared {
+  std::vector<PreparedName> names;                    // the record's main name first; may be empty
+  int year = 0, year_latest = 0, month = 0, day = 0;  // year_latest == year when exact
   Sex sex = Sex::kUnknown;
   std::string street_number;
   std::u32string street, extra, locality;
   std::string postcode, region, id_number, source;
   std::vector<std::string> place_path;
+  std::vector<Event> events;  // sorted by place and year, without repeats
 };
 
 std::string Trim(std::string_view s) {
@@ -134,6 +171,35 @@ uint8_t SimilarityLevel(std::u32string_view a, std::u32string_view b) {
 
 std::u32string Widen(std::string_view ascii) { return std::u32string(ascii.begin(), ascii.end()); }
 
+// Names: 4 the same key (and the same Hangul spelling where both have one); 3 the same key but
+// different Hangul spellings, which tells two people with similar names apart far better than
+// the key (a typo in Hangul is rarer than two strangers whose names merge in romanization);
+// 2 and 1 Jaro-Winkler >= 0.92 and >= 0.80; 0 otherwise.
+uint8_t NameLevel(std::u32string_view a, std::u32string_view b, std::u32string_view a_hangul,
+                  std::u32string_view b_hangul) {
+  if (a.empty() || b.empty()) return kMissing;
+  if (a == b) return a_hangul.empty() || b_hangul.empty() || a_hangul == b_hangul ? 4 : 3;
+  const double jw = JaroWinkler(a, b);
+  if (jw >= 0.92) return 2;
+  if (jw >= 0.80) return 1;
+  return 0;
+}
+
+// A Hangul syllable with the initial-sound rule (두음법칙) applied, as the ROK spells it: ㄹ
+// and ㄴ before ㅣ and the y-vowels become ㅇ, ㄹ before the others ㄴ.
+char32_t InitialSoundRule(char32_t syllable) {
+  if (!internal::IsHangulSyllable(syllable)) return syllable;
+  const int index = static_cast<int>(syllable - 0xAC00);
+  int lead = index / (21 * 28);
+  const int vowel = (index % (21 * 28)) / 28;
+  const int tail = index % 28;
+  constexpr int kRieul = 5, kNieun = 2, kIeung = 11;
+  const bool y_or_i = vowel == 2 || vowel == 3 || vowel == 6 || vowel == 7 || vowel == 12 ||
+                      vowel == 17 || vowel == 20;
+  if (lead == kRieul || lead == kNieun) lead = y_or_i ? kIeung : kNieun;
+  return static_cast<char32_t>(0xAC00 + (lead * 21 + vowel) * 28 + tail);
+}
+
 uint8_t CodeLevel(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty()) return kMissing;
   if (a == b) return 2;
@@ -146,32 +212,61 @@ std::string DateDigits(int year, int month, int day) {
   return buf;
 }
 
-// 3: every part known on both sides agrees; 2: a one-digit slip, day and month swapped, or a
-// year off by one; 1: years within two; 0: otherwise.
+// 4: every part known on both sides agrees; 3: a one-digit slip, day and month swapped, a year
+// off by one, or two short ranges ("between 1978 and 1979") that overlap; 2: years within
+// three; 1: a wide range (a decade) that contains the other; 0: otherwise. A decade is its own
+// level because it agrees with a tenth of everyone, so EM must weigh it apart from an exact year.
 uint8_t DateLevel(const Prepared& x, const Prepared& y) {
   if (x.year == 0 || y.year == 0) return kMissing;
+  constexpr int kWideRange = 5;
+  const int wide = std::max(x.year_latest - x.year, y.year_latest - y.year);
+  // Years between the two ranges; 0 when they overlap.
+  const int gap = std::max({0, x.year - y.year_latest, y.year - x.year_latest});
+  if (wide >= kWideRange) return gap == 0 ? 1 : 0;
+  if (wide > 0) return gap == 0 ? 3 : gap <= 3 ? 2 : 0;
   const bool months = x.month != 0 && y.month != 0;
   const bool days = months && x.day != 0 && y.day != 0;
-  if (x.year == y.year && (!months || x.month == y.month) && (!days || x.day == y.day)) return 3;
+  if (x.year == y.year && (!months || x.month == y.month) && (!days || x.day == y.day)) return 4;
   const int dy = std::abs(x.year - y.year);
   if (days) {
-    if (x.year == y.year && x.month == y.day && x.day == y.month) return 2;
+    if (x.year == y.year && x.month == y.day && x.day == y.month) return 3;
     if (Levenshtein(Widen(DateDigits(x.year, x.month, x.day)),
                     Widen(DateDigits(y.year, y.month, y.day))) <= 1) {
-      return 2;
+      return 3;
     }
   } else if (dy <= 1) {
-    return 2;
+    return 3;
   }
-  return dy <= 2 ? 1 : 0;
+  return dy <= 3 ? 2 : 0;
 }
 
+// 3: the same place; 2: one contains the other (a province and a county in it) or they share
+// two levels; 1: they share the broadest level (neighbouring counties of one province, a common
+// misunderstanding of where someone comes from); 0: otherwise.
 uint8_t PlaceLevel(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.empty() || b.empty()) return kMissing;
   if (a == b) return 3;
   size_t common = 0;
   while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
-  return static_cast<uint8_t>(std::min<size_t>(common, 2));
+  if (common == std::min(a.size(), b.size()) || common >= 2) return 2;
+  return common == 1 ? 1 : 0;
+}
+
+// 3: an event at the same place in the same year; 2: at the same place a year apart, or with
+// the year unknown on one side; 1: at the same place in other years; 0: no place in common.
+uint8_t EventLevel(const std::vector<Event>& a, const std::vector<Event>& b) {
+  if (a.empty() || b.empty()) return kMissing;
+  uint8_t best = 0;
+  for (const Event& x : a) {
+    for (const Event& y : b) {
+      if (x.place != y.place) continue;
+      const int gap = std::abs(x.year - y.year);
+      const uint8_t level = x.year == 0 || y.year == 0 ? 2 : gap == 0 ? 3 : gap == 1 ? 2 : 1;
+      best = std::max(best, level);
+      if (best == 3) return best;
+    }
+  }
+  return best;
 }
 
 uint8_t EqualLevel(const std::string& a, const std::string& b) {
@@ -190,6 +285,15 @@ uint64_t Pack(const std::array<uint8_t, kFieldCount>& level) {
 
 double Log2Ratio(double m, double u) { return std::log2(m / u); }
 
+// SplitMix64's finaliser: a well-spread hash of a pair code, for sampling pairs.
+uint64_t MixBits(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
 }  // namespace
 
 struct Linker::Impl {
@@ -199,43 +303,84 @@ struct Linker::Impl {
   double given_sum_sq = 0, surname_sum_sq = 0;       // Σ tf(v)^2: random exact agreement
 
   Status Prepare(std::span<const Record> input);
-  std::string BlockKey(const Prepared& r, const BlockingRule& rule) const;
+  // The record's keys under a rule: one per name (and per given-name syllable when the rule
+  // asks for them), deduplicated; none when the record lacks a part.
+  std::vector<std::string> BlockKeys(const Prepared& r, const BlockingRule& rule) const;
+  // Candidate pairs of the union of `rules` (a < b, sorted, unique).
+  // At most about `limit` of them when limit > 0: a fixed pseudo-random share of every block,
+  // so that a training session on a broad rule costs the same at any population size.
+  std::vector<std::pair<uint32_t, uint32_t>> PairsOf(std::span<const BlockingRule> rules,
+                                                     BlockingStats* stats, size_t limit = 0) const;
   double TfAdjustment(const std::vector<uint32_t>& count, double sum_sq, uint32_t value) const;
 };
 
 namespace {
 
-// Names in the configured system: folded Latin letters, or the Korean keys when the names read
-// as Korean (always for Hangul). A full name in `surname` with `given_name` empty is split.
-struct PreparedName {
-  std::u32string given, surname;
-  std::string given_key, surname_key;
-};
+bool HasHangul(std::u32string_view text) {
+  return std::any_of(text.begin(), text.end(), internal::IsHangulSyllable);
+}
 
-Result<PreparedName> PrepareName(const Record& r, NameSystem system) {
+// `hangul`: the name's letters when it is all Hangul (surname first), else empty.
+PreparedName FromKorean(const KoreanName& korean, std::u32string_view hangul = {}) {
   PreparedName out;
-  ASSIGN_OR_RETURN(std::u32string given, NormalizeName(r.given_name));
-  ASSIGN_OR_RETURN(std::u32string surname, NormalizeName(r.surname));
-  const bool hangul = std::any_of(given.begin(), given.end(), internal::IsHangulSyllable) ||
-                      std::any_of(surname.begin(), surname.end(), internal::IsHangulSyllable);
-  if (system == NameSystem::kKorean || hangul) {
-    Result<KoreanName> korean = r.given_name.empty() && !r.surname.empty()
-                                    ? ParseKoreanName(r.surname)
-                                    : ParseKoreanName(r.surname, r.given_name);
-    if (korean.ok()) {
-      out.surname_key = korean->SurnameKey();
-      out.given_key = korean->GivenKey();
-      out.surname = Widen(out.surname_key);
-      out.given = Widen(out.given_key);
-      return out;
+  if (!hangul.empty() && std::all_of(hangul.begin(), hangul.end(), internal::IsHangulSyllable) &&
+      hangul.size() == korean.surname.size() + korean.given.size()) {
+    for (size_t i = 0; i < hangul.size(); ++i) {
+      (i < korean.surname.size() ? out.surname_hangul : out.given_hangul) +=
+          InitialSoundRule(hangul[i]);
     }
-    // Not Korean (or one part missing): fall through to the Latin treatment.
   }
+  out.surname_key = korean.SurnameKey();
+  out.given_key = korean.GivenKey();
+  out.surname = Widen(out.surname_key);
+  out.given = Widen(out.given_key);
+  out.given_syllables = korean.given;
+  return out;
+}
+
+// A name in the configured system: folded Latin letters, or the Korean keys when the name reads
+// as Korean (always for Hangul). `surname` alone is a full name in unknown order if it parses
+// as one, else a surname without a given name ("Kim", 김, as news reports withhold names).
+// Nothing when both parts are empty.
+Result<std::optional<PreparedName>> PrepareName(std::string_view given_name,
+                                                std::string_view surname_text, NameSystem system) {
+  ASSIGN_OR_RETURN(std::u32string given, NormalizeName(given_name));
+  ASSIGN_OR_RETURN(std::u32string surname, NormalizeName(surname_text));
+  if (given.empty() && surname.empty()) return std::optional<PreparedName>();
+  if (system == NameSystem::kKorean || HasHangul(given) || HasHangul(surname)) {
+    if (given.empty()) {
+      if (Result<KoreanName> full = ParseKoreanName(surname_text); full.ok()) {
+        return std::optional(FromKorean(*full, surname));
+      }
+      if (Result<std::vector<std::string>> alone = KoreanSurnameSyllables(surname_text);
+          alone.ok()) {
+        return std::optional(FromKorean(KoreanName{std::move(*alone), {}}));
+      }
+    } else if (Result<KoreanName> korean = ParseKoreanName(surname_text, given_name); korean.ok()) {
+      return std::optional(FromKorean(*korean, surname + given));
+    }
+    // Not Korean: the Latin treatment.
+  }
+  PreparedName out;
   out.given = std::move(given);
   out.surname = std::move(surname);
   out.given_key = Soundex(out.given);
   out.surname_key = Soundex(out.surname);
-  return out;
+  return std::optional(std::move(out));
+}
+
+// Another full name of the record: read as a Korean name in unknown order, else as Western
+// "given ... surname" words.
+Result<std::optional<PreparedName>> PrepareOtherName(std::string_view full, NameSystem system) {
+  ASSIGN_OR_RETURN(std::u32string folded, NormalizeName(full));
+  if (system == NameSystem::kKorean || HasHangul(folded)) {
+    if (Result<KoreanName> korean = ParseKoreanName(full); korean.ok()) {
+      return std::optional(FromKorean(*korean, folded));
+    }
+  }
+  const size_t cut = full.find_last_of(" \t");
+  if (cut == std::string_view::npos) return PrepareName("", full, NameSystem::kLatin);
+  return PrepareName(full.substr(0, cut), full.substr(cut + 1), NameSystem::kLatin);
 }
 
 }  // namespace
@@ -245,6 +390,11 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
   std::unordered_map<std::u32string, uint32_t> given_ids, surname_ids;
   given_count.assign(1, 0);
   surname_count.assign(1, 0);
+  auto Lookup = [](const std::unordered_map<std::u32string, uint32_t>& ids,
+                   const std::u32string& value) -> uint32_t {
+    auto it = ids.find(value);
+    return it == ids.end() ? 0 : it->second;
+  };
   auto intern = [](std::unordered_map<std::u32string, uint32_t>& ids, std::vector<uint32_t>& count,
                    const std::u32string& value) -> uint32_t {
     if (value.empty()) return 0;
@@ -260,19 +410,40 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
                                   "': " + s.message());
     };
     Prepared p;
-    Result<PreparedName> name = PrepareName(r, options.names);
-    if (!name.ok()) return where("name", name.status());
-    p.given = std::move(name->given);
-    p.surname = std::move(name->surname);
-    p.given_key = std::move(name->given_key);
-    p.surname_key = std::move(name->surname_key);
-    p.given_value = intern(given_ids, given_count, p.given);
-    p.surname_value = intern(surname_ids, surname_count, p.surname);
+    Result<std::optional<PreparedName>> main = PrepareName(r.given_name, r.surname, options.names);
+    if (!main.ok()) return where("name", main.status());
+    if (*main) p.names.push_back(std::move(**main));
+    for (size_t k = 0; k < r.other_names.size(); ++k) {
+      Result<std::optional<PreparedName>> other = PrepareOtherName(r.other_names[k], options.names);
+      if (!other.ok()) return where("other_names", other.status());
+      if (!*other) continue;
+      // A second spelling that gives the same keys adds nothing.
+      const bool known = std::any_of(p.names.begin(), p.names.end(), [&](const PreparedName& n) {
+        return n.given == (*other)->given && n.surname == (*other)->surname;
+      });
+      if (!known) p.names.push_back(std::move(**other));
+    }
+    // Term frequencies count records, not spellings: a value is counted once per record.
+    for (size_t k = 0; k < p.names.size(); ++k) {
+      PreparedName& n = p.names[k];
+      bool given_seen = false, surname_seen = false;
+      for (size_t e = 0; e < k; ++e) {
+        given_seen = given_seen || p.names[e].given == n.given;
+        surname_seen = surname_seen || p.names[e].surname == n.surname;
+      }
+      n.given_value =
+          given_seen ? Lookup(given_ids, n.given) : intern(given_ids, given_count, n.given);
+      n.surname_value = surname_seen ? Lookup(surname_ids, n.surname)
+                                     : intern(surname_ids, surname_count, n.surname);
+    }
     if (r.birth_year < 0 || r.birth_year > 9999 || r.birth_month < 0 || r.birth_month > 99 ||
-        r.birth_day < 0 || r.birth_day > 99) {
+        r.birth_day < 0 || r.birth_day > 99 || r.birth_year_latest < 0 ||
+        r.birth_year_latest > 9999 ||
+        (r.birth_year_latest != 0 && (r.birth_year == 0 || r.birth_year_latest < r.birth_year))) {
       return where("birth_date", InvalidArgumentError("a date part is out of range"));
     }
     p.year = r.birth_year;
+    p.year_latest = r.birth_year_latest != 0 ? r.birth_year_latest : r.birth_year;
     p.month = r.birth_month;
     p.day = r.birth_day;
     p.sex = r.sex;
@@ -307,6 +478,18 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
       const std::string trimmed = Trim(place);
       if (!trimmed.empty()) p.place_path.push_back(trimmed);
     }
+    for (const Event& e : r.events) {
+      if (!DecodeUtf8(e.place).ok()) return where("events", InvalidArgumentError("bad UTF-8"));
+      if (e.year < 0 || e.year > 9999) {
+        return where("events", InvalidArgumentError("a year is out of range"));
+      }
+      const std::string place = Trim(e.place);
+      if (!place.empty()) p.events.push_back({place, e.year});
+    }
+    std::sort(p.events.begin(), p.events.end(), [](const Event& x, const Event& y) {
+      return std::tie(x.place, x.year) < std::tie(y.place, y.year);
+    });
+    p.events.erase(std::unique(p.events.begin(), p.events.end()), p.events.end());
     records.push_back(std::move(p));
   }
   const double n = static_cast<double>(records.size());
@@ -330,50 +513,111 @@ double Linker::Impl::TfAdjustment(const std::vector<uint32_t>& count, double sum
   return std::log2(sum_sq / tf);
 }
 
-std::string Linker::Impl::BlockKey(const Prepared& r, const BlockingRule& rule) const {
-  std::string key;
-  for (KeyPart part : rule) {
-    std::string piece;
-    switch (part) {
-      case KeyPart::kSurnamePhonetic:
-        piece = r.surname_key;
-        break;
-      case KeyPart::kGivenPhonetic:
-        piece = r.given_key;
-        break;
-      case KeyPart::kSurnameInitial:
-        if (!r.surname.empty()) piece = EncodeUtf8(r.surname.substr(0, 1));
-        break;
-      case KeyPart::kGivenInitial:
-        if (!r.given.empty()) piece = EncodeUtf8(r.given.substr(0, 1));
-        break;
-      case KeyPart::kBirthYear:
-        if (r.year != 0) piece = std::to_string(r.year);
-        break;
-      case KeyPart::kBirthYearBand:
-        if (r.year != 0) piece = std::to_string(r.year / std::max(1, options.year_band));
-        break;
-      case KeyPart::kBirthDate:
-        if (r.year != 0 && r.month != 0 && r.day != 0) piece = DateDigits(r.year, r.month, r.day);
-        break;
-      case KeyPart::kPostcode:
-        piece = r.postcode;
-        break;
-      case KeyPart::kLocality:
-        piece = EncodeUtf8(r.locality);
-        break;
-      case KeyPart::kPlace:
-        if (!r.place_path.empty()) piece = r.place_path.back();
-        break;
-      case KeyPart::kIdNumber:
-        piece = r.id_number;
-        break;
+std::vector<std::string> Linker::Impl::BlockKeys(const Prepared& r,
+                                                 const BlockingRule& rule) const {
+  const bool by_name = std::any_of(rule.begin(), rule.end(), [](KeyPart part) {
+    return part == KeyPart::kSurnamePhonetic || part == KeyPart::kGivenPhonetic ||
+           part == KeyPart::kSurnameInitial || part == KeyPart::kGivenInitial ||
+           part == KeyPart::kGivenSyllable;
+  });
+  const bool by_syllable =
+      std::find(rule.begin(), rule.end(), KeyPart::kGivenSyllable) != rule.end();
+  static const PreparedName kNoName;
+  std::vector<std::string> keys;
+  // The key of `name`; `syllable` stands for kGivenSyllable, `event` for kEvent. Nothing when a
+  // part is missing.
+  auto build = [&](const PreparedName& name, std::string_view syllable, std::string_view event) {
+    std::string key;
+    for (KeyPart part : rule) {
+      std::string piece;
+      switch (part) {
+        case KeyPart::kSurnamePhonetic:
+          piece = name.surname_key;
+          break;
+        case KeyPart::kGivenPhonetic:
+          piece = name.given_key;
+          break;
+        case KeyPart::kSurnameInitial:
+          if (!name.surname.empty()) piece = EncodeUtf8(name.surname.substr(0, 1));
+          break;
+        case KeyPart::kGivenInitial:
+          if (!name.given.empty()) piece = EncodeUtf8(name.given.substr(0, 1));
+          break;
+        case KeyPart::kGivenSyllable:
+          piece = syllable;
+          break;
+        case KeyPart::kBirthYear:
+          if (r.year != 0 && r.year_latest == r.year) piece = std::to_string(r.year);
+          break;
+        case KeyPart::kBirthYearBand: {
+          const int band = std::max(1, options.year_band);
+          // A range that spans two bands has no band.
+          if (r.year != 0 && r.year / band == r.year_latest / band) {
+            piece = std::to_string(r.year / band);
+          }
+          break;
+        }
+        case KeyPart::kBirthDate:
+          if (r.year != 0 && r.month != 0 && r.day != 0) piece = DateDigits(r.year, r.month, r.day);
+          break;
+        case KeyPart::kPostcode:
+          piece = r.postcode;
+          break;
+        case KeyPart::kLocality:
+          piece = EncodeUtf8(r.locality);
+          break;
+        case KeyPart::kPlace:
+          if (!r.place_path.empty()) piece = r.place_path.back();
+          break;
+        case KeyPart::kProvince:
+          if (!r.place_path.empty()) piece = r.place_path.front();
+          break;
+        case KeyPart::kSex:
+          if (r.sex != Sex::kUnknown) piece = r.sex == Sex::kFemale ? "f" : "m";
+          break;
+        case KeyPart::kIdNumber:
+          piece = r.id_number;
+          break;
+        case KeyPart::kEvent:
+          piece = event;
+          break;
+      }
+      if (piece.empty()) return;  // the record lacks a part: not blocked by this rule
+      key += piece;
+      key += '\x1f';
     }
-    if (piece.empty()) return {};  // the record lacks a part: not blocked by this rule
-    key += piece;
-    key += '\x1f';
+    keys.push_back(std::move(key));
+  };
+  std::vector<std::string> events;
+  if (std::find(rule.begin(), rule.end(), KeyPart::kEvent) != rule.end()) {
+    for (const Event& e : r.events) {
+      if (e.year != 0) events.push_back(e.place + '\x1e' + std::to_string(e.year));
+    }
+  } else {
+    events.emplace_back();  // one pass without an event part
   }
-  return key;
+  for (const std::string& event : events) {
+    if (!by_name) {
+      build(kNoName, {}, event);
+      continue;
+    }
+    for (const PreparedName& name : r.names) {
+      if (!by_syllable) {
+        build(name, {}, event);
+        continue;
+      }
+      for (size_t k = 0; k < name.given_syllables.size(); ++k) {
+        // The position is part of the key: the first syllable of one name meets the first of
+        // the other.
+        build(name, std::to_string(k) + name.given_syllables[k], event);
+      }
+    }
+  }
+  if (keys.size() > 1) {
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  }
+  return keys;
 }
 
 Linker::Linker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -404,33 +648,71 @@ size_t Linker::size() const { return impl_->records.size(); }
 const LinkOptions& Linker::options() const { return impl_->options; }
 
 std::vector<std::pair<uint32_t, uint32_t>> Linker::Candidates(BlockingStats* stats) const {
+  return impl_->PairsOf(impl_->options.blocking, stats);
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> Linker::Impl::PairsOf(
+    std::span<const BlockingRule> rules, BlockingStats* stats, size_t limit) const {
   BlockingStats s;
-  s.rules = impl_->options.blocking.size();
+  s.rules = rules.size();
   std::vector<uint64_t> pairs;
   std::vector<std::pair<uint64_t, uint32_t>> keyed;
-  keyed.reserve(impl_->records.size());
-  for (const BlockingRule& rule : impl_->options.blocking) {
+  const size_t threads = std::clamp<size_t>(static_cast<size_t>(options.threads), 1,
+                                            std::max<size_t>(1, records.size() / 4096));
+  for (const BlockingRule& rule : rules) {
+    // Keys of fixed ranges of records, in parallel; sorted below, so the order of the parts
+    // does not matter.
+    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> parts(threads);
+    auto work = [&](size_t t) {
+      const size_t chunk = (records.size() + threads - 1) / threads;
+      const size_t end = std::min(records.size(), (t + 1) * chunk);
+      for (size_t i = t * chunk; i < end; ++i) {
+        // A 64-bit hash stands for the key: a collision only merges two blocks (more
+        // candidates, never fewer).
+        for (const std::string& key : BlockKeys(records[i], rule)) {
+          parts[t].emplace_back(std::hash<std::string>{}(key), static_cast<uint32_t>(i));
+        }
+      }
+    };
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < threads; ++t) workers.emplace_back(work, t);
+    work(0);
+    for (std::thread& w : workers) w.join();
     keyed.clear();
-    for (uint32_t i = 0; i < impl_->records.size(); ++i) {
-      const std::string key = impl_->BlockKey(impl_->records[i], rule);
-      // A 64-bit hash stands for the key: a collision only merges two blocks (more candidates,
-      // never fewer).
-      if (!key.empty()) keyed.emplace_back(std::hash<std::string>{}(key), i);
-    }
+    for (auto& part : parts) keyed.insert(keyed.end(), part.begin(), part.end());
+    parts.clear();
     std::sort(keyed.begin(), keyed.end());
+    // A record whose two names give one key (after hashing) is in its block once.
+    keyed.erase(std::unique(keyed.begin(), keyed.end()), keyed.end());
+    // The share of pairs kept under `limit`, as a threshold on a hash of the pair.
+    uint64_t keep_below = UINT64_MAX;
+    if (limit > 0) {
+      double total = 0;
+      for (size_t start = 0; start < keyed.size();) {
+        size_t end = start + 1;
+        while (end < keyed.size() && keyed[end].first == keyed[start].first) ++end;
+        const double size = static_cast<double>(end - start);
+        if (end - start <= options.max_block_size) total += size * (size - 1) / 2;
+        start = end;
+      }
+      if (total > static_cast<double>(limit)) {
+        keep_below = static_cast<uint64_t>(static_cast<double>(limit) / total * 0x1p64);
+      }
+    }
     for (size_t start = 0; start < keyed.size();) {
       size_t end = start + 1;
       while (end < keyed.size() && keyed[end].first == keyed[start].first) ++end;
       const size_t size = end - start;
       if (size >= 2) {
         ++s.blocks;
-        if (size > impl_->options.max_block_size) {
+        if (size > options.max_block_size) {
           ++s.oversized_blocks;
         } else {
           for (size_t x = start; x < end; ++x) {
             for (size_t y = x + 1; y < end; ++y) {
               // keyed is sorted by (hash, index), so keyed[x].second < keyed[y].second.
-              pairs.push_back(static_cast<uint64_t>(keyed[x].second) << 32 | keyed[y].second);
+              const uint64_t pair = static_cast<uint64_t>(keyed[x].second) << 32 | keyed[y].second;
+              if (keep_below == UINT64_MAX || MixBits(pair) < keep_below) pairs.push_back(pair);
             }
           }
         }
@@ -458,27 +740,44 @@ Comparison Linker::Compare(uint32_t a, uint32_t b) const {
   c.a = a;
   c.b = b;
   auto& level = c.level;
-  level[F(Field::kGivenName)] = SimilarityLevel(x.given, y.given);
-  level[F(Field::kSurname)] = SimilarityLevel(x.surname, y.surname);
-  // Given name and surname exchanged between the records (a common clerical error, and the
-  // usual confusion of Korean and Western order): take the crossed reading if it agrees better.
-  const uint8_t crossed_g = SimilarityLevel(x.given, y.surname);
-  const uint8_t crossed_s = SimilarityLevel(x.surname, y.given);
+  // Every name of one record against every name of the other; the best-agreeing pair counts
+  // (the first such pair on ties, so the result does not depend on anything but the records).
   auto score = [](uint8_t l) { return l == kMissing ? -1 : static_cast<int>(l); };
-  const bool crossed = crossed_g != kMissing && crossed_s != kMissing &&
-                       score(crossed_g) + score(crossed_s) >
-                           score(level[F(Field::kGivenName)]) + score(level[F(Field::kSurname)]);
-  if (crossed) {
-    level[F(Field::kGivenName)] = crossed_g;
-    level[F(Field::kSurname)] = crossed_s;
-  } else {
-    if (level[F(Field::kGivenName)] == 3) {
-      c.tf_given = static_cast<float>(
-          impl_->TfAdjustment(impl_->given_count, impl_->given_sum_sq, x.given_value));
+  int best = -3;
+  uint8_t best_given = kMissing, best_surname = kMissing;
+  const PreparedName* best_x = nullptr;
+  bool best_crossed = false;
+  for (const PreparedName& nx : x.names) {
+    for (const PreparedName& ny : y.names) {
+      uint8_t given = NameLevel(nx.given, ny.given, nx.given_hangul, ny.given_hangul);
+      uint8_t surname = NameLevel(nx.surname, ny.surname, nx.surname_hangul, ny.surname_hangul);
+      // Given name and surname exchanged between the records (a common clerical error, and the
+      // usual confusion of Korean and Western order): take the crossed reading if it agrees
+      // better.
+      const uint8_t crossed_g = NameLevel(nx.given, ny.surname, nx.given_hangul, ny.surname_hangul);
+      const uint8_t crossed_s = NameLevel(nx.surname, ny.given, nx.surname_hangul, ny.given_hangul);
+      const bool crossed = crossed_g != kMissing && crossed_s != kMissing &&
+                           score(crossed_g) + score(crossed_s) > score(given) + score(surname);
+      if (crossed) given = crossed_g, surname = crossed_s;
+      if (score(given) + score(surname) > best) {
+        best = score(given) + score(surname);
+        best_given = given;
+        best_surname = surname;
+        best_x = &nx;
+        best_crossed = crossed;
+      }
     }
-    if (level[F(Field::kSurname)] == 3) {
+  }
+  level[F(Field::kGivenName)] = best_given;
+  level[F(Field::kSurname)] = best_surname;
+  if (best_x != nullptr && !best_crossed) {
+    if (best_given == 4) {
+      c.tf_given = static_cast<float>(
+          impl_->TfAdjustment(impl_->given_count, impl_->given_sum_sq, best_x->given_value));
+    }
+    if (best_surname == 4) {
       c.tf_surname = static_cast<float>(
-          impl_->TfAdjustment(impl_->surname_count, impl_->surname_sum_sq, x.surname_value));
+          impl_->TfAdjustment(impl_->surname_count, impl_->surname_sum_sq, best_x->surname_value));
     }
   }
   level[F(Field::kBirthDate)] = DateLevel(x, y);
@@ -494,24 +793,40 @@ Comparison Linker::Compare(uint32_t a, uint32_t b) const {
   level[F(Field::kPlace)] = PlaceLevel(x.place_path, y.place_path);
   level[F(Field::kIdNumber)] = CodeLevel(x.id_number, y.id_number);
   level[F(Field::kSource)] = EqualLevel(x.source, y.source);
+  level[F(Field::kEvents)] = EventLevel(x.events, y.events);
   return c;
 }
 
 std::vector<Comparison> Linker::CompareAll(
     std::span<const std::pair<uint32_t, uint32_t>> pairs) const {
-  std::vector<Comparison> out;
-  out.reserve(pairs.size());
-  for (const auto& [a, b] : pairs) out.push_back(Compare(a, b));
+  std::vector<Comparison> out(pairs.size());
+  // Fixed contiguous ranges, each written in place: the same output for any thread count.
+  const size_t threads = std::clamp<size_t>(static_cast<size_t>(impl_->options.threads), 1,
+                                            std::max<size_t>(1, pairs.size() / 4096));
+  auto work = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) out[i] = Compare(pairs[i].first, pairs[i].second);
+  };
+  std::vector<std::thread> workers;
+  const size_t chunk = (pairs.size() + threads - 1) / threads;
+  for (size_t t = 1; t < threads; ++t) {
+    workers.emplace_back(work, std::min(pairs.size(), t * chunk),
+                         std::min(pairs.size(), (t + 1) * chunk));
+  }
+  work(0, std::min(pairs.size(), chunk));
+  for (std::thread& w : workers) w.join();
   return out;
 }
 
-Model Linker::Train(std::span<const Comparison> comparisons) const {
-  const LinkOptions& options = impl_->options;
-  Model model;
-  // Distinct patterns with their counts: EM then costs per pattern, not per pair.
+namespace {
+
+using Pattern = std::pair<std::array<uint8_t, kFieldCount>, double>;  // levels, pair count
+
+// Distinct patterns with their counts: EM then costs per pattern, not per pair. Sorted, so that
+// the sums (and the model) do not depend on hashing.
+std::vector<Pattern> Patterns(std::span<const Comparison> comparisons) {
   std::unordered_map<uint64_t, double> pattern_count;
   for (const Comparison& c : comparisons) pattern_count[Pack(c.level)] += 1;
-  std::vector<std::pair<std::array<uint8_t, kFieldCount>, double>> patterns;
+  std::vector<Pattern> patterns;
   patterns.reserve(pattern_count.size());
   for (const auto& [key, count] : pattern_count) {
     std::array<uint8_t, kFieldCount> level;
@@ -521,8 +836,126 @@ Model Linker::Train(std::span<const Comparison> comparisons) const {
     }
     patterns.emplace_back(level, count);
   }
-  // Deterministic order, so that the sums (and the model) do not depend on hashing.
   std::sort(patterns.begin(), patterns.end());
+  return patterns;
+}
+
+struct EmPlan {
+  std::array<bool, kFieldCount> use{};  // fields in the likelihood; the others are ignored
+  bool fit_m = true, fit_u = true;      // the prior is always fitted
+  int max_iterations = 1000;
+  double tolerance = 1e-7;
+  // When set, the prior is over this many pairs, of which those not among the patterns are
+  // taken as different persons (pairs no blocking rule produced).
+  double all_pairs = 0;
+};
+
+// EM for a two-class latent model with conditionally independent fields; a missing field is
+// ignorable (it contributes to neither class). Updates `model` in place; returns whether it
+// converged and adds the iterations to model.iterations.
+bool RunEm(const std::vector<Pattern>& patterns, const EmPlan& plan, Model& model) {
+  constexpr double kFloor = 1e-6;
+  std::array<std::vector<double>, kFieldCount> m_sum, u_sum;
+  for (int iteration = 1; iteration <= plan.max_iterations; ++iteration) {
+    for (size_t f = 0; f < kFieldCount; ++f) {
+      m_sum[f].assign(model.m[f].size(), 0);
+      u_sum[f].assign(model.u[f].size(), 0);
+    }
+    double match_total = 0, total = 0;
+    const double log_prior = std::log(model.prior), log_not = std::log(1 - model.prior);
+    for (const auto& [level, count] : patterns) {
+      double lm = log_prior, lu = log_not;
+      for (size_t f = 0; f < kFieldCount; ++f) {
+        if (level[f] == kMissing || !plan.use[f]) continue;
+        lm += std::log(model.m[f][level[f]]);
+        lu += std::log(model.u[f][level[f]]);
+      }
+      const double g = 1.0 / (1.0 + std::exp(lu - lm));  // P(match | pattern)
+      match_total += g * count;
+      total += count;
+      for (size_t f = 0; f < kFieldCount; ++f) {
+        if (level[f] == kMissing || !plan.use[f]) continue;
+        m_sum[f][level[f]] += g * count;
+        u_sum[f][level[f]] += (1 - g) * count;
+      }
+    }
+    double change = 0;
+    auto update = [&](std::vector<double>& p, const std::vector<double>& sums) {
+      double s = 0;
+      for (double v : sums) s += v;
+      if (s <= 0) return;
+      double norm = 0;
+      std::vector<double> next(p.size());
+      for (size_t l = 0; l < p.size(); ++l) norm += next[l] = std::max(sums[l] / s, kFloor);
+      for (size_t l = 0; l < p.size(); ++l) {
+        change = std::max(change, std::abs(next[l] / norm - p[l]));
+        p[l] = next[l] / norm;
+      }
+    };
+    for (size_t f = 0; f < kFieldCount; ++f) {
+      if (!plan.use[f]) continue;
+      if (plan.fit_m) update(model.m[f], m_sum[f]);
+      if (plan.fit_u) update(model.u[f], u_sum[f]);
+    }
+    if (plan.all_pairs > 0) total = plan.all_pairs;
+    const double prior = total > 0 ? std::clamp(match_total / total, 1e-15, 1 - kFloor) : 0.1;
+    change = std::max(change, std::abs(prior - model.prior));
+    model.prior = prior;
+    ++model.iterations;
+    if (change < plan.tolerance) return true;
+  }
+  return false;
+}
+
+// The fields a blocking rule makes agree by construction.
+std::array<bool, kFieldCount> FieldsOf(const BlockingRule& rule) {
+  std::array<bool, kFieldCount> fields{};
+  for (KeyPart part : rule) {
+    switch (part) {
+      case KeyPart::kSurnamePhonetic:
+      case KeyPart::kSurnameInitial:
+        fields[F(Field::kSurname)] = true;
+        break;
+      case KeyPart::kGivenPhonetic:
+      case KeyPart::kGivenInitial:
+      case KeyPart::kGivenSyllable:
+        fields[F(Field::kGivenName)] = true;
+        break;
+      case KeyPart::kBirthYear:
+      case KeyPart::kBirthYearBand:
+      case KeyPart::kBirthDate:
+        fields[F(Field::kBirthDate)] = true;
+        break;
+      case KeyPart::kPostcode:
+        fields[F(Field::kPostcode)] = true;
+        break;
+      case KeyPart::kLocality:
+        fields[F(Field::kLocality)] = true;
+        break;
+      case KeyPart::kPlace:
+      case KeyPart::kProvince:
+        fields[F(Field::kPlace)] = true;
+        break;
+      case KeyPart::kSex:
+        fields[F(Field::kSex)] = true;
+        break;
+      case KeyPart::kIdNumber:
+        fields[F(Field::kIdNumber)] = true;
+        break;
+      case KeyPart::kEvent:
+        fields[F(Field::kEvents)] = true;
+        break;
+    }
+  }
+  return fields;
+}
+
+}  // namespace
+
+Model Linker::Train(std::span<const Comparison> comparisons) const {
+  const LinkOptions& options = impl_->options;
+  Model model;
+  const std::vector<Pattern> patterns = Patterns(comparisons);
 
   // u starts from random record pairs, which are almost all of different persons; m starts
   // from a guess that favours the top levels.
@@ -535,10 +968,13 @@ Model Linker::Train(std::span<const Comparison> comparisons) const {
   if (n >= 2) {
     std::uniform_int_distribution<uint32_t> pick(0, static_cast<uint32_t>(n - 1));
     const size_t samples = std::min<size_t>(options.random_pairs, n * (n - 1) / 2);
+    std::vector<std::pair<uint32_t, uint32_t>> sampled;
+    sampled.reserve(samples);
     for (size_t s = 0; s < samples; ++s) {
       const uint32_t a = pick(rng), b = pick(rng);
-      if (a == b) continue;
-      const Comparison c = Compare(a, b);
+      if (a != b) sampled.emplace_back(std::min(a, b), std::max(a, b));
+    }
+    for (const Comparison& c : CompareAll(sampled)) {
       for (size_t f = 0; f < kFieldCount; ++f) {
         if (c.level[f] != kMissing) random_counts[f][c.level[f]] += 1;
       }
@@ -566,59 +1002,56 @@ Model Linker::Train(std::span<const Comparison> comparisons) const {
   model.prior = 0.1;
   if (patterns.empty()) return model;
 
-  // EM for a two-class latent model with conditionally independent fields; a missing field is
-  // ignorable (it contributes to neither class).
-  constexpr double kFloor = 1e-6;
-  std::array<std::vector<double>, kFieldCount> m_sum, u_sum;
-  for (int iteration = 1; iteration <= options.em_max_iterations; ++iteration) {
+  EmPlan plan;
+  plan.max_iterations = options.em_max_iterations;
+  plan.tolerance = options.em_tolerance;
+  plan.use.fill(true);
+  if (options.training_blocking.empty()) {
+    model.converged = RunEm(patterns, plan, model);
+    return model;
+  }
+
+  // Sessions (Splink's estimation; Winkler 1988 for EM with u known): u stays at its
+  // random-pair estimate, which is what u means (agreement among different persons, whatever
+  // blocking selected). Each training rule's pairs give m for the fields the rule does not
+  // block on: the rule's own fields agree by construction there, so they are left out of that
+  // session's likelihood. A field's m is the mean over the sessions that estimate it.
+  std::array<std::vector<double>, kFieldCount> m_total;
+  std::array<int, kFieldCount> m_sessions{};
+  for (size_t f = 0; f < kFieldCount; ++f) m_total[f].assign(model.m[f].size(), 0);
+  model.converged = true;
+  for (const BlockingRule& rule : options.training_blocking) {
+    // A sample bounds the cost on large inputs; EM needs the shares of patterns only.
+    const std::vector<std::pair<uint32_t, uint32_t>> pairs =
+        impl_->PairsOf(std::span<const BlockingRule>(&rule, 1), nullptr, options.training_pairs);
+    if (pairs.empty()) continue;
+    Model session = model;
+    EmPlan session_plan = plan;
+    session_plan.fit_u = true;
+    const std::array<bool, kFieldCount> blocked = FieldsOf(rule);
+    for (size_t f = 0; f < kFieldCount; ++f) session_plan.use[f] = !blocked[f];
+    model.converged = RunEm(Patterns(CompareAll(pairs)), session_plan, session) && model.converged;
+    model.iterations += session.iterations;
     for (size_t f = 0; f < kFieldCount; ++f) {
-      m_sum[f].assign(model.m[f].size(), 0);
-      u_sum[f].assign(model.u[f].size(), 0);
-    }
-    double match_total = 0, total = 0;
-    const double log_prior = std::log(model.prior), log_not = std::log(1 - model.prior);
-    for (const auto& [level, count] : patterns) {
-      double lm = log_prior, lu = log_not;
-      for (size_t f = 0; f < kFieldCount; ++f) {
-        if (level[f] == kMissing) continue;
-        lm += std::log(model.m[f][level[f]]);
-        lu += std::log(model.u[f][level[f]]);
-      }
-      const double g = 1.0 / (1.0 + std::exp(lu - lm));  // P(match | pattern)
-      match_total += g * count;
-      total += count;
-      for (size_t f = 0; f < kFieldCount; ++f) {
-        if (level[f] == kMissing) continue;
-        m_sum[f][level[f]] += g * count;
-        u_sum[f][level[f]] += (1 - g) * count;
-      }
-    }
-    double change = 0;
-    auto update = [&](std::vector<double>& p, const std::vector<double>& sums) {
-      double s = 0;
-      for (double v : sums) s += v;
-      if (s <= 0) return;
-      double norm = 0;
-      std::vector<double> next(p.size());
-      for (size_t l = 0; l < p.size(); ++l) norm += next[l] = std::max(sums[l] / s, kFloor);
-      for (size_t l = 0; l < p.size(); ++l) {
-        change = std::max(change, std::abs(next[l] / norm - p[l]));
-        p[l] = next[l] / norm;
-      }
-    };
-    for (size_t f = 0; f < kFieldCount; ++f) {
-      update(model.m[f], m_sum[f]);
-      update(model.u[f], u_sum[f]);
-    }
-    const double prior = std::clamp(match_total / total, kFloor, 1 - kFloor);
-    change = std::max(change, std::abs(prior - model.prior));
-    model.prior = prior;
-    model.iterations = iteration;
-    if (change < options.em_tolerance) {
-      model.converged = true;
-      break;
+      if (blocked[f]) continue;
+      for (size_t l = 0; l < m_total[f].size(); ++l) m_total[f][l] += session.m[f][l];
+      ++m_sessions[f];
     }
   }
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    if (m_sessions[f] == 0) continue;
+    for (size_t l = 0; l < m_total[f].size(); ++l) model.m[f][l] = m_total[f][l] / m_sessions[f];
+  }
+  // The prior, with m and u fixed, over all record pairs rather than the candidates: u is the
+  // agreement of different persons among all pairs, so the candidates (which agree on a key by
+  // construction) would have too high a prior and take names shared by strangers for matches.
+  // Pairs that no rule produced count as different persons.
+  EmPlan prior_plan = plan;
+  prior_plan.fit_m = false;
+  prior_plan.fit_u = false;
+  prior_plan.all_pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
+  model.prior = std::min(0.1, comparisons.size() / prior_plan.all_pairs);
+  model.converged = RunEm(patterns, prior_plan, model) && model.converged;
   return model;
 }
 
@@ -653,13 +1086,18 @@ double Linker::Probability(const Model& model, const Comparison& comparison) con
 Result<LinkResult> Deduplicate(std::span<const Record> records, const LinkOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<Linker> linker, Linker::Create(records, options));
   LinkResult result;
-  const auto candidates = linker->Candidates(&result.blocking);
-  const std::vector<Comparison> comparisons = linker->CompareAll(candidates);
+  std::vector<Comparison> comparisons;
+  {
+    // The pairs are in the comparisons; not kept twice at a million records.
+    const auto candidates = linker->Candidates(&result.blocking);
+    comparisons = linker->CompareAll(candidates);
+  }
   result.model = linker->Train(comparisons);
   result.pairs.reserve(comparisons.size());
   for (const Comparison& c : comparisons) {
     result.pairs.push_back({c.a, c.b, linker->Probability(result.model, c)});
   }
+  comparisons = {};
   const Linker& l = *linker;
   const Model& model = result.model;
   result.clustering = Cluster(records.size(), result.pairs, options, [&](uint32_t a, uint32_t b) {

@@ -222,8 +222,8 @@ TEST(LinkerTest, ExplanationAddsUpAndTermFrequencyFavoursRareNames) {
   EXPECT_NEAR(e.probability, linker->Probability(model, c), 1e-12);
   EXPECT_EQ(e.parts.size(), kFieldCount);
   const auto& given = e.parts[static_cast<size_t>(Field::kGivenName)];
-  ASSERT_EQ(given.level, 3);
-  EXPECT_LT(given.tf_adjustment, 0);  // "common" is common
+  ASSERT_EQ(given.level, LevelCount(Field::kGivenName) - 1);  // exact
+  EXPECT_LT(given.tf_adjustment, 0);                          // "common" is common
   // A pair sharing a rare exact given name gets a positive adjustment.
   bool checked = false;
   for (uint32_t a = 2; a < 40 && !checked; ++a) {
@@ -246,14 +246,201 @@ TEST(LinkerTest, KoreanModeComparesRomanizationsAsEqual) {
   options.names = NameSystem::kKorean;
   auto linker = Linker::Create(records, options).value();
   const Comparison same = linker->Compare(0, 1);
-  EXPECT_EQ(same.level[static_cast<size_t>(Field::kSurname)], 3);
-  EXPECT_EQ(same.level[static_cast<size_t>(Field::kGivenName)], 3);
+  EXPECT_EQ(same.level[static_cast<size_t>(Field::kSurname)], 4);
+  EXPECT_EQ(same.level[static_cast<size_t>(Field::kGivenName)], 4);
   const Comparison other = linker->Compare(0, 2);
-  EXPECT_EQ(other.level[static_cast<size_t>(Field::kSurname)], 3);
+  EXPECT_EQ(other.level[static_cast<size_t>(Field::kSurname)], 4);
   EXPECT_LT(other.level[static_cast<size_t>(Field::kGivenName)], 3);
   // All three share the Korean surname key, so one blocking rule finds the pairs.
   options.blocking = {{KeyPart::kSurnamePhonetic}};
   EXPECT_EQ(Linker::Create(records, options).value()->Candidates().size(), 3u);
+}
+
+TEST(LinkerTest, HangulSpellingsSeparateNamesThatShareAKey) {
+  std::vector<Record> records(4);
+  records[0].surname = "정순희";
+  records[1].surname = "정선희";         // ㅓ and ㅜ share a class: the same key, another name
+  records[2].surname = "Chong Sun Hui";  // romanized: the key is all that can be compared
+  records[3].surname = "정순희";
+  LinkOptions options;
+  options.names = NameSystem::kKorean;
+  auto linker = Linker::Create(records, options).value();
+  const auto given = static_cast<size_t>(Field::kGivenName);
+  EXPECT_EQ(linker->Compare(0, 1).level[given], 3);
+  EXPECT_EQ(linker->Compare(0, 2).level[given], 4);
+  EXPECT_EQ(linker->Compare(1, 2).level[given], 4);
+  EXPECT_EQ(linker->Compare(0, 3).level[given], 4);
+  // The DPRK and ROK spellings of one name are one spelling (the initial-sound rule).
+  records[0].surname = "리영희";
+  records[1].surname = "이영희";
+  linker = Linker::Create(records, options).value();
+  EXPECT_EQ(linker->Compare(0, 1).level[given], 4);
+  EXPECT_EQ(linker->Compare(0, 1).level[static_cast<size_t>(Field::kSurname)], 4);
+}
+
+TEST(LinkerTest, OtherNamesAreComparedAndBlocked) {
+  std::vector<Record> records(3);
+  records[0].surname = "김철수";
+  records[0].other_names = {"박영남"};  // a name taken later
+  records[1].surname = "Pak Yong Nam";
+  records[2].surname = "Kim Chol Ho";
+  LinkOptions options;
+  options.names = NameSystem::kKorean;
+  options.blocking = {{KeyPart::kSurnamePhonetic, KeyPart::kGivenPhonetic}};
+  auto linker = Linker::Create(records, options).value();
+  // The second name meets record 1; the first name alone would not.
+  const auto candidates = linker->Candidates();
+  ASSERT_EQ(candidates.size(), 1u);
+  EXPECT_EQ(candidates[0], std::make_pair(0u, 1u));
+  const Comparison c = linker->Compare(0, 1);
+  EXPECT_EQ(c.level[static_cast<size_t>(Field::kGivenName)], 4);
+  EXPECT_EQ(c.level[static_cast<size_t>(Field::kSurname)], 4);
+  // The best-agreeing pair of names counts: record 2 is compared with 김철수.
+  EXPECT_EQ(linker->Compare(0, 2).level[static_cast<size_t>(Field::kSurname)], 4);
+  // A bad other name is an error naming the field, not the value.
+  records[2].other_names = {"secret\xff"};
+  Result<std::unique_ptr<Linker>> bad = Linker::Create(records, options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("record 2: field 'other_names'"), std::string::npos);
+  EXPECT_EQ(bad.status().message().find("secret"), std::string::npos);
+}
+
+TEST(LinkerTest, GivenSyllableBlockingSurvivesATypoInOneSyllable) {
+  std::vector<Record> records(3);
+  records[0].surname = "Kim Chol Su";
+  records[1].surname = "Kim Chil Su";  // a misheard first syllable
+  records[2].surname = "Kim Yong Ho";
+  LinkOptions options;
+  options.names = NameSystem::kKorean;
+  options.blocking = {{KeyPart::kSurnamePhonetic, KeyPart::kGivenPhonetic}};
+  EXPECT_TRUE(Linker::Create(records, options).value()->Candidates().empty());
+  options.blocking = {{KeyPart::kSurnamePhonetic, KeyPart::kGivenSyllable}};
+  const auto candidates = Linker::Create(records, options).value()->Candidates();
+  ASSERT_EQ(candidates.size(), 1u);  // the second syllable meets; its position must match too
+  EXPECT_EQ(candidates[0], std::make_pair(0u, 1u));
+}
+
+TEST(LinkerTest, BirthYearRangesAndPlacePaths) {
+  std::vector<Record> records(6);
+  records[0].birth_year = 1975;
+  records[1].birth_year = 1970;  // "1970s"
+  records[1].birth_year_latest = 1979;
+  records[2].birth_year = 1974;  // "between 1974 and 1975"
+  records[2].birth_year_latest = 1975;
+  records[3].birth_year = 1978;
+  records[4].birth_year = 1985;
+  records[0].place_path = {"north-hamgyong", "hoeryong"};
+  records[1].place_path = {"north-hamgyong"};
+  records[2].place_path = {"north-hamgyong", "musan"};
+  records[3].place_path = {"ryanggang", "hyesan"};
+  records[4].place_path = {"north-hamgyong", "hoeryong"};
+  for (Record& r : records) r.surname = "x";
+  auto linker = Linker::Create(records, LinkOptions{}).value();
+  auto date = [&](uint32_t a, uint32_t b) {
+    return linker->Compare(a, b).level[static_cast<size_t>(Field::kBirthDate)];
+  };
+  auto place = [&](uint32_t a, uint32_t b) {
+    return linker->Compare(a, b).level[static_cast<size_t>(Field::kPlace)];
+  };
+  EXPECT_EQ(date(0, 1), 1);  // inside the decade: compatible, weakly
+  EXPECT_EQ(date(1, 4), 0);  // outside it
+  EXPECT_EQ(date(0, 2), 3);  // a short range that contains the year
+  EXPECT_EQ(date(2, 3), 2);  // three years apart
+  EXPECT_EQ(date(0, 3), 2);
+  EXPECT_EQ(date(0, 4), 0);
+  EXPECT_EQ(date(0, 5), kMissing);
+  EXPECT_EQ(place(0, 4), 3);
+  EXPECT_EQ(place(0, 1), 2);  // the province contains the county
+  EXPECT_EQ(place(0, 2), 1);  // neighbouring counties of one province
+  EXPECT_EQ(place(0, 3), 0);
+  EXPECT_EQ(place(0, 5), kMissing);
+  // A range must not run backwards, nor stand without its first year.
+  records[5].birth_year_latest = 1980;
+  EXPECT_FALSE(Linker::Create(records, LinkOptions{}).ok());
+  records[5].birth_year = 1990;
+  EXPECT_FALSE(Linker::Create(records, LinkOptions{}).ok());
+  records[5].birth_year = 1980;
+  EXPECT_TRUE(Linker::Create(records, LinkOptions{}).ok());
+}
+
+TEST(LinkerTest, EventsAgreeOnPlaceAndYear) {
+  std::vector<Record> records(5);
+  records[0].events = {{"plc-hoeryong-mss", 2011}, {"plc-kyohwaso-12", 2012}};
+  records[1].events = {{"plc-hoeryong-mss", 2011}};
+  records[2].events = {{"plc-hoeryong-mss", 2012}, {"plc-onsong", 0}};
+  records[3].events = {{"plc-kyohwaso-12", 2015}, {"plc-onsong", 2003}};
+  records[4].events = {{"plc-musan", 2011}};
+  for (Record& r : records) r.surname = "x";
+  auto linker = Linker::Create(records, LinkOptions{}).value();
+  auto level = [&](uint32_t a, uint32_t b) {
+    return linker->Compare(a, b).level[static_cast<size_t>(Field::kEvents)];
+  };
+  EXPECT_EQ(level(0, 1), 3);  // the same place in the same year
+  EXPECT_EQ(level(0, 2), 2);  // a year apart
+  EXPECT_EQ(level(2, 3), 2);  // the year unknown on one side
+  EXPECT_EQ(level(0, 3), 1);  // the same place, years apart
+  EXPECT_EQ(level(0, 4), 0);
+  records[4].events.clear();
+  linker = Linker::Create(records, LinkOptions{}).value();
+  EXPECT_EQ(level(0, 4), kMissing);
+  // One blocking key per event with a year.
+  LinkOptions options;
+  options.blocking = {{KeyPart::kEvent}};
+  const auto candidates = Linker::Create(records, options).value()->Candidates();
+  ASSERT_EQ(candidates.size(), 1u);
+  EXPECT_EQ(candidates[0], std::make_pair(0u, 1u));
+  // Bad events are errors that name the field.
+  records[1].events = {{"plc\xff", 2011}};
+  Result<std::unique_ptr<Linker>> bad = Linker::Create(records, LinkOptions{});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("record 1: field 'events'"), std::string::npos);
+  records[1].events = {{"plc-a", 12345}};
+  EXPECT_FALSE(Linker::Create(records, LinkOptions{}).ok());
+}
+
+TEST(LinkerTest, ThreadsDoNotChangeTheResult) {
+  const Population p = MakePopulation(1500, 300, 5);
+  LinkOptions one;
+  one.random_pairs = 20000;  // keeps the Debug and sanitizer builds quick
+  LinkOptions two = one;
+  two.threads = 2;
+  const LinkResult a = Deduplicate(p.records, one).value();
+  const LinkResult b = Deduplicate(p.records, two).value();
+  ASSERT_EQ(a.pairs.size(), b.pairs.size());
+  for (size_t i = 0; i < a.pairs.size(); ++i) {
+    EXPECT_EQ(a.pairs[i].a, b.pairs[i].a);
+    EXPECT_EQ(a.pairs[i].b, b.pairs[i].b);
+    EXPECT_EQ(a.pairs[i].probability, b.pairs[i].probability);
+  }
+  EXPECT_EQ(a.clustering.cluster_of, b.clustering.cluster_of);
+}
+
+TEST(LinkerTest, TrainingSessionsEstimateMWithoutLabels) {
+  // Sessions on rules that block on names, then on dates: each field's m comes from a session
+  // that does not block on it, u from random pairs, the prior over all record pairs.
+  const Population p = MakePopulation(3000, 600, 13);
+  LinkOptions options;
+  options.random_pairs = 50000;
+  options.training_blocking = {{KeyPart::kSurnamePhonetic, KeyPart::kGivenPhonetic},
+                               {KeyPart::kBirthDate}};
+  auto linker = Linker::Create(p.records, options).value();
+  const Model model = linker->Train(linker->CompareAll(linker->Candidates()));
+  for (Field f : {Field::kGivenName, Field::kSurname, Field::kBirthDate, Field::kLocality}) {
+    const size_t top = static_cast<size_t>(LevelCount(f) - 1);
+    const size_t i = static_cast<size_t>(f);
+    // A quarter of the duplicates carry their one typo in this field (none for locality).
+    EXPECT_GT(model.m[i][top], 0.6) << FieldName(f);
+    EXPECT_GT(model.m[i][top] / model.u[i][top], 5) << FieldName(f);
+  }
+  // 600 true pairs among 3600 records.
+  const double all_pairs = 3600.0 * 3599.0 / 2;
+  EXPECT_GT(model.prior, 300 / all_pairs);
+  EXPECT_LT(model.prior, 1200 / all_pairs);
+  options.training_blocking.push_back({KeyPart::kPostcode});
+  const LinkResult result = Deduplicate(p.records, options).value();
+  const PairwiseMetrics metrics = EvaluateClusters(result.clustering.cluster_of, p.person);
+  EXPECT_GE(metrics.precision, 0.95);
+  EXPECT_GE(metrics.recall, 0.95);
 }
 
 // ---- Clustering ---------------------------------------------------------------------------
