@@ -211,6 +211,7 @@ Status Search(Call& call) {
   request.offset = static_cast<size_t>(offset.value_or(0));
   ASSIGN_OR_RETURN(request.identities, BoolQuery(call, "identities"));
   request.purpose = Query(call, "purpose");
+  ASSIGN_OR_RETURN(request.exact_count, BoolQuery(call, "exact"));
   std::unique_lock lock(call.search_index);
   ASSIGN_OR_RETURN(repo::SearchReport report, call.repo.Search(request));
   lock.unlock();
@@ -240,9 +241,11 @@ Status Search(Call& call) {
     facets[std::string(search::FacetName(facet))] = counts;
   }
   Reply(call.response, {{"total", report.results.total},
+                        {"total_exact", report.results.total_exact},
                         {"offset", request.offset},
                         {"hits", hits},
                         {"facets", facets},
+                        {"facets_exact", report.results.facets_exact},
                         {"behind", report.behind}});
   return OkStatus();
 }
@@ -326,7 +329,8 @@ Status Stats(Call& call) {
                         {"acts_by_violation", CountsJson(stats.acts_by_violation)},
                         {"acts_by_year", CountsJson(stats.acts_by_year)},
                         {"acts_by_province", CountsJson(stats.acts_by_province)},
-                        {"sources_by_type", CountsJson(stats.sources_by_type)}});
+                        {"sources_by_type", CountsJson(stats.sources_by_type)},
+                        {"linkage", repo::LinkageStatsJson(stats.linkage)}});
   return OkStatus();
 }
 
@@ -336,6 +340,136 @@ Status Vocabulary(Call& call) {
   Json terms = Json::array();
   for (const model::Term& term : v->terms()) terms.push_back(term.data);
   Reply(call.response, {{"name", v->name()}, {"version", v->version()}, {"terms", terms}});
+  return OkStatus();
+}
+
+// ---- Record linkage ----
+
+Result<std::optional<double>> ProbabilityQuery(const Call& call, const std::string& name) {
+  const std::string text = Query(call, name);
+  if (text.empty()) return std::optional<double>();
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || !(value >= 0 && value <= 1)) {
+    return InvalidArgumentError("query parameter '" + name + "' must be a number from 0 to 1");
+  }
+  return std::optional<double>(value);
+}
+
+Status LinkPairs(Call& call) {
+  repo::LinkPairQuery query;
+  query.record = Query(call, "record");
+  ASSIGN_OR_RETURN(query.undecided_only, BoolQuery(call, "undecided"));
+  const std::string order = Query(call, "order");
+  if (order != "" && order != "uncertainty" && order != "probability") {
+    return InvalidArgumentError("query parameter 'order' must be 'uncertainty' or 'probability'");
+  }
+  query.by_uncertainty = order == "uncertainty";
+  ASSIGN_OR_RETURN(std::optional<double> min, ProbabilityQuery(call, "min"));
+  ASSIGN_OR_RETURN(std::optional<double> max, ProbabilityQuery(call, "max"));
+  query.min_probability = min.value_or(0);
+  query.max_probability = max.value_or(1);
+  ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
+  ASSIGN_OR_RETURN(std::optional<int64_t> offset, IntQuery(call, "offset", 0, INT64_MAX / 2));
+  query.limit = limit.value_or(20);
+  query.offset = offset.value_or(0);
+  int64_t total = 0;
+  ASSIGN_OR_RETURN(std::vector<repo::LinkPair> pairs, call.repo.LinkPairs(query, &total));
+  Json out = Json::array();
+  for (const repo::LinkPair& p : pairs) {
+    Json pair = repo::LinkPairJson(p);
+    // What each record is, in one line, so that a review screen needs no request per record.
+    for (const char* side : {"a", "b"}) {
+      Result<repo::Record> record = call.repo.Get(pair[side].get<std::string>());
+      pair[std::string(side) + "_title"] =
+          record.ok() ? repo::Describe(*record, call.repo.vocabularies()) : "";
+    }
+    out.push_back(std::move(pair));
+  }
+  Reply(call.response, {{"total", total}, {"offset", query.offset}, {"pairs", out}});
+  return OkStatus();
+}
+
+Status DecideLink(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"a", "b", "decision", "reason"}));
+  ASSIGN_OR_RETURN(std::string a, StringMember(body, "a", true));
+  ASSIGN_OR_RETURN(std::string b, StringMember(body, "b", true));
+  ASSIGN_OR_RETURN(std::string decision, StringMember(body, "decision", true));
+  ASSIGN_OR_RETURN(std::string reason, StringMember(body, "reason", true));
+  if (decision != "same" && decision != "different") {
+    return InvalidArgumentError("field 'decision' must be 'same' or 'different'");
+  }
+  ASSIGN_OR_RETURN(uint64_t seq, call.repo.DecideLink(a, b, decision == "same", reason));
+  Reply(call.response, {{"seq", seq}}, 201);
+  return OkStatus();
+}
+
+Status RevokeLink(Call& call) {
+  uint64_t decision = 0;
+  const std::string& text = call.path["seq"];
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), decision);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgumentError("a decision is a ledger entry number, not '" + text + "'");
+  }
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"reason"}));
+  ASSIGN_OR_RETURN(std::string reason, StringMember(body, "reason", true));
+  ASSIGN_OR_RETURN(uint64_t seq, call.repo.RevokeLinkDecision(decision, reason));
+  Reply(call.response, {{"seq", seq}}, 201);
+  return OkStatus();
+}
+
+Status LinkDecisions(Call& call) {
+  ASSIGN_OR_RETURN(bool all, BoolQuery(call, "all"));
+  ASSIGN_OR_RETURN(std::vector<repo::LinkDecision> decisions,
+                   call.repo.LinkDecisions(Query(call, "record"), !all));
+  Json out = Json::array();
+  for (const repo::LinkDecision& d : decisions) out.push_back(repo::LinkDecisionJson(d));
+  Reply(call.response, {{"decisions", out}});
+  return OkStatus();
+}
+
+Status LinkClusters(Call& call) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> min_size, IntQuery(call, "min_size", 1, INT64_MAX / 2));
+  ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
+  ASSIGN_OR_RETURN(std::optional<int64_t> offset, IntQuery(call, "offset", 0, INT64_MAX / 2));
+  int64_t total = 0;
+  ASSIGN_OR_RETURN(std::vector<repo::LinkCluster> clusters,
+                   call.repo.LinkClusters(Query(call, "record"), min_size.value_or(2),
+                                          limit.value_or(20), offset.value_or(0), &total));
+  Json out = Json::array();
+  for (const repo::LinkCluster& c : clusters) {
+    Json cluster = repo::LinkClusterJson(c);
+    Json titles = Json::object();
+    for (const std::string& id : c.records) {
+      Result<repo::Record> record = call.repo.Get(id);
+      titles[id] = record.ok() ? repo::Describe(*record, call.repo.vocabularies()) : "";
+    }
+    cluster["titles"] = std::move(titles);
+    out.push_back(std::move(cluster));
+  }
+  Reply(call.response, {{"total", total}, {"clusters", out}});
+  return OkStatus();
+}
+
+Status LinkModel(Call& call) {
+  ASSIGN_OR_RETURN(Json model, call.repo.LinkModel());
+  Reply(call.response, {{"model", model}});
+  return OkStatus();
+}
+
+Status RunLinkage(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"purpose", "retrain"}));
+  repo::LinkRunOptions options;
+  ASSIGN_OR_RETURN(options.purpose, StringMember(body, "purpose", true));
+  if (auto it = body.find("retrain"); it != body.end()) {
+    if (!it->is_boolean()) return InvalidArgumentError("field 'retrain' must be true or false");
+    options.retrain = it->get<bool>();
+  }
+  ASSIGN_OR_RETURN(repo::LinkRunReport report, call.repo.LinkPersons(options));
+  Reply(call.response, repo::LinkRunJson(report), 201);
   return OkStatus();
 }
 
@@ -410,6 +544,7 @@ const std::vector<Route>& Routes() {
         {"to", "string", "A fuzzy date: records dated on or before it"},
         {"identities", "boolean", "Also match sealed names (clearance, purpose; audited)"},
         {"purpose", "string", "Why, with identities=true"},
+        {"exact", "boolean", "Count every match exactly (slower); else large counts are estimates"},
         kLimit,
         kOffset},
        "",
@@ -460,6 +595,66 @@ const std::vector<Route>& Routes() {
        200,
        Stats},
       {"GET", "/api/v1/vocabularies/{name}", "A vocabulary's terms", {}, "", 200, Vocabulary},
+      {"GET",
+       "/api/v1/link/pairs",
+       "Pairs of persons the latest linkage run scored, with why (docs/formats/linkage.md)",
+       {{"record", "string", "Only pairs with this person"},
+        {"undecided", "boolean", "Only pairs without a decision in force (the review queue)"},
+        {"order", "string", "uncertainty (closest to 0.5 first) or probability (default)"},
+        {"min", "string", "Lowest probability, 0-1"},
+        {"max", "string", "Highest probability, 0-1"},
+        kLimit,
+        kOffset},
+       "",
+       200,
+       LinkPairs},
+      {"POST",
+       "/api/v1/link/decisions",
+       "Record that two persons are the same person or different persons (a ledger entry)",
+       {},
+       "{\"a\": id, \"b\": id, \"decision\": \"same\"|\"different\", \"reason\": \"...\"}",
+       201,
+       DecideLink},
+      {"GET",
+       "/api/v1/link/decisions",
+       "Reviewers' decisions, in ledger order",
+       {{"record", "string", "Only decisions about this person"},
+        {"all", "boolean", "Include revoked decisions"}},
+       "",
+       200,
+       LinkDecisions},
+      {"POST",
+       "/api/v1/link/decisions/{seq}/revoke",
+       "Withdraw a decision (a new ledger entry; the decision stays, marked revoked)",
+       {},
+       "{\"reason\": \"...\"}",
+       201,
+       RevokeLink},
+      {"GET",
+       "/api/v1/link/clusters",
+       "Persons recorded more than once: the latest run's clusters as decisions changed them",
+       {{"record", "string", "The cluster holding this person"},
+        {"min_size", "integer", "Only clusters of at least this many records (default 2)"},
+        kLimit,
+        kOffset},
+       "",
+       200,
+       LinkClusters},
+      {"GET",
+       "/api/v1/link/model",
+       "The recorded linkage model (m and u per field and level)",
+       {},
+       "",
+       200,
+       LinkModel},
+      {"POST",
+       "/api/v1/link/run",
+       "Run record linkage over every person's sealed names: needs clearance and a purpose, "
+       "appends an access entry; slow on large repositories",
+       {},
+       "{\"purpose\": \"...\", optional \"retrain\": true}",
+       201,
+       RunLinkage},
   };
   return routes;
 }

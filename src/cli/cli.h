@@ -48,6 +48,7 @@ void RegisterGenerate(CLI::App& app, Globals& globals, Action& run);  // generat
 void RegisterSearch(CLI::App& app, Globals& globals, Action& run);
 void UpdateSearchIndexAfterWrite(repo::Repository& repo, const Globals& g);
 void RegisterServe(CLI::App& app, Globals& globals, Action& run);  // serve_command.cc
+void RegisterLink(CLI::App& app, Globals& globals, Action& run);   // link_command.cc
 
 // ---- output.cc ----
 // Human-readable rendering of records, shared by show, list, log.

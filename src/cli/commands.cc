@@ -581,7 +581,8 @@ void RegisterStats(CLI::App& app, Globals& g, Action& run) {
                    {"acts_by_violation", to_json(stats.acts_by_violation)},
                    {"acts_by_year", to_json(stats.acts_by_year)},
                    {"acts_by_province", to_json(stats.acts_by_province)},
-                   {"sources_by_type", to_json(stats.sources_by_type)}});
+                   {"sources_by_type", to_json(stats.sources_by_type)},
+                   {"linkage", repo::LinkageStatsJson(stats.linkage)}});
         return OkStatus();
       }
       const model::Vocabularies& vocab = repo->vocabularies();
@@ -605,6 +606,18 @@ void RegisterStats(CLI::App& app, Globals& g, Action& run) {
                   [](const std::string& k) { return k; });
       PrintCounts("Acts by province", stats.acts_by_province, place_name);
       PrintCounts("Sources by type", stats.sources_by_type, term("source_types"));
+      const repo::Stats::Linkage& l = stats.linkage;
+      std::cout << "\nPersons\n";
+      if (l.run == 0 && l.decisions == 0) {
+        std::cout << "  " << l.person_records
+                  << " person records, not yet linked (custodian link run)\n";
+      } else {
+        std::cout << "  " << l.person_records << " person records; " << l.clusters
+                  << " clusters of the same person hold " << l.linked_records << " of them: about "
+                  << l.distinct_persons() << " distinct persons\n"
+                  << "  (linkage run of ledger entry " << l.run << ", " << l.decisions
+                  << " reviewers' decisions in force)\n";
+      }
       return OkStatus();
     };
   });
@@ -918,6 +931,7 @@ void RegisterCommands(CLI::App& app, Globals& g, Action& run) {
   RegisterGenerate(app, g, run);
   RegisterSearch(app, g, run);
   RegisterServe(app, g, run);
+  RegisterLink(app, g, run);
 }
 
 }  // namespace custodian::cli

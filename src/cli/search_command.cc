@@ -86,7 +86,7 @@ void RegisterSearch(CLI::App& app, Globals& g, Action& run) {
     std::string query, from, to, purpose;
     std::vector<std::string> kinds, violations, places, units, source_types, grades;
     size_t page = 1, per_page = 10;
-    bool identities = false, facets = false;
+    bool identities = false, facets = false, exact = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("query", a->query,
@@ -106,6 +106,9 @@ void RegisterSearch(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--per-page", a->per_page, "Results per page (default 10, at most 1000)")
       ->check(CLI::Range(1, 1000));
   cmd->add_flag("--facets", a->facets, "Also print counts by kind, violation, place, ...");
+  cmd->add_flag("--exact-count", a->exact,
+                "Count every match exactly (slower); otherwise counts over a few thousand "
+                "matches are estimates, shown as \"about\"");
   cmd->add_flag("--identities", a->identities,
                 "Also match sealed names (needs identity clearance and --purpose; recorded)");
   cmd->add_option("--purpose", a->purpose, "Why you search for identities (with --identities)");
@@ -128,6 +131,7 @@ void RegisterSearch(CLI::App& app, Globals& g, Action& run) {
       request.offset = (a->page - 1) * a->per_page;
       request.identities = a->identities;
       request.purpose = a->purpose;
+      request.exact_count = a->exact;
       if (!a->identities && !a->purpose.empty()) {
         return InvalidArgumentError("--purpose goes with --identities");
       }
@@ -153,16 +157,21 @@ void RegisterSearch(CLI::App& app, Globals& g, Action& run) {
                           {"snippets", std::move(snippets)}});
         }
         Json out = {{"total", results.total},
+                    {"total_exact", results.total_exact},
                     {"offset", request.offset},
                     {"hits", std::move(hits)},
                     {"behind", report.behind}};
-        if (a->facets) out["facets"] = FacetsJson(results);
+        if (a->facets) {
+          out["facets"] = FacetsJson(results);
+          out["facets_exact"] = results.facets_exact;
+        }
         PrintJson(out);
         return OkStatus();
       }
       const bool terminal = isatty(STDOUT_FILENO) == 1;
       const size_t first = request.offset + 1;
       const size_t last = request.offset + results.hits.size();
+      if (!results.total_exact) std::cout << "about ";
       std::cout << results.total << (results.total == 1 ? " record" : " records");
       if (!results.hits.empty()) std::cout << " (" << first << "-" << last << " shown)";
       std::cout << "\n";
@@ -179,7 +188,9 @@ void RegisterSearch(CLI::App& app, Globals& g, Action& run) {
           const auto& counts = results.facets[f];
           if (counts.empty()) continue;
           const auto facet = static_cast<search::Facet>(f);
-          std::cout << "\n" << search::FacetName(facet) << "\n";
+          std::cout << "\n"
+                    << search::FacetName(facet) << (results.facets_exact ? "" : " (estimated)")
+                    << "\n";
           for (size_t i = 0; i < counts.size() && i < 15; ++i) {
             std::string label = repo::DescribeFacetValue(*repo, facet, counts[i].value);
             if (label != counts[i].value) label += " (" + counts[i].value + ")";

@@ -51,6 +51,10 @@ Row Allowed(Action action) {
       return {Y, N, N, N, N};
     case Action::kReadAudit:
       return {Y, N, N, Y, N};
+    case Action::kLinkPersons:
+      return {Y, Y, N, N, N};
+    case Action::kReviewLinks:
+      return {Y, Y, N, N, N};
   }
   return {};
 }
@@ -95,7 +99,8 @@ const std::vector<Action>& AllActions() {
       Action::kExportAnalyst,   Action::kExportDisclosure, Action::kExportFull,
       Action::kReadLedger,      Action::kVerify,           Action::kCheckpoint,
       Action::kManageWitnesses, Action::kRebuild,          Action::kManageAccounts,
-      Action::kManageKeys,      Action::kEraseIdentity,    Action::kReadAudit};
+      Action::kManageKeys,      Action::kEraseIdentity,    Action::kReadAudit,
+      Action::kLinkPersons,     Action::kReviewLinks};
   return kActions;
 }
 
@@ -137,6 +142,10 @@ std::string_view ActionName(Action action) {
       return "erase identities";
     case Action::kReadAudit:
       return "read the access audit";
+    case Action::kLinkPersons:
+      return "run record linkage on sealed names";
+    case Action::kReviewLinks:
+      return "decide whether records are the same person";
   }
   return "?";
 }
@@ -145,7 +154,7 @@ bool RoleAllows(Role role, Action action) { return Allowed(action)[static_cast<s
 
 bool NeedsClearance(Action action) {
   return action == Action::kRevealIdentity || action == Action::kExportDisclosure ||
-         action == Action::kExportFull;
+         action == Action::kExportFull || action == Action::kLinkPersons;
 }
 
 Status Authorize(const Principal& who, Action action) {

@@ -66,6 +66,8 @@ enum class Action {
   kManageKeys,        // key slots, repository key rotation
   kEraseIdentity,     // erase-identity
   kReadAudit,         // audit
+  kLinkPersons,       // link run: score pairs of persons on their sealed names (needs clearance)
+  kReviewLinks,       // link decide / revoke: say whether two records are the same person
 };
 const std::vector<Action>& AllActions();
 std::string_view ActionName(Action action);  // "write records": for messages and docs

@@ -620,6 +620,7 @@ Status Repository::ApplyProjection(uint64_t seq, const Json& entry) {
     ASSIGN_OR_RETURN(std::string id, text("id"));
     return store_->PutErasure(id, seq);
   }
+  if (op.starts_with("link_")) return ApplyLinkEntry(seq, op, entry);
   ASSIGN_OR_RETURN(Record record, RecordFromEntry(seq, entry));
   ASSIGN_OR_RETURN(model::ValidRecord projected,
                    model::Project(record.kind, record.id, std::move(record.body)));
@@ -713,6 +714,7 @@ Result<Stats> Repository::Statistics() {
     province_ids.push_back(row.id);
     return true;
   }));
+  ASSIGN_OR_RETURN(stats.linkage, LinkageStats());
   for (const std::string& province : province_ids) {
     store::RecordFilter inside = acts;
     inside.within_place = province;

@@ -141,6 +141,9 @@ struct SearchRequest {
   // clearance to reveal identities and a purpose, and appends an access entry.
   bool identities = false;
   std::string purpose;
+  // Count every match, however many (slow for common words); otherwise totals and facet counts
+  // beyond a few thousand matches are estimates, flagged in the results.
+  bool exact_count = false;
 };
 
 struct SearchReport {
@@ -149,6 +152,66 @@ struct SearchReport {
   // is locked, or another process is updating it); 0 when current.
   uint64_t behind = 0;
 };
+
+// Record linkage of persons (docs/formats/linkage.md; docs/user-guide.md, "Linking persons").
+struct LinkRunOptions {
+  std::string purpose;   // why sealed names are read: required, recorded in an access entry
+  bool retrain = false;  // fit a new model even when one is recorded
+  int threads = 2;
+  Progress progress;  // in persons read
+};
+
+struct LinkRunReport {
+  uint64_t persons = 0;          // person records compared
+  uint64_t unnamed = 0;          // of them, with no name to compare (pseudonym only, erased)
+  uint64_t candidate_pairs = 0;  // pairs blocking produced
+  uint64_t kept_pairs = 0;       // pairs recorded (probability >= kLinkKeepProbability)
+  uint64_t clusters = 0;         // of two records or more
+  uint64_t linked_persons = 0;   // records in those clusters
+  uint64_t model_seq = 0;        // the link_model entry used
+  bool trained = false;          // that model was fitted by this run
+  int iterations = 0;
+  bool converged = false;
+  uint64_t first_seq = 0, entries = 0;  // the run's link_run entries
+};
+
+// Pairs scored below this are not recorded: nothing to review, nothing to join.
+inline constexpr double kLinkKeepProbability = 0.05;
+
+struct LinkPairQuery {
+  std::string record;           // pairs with this person ("" for any)
+  bool undecided_only = false;  // leave out pairs with a decision in force
+  double min_probability = 0, max_probability = 1;
+  bool by_uncertainty = false;  // closest to 0.5 first (the review queue); else most probable
+  int64_t limit = 20, offset = 0;
+};
+
+struct LinkPair {
+  std::string a, b;  // person record ids, a < b
+  double probability = 0;
+  // Per field: {"field", "level", "levels", "weight"} (log2 Bayes factors); and the prior's.
+  Json explanation;
+  std::string decision;              // in force on this pair: "same", "different" or ""
+  std::string cluster_a, cluster_b;  // their clusters now ("" when alone)
+};
+
+struct LinkDecision {
+  uint64_t seq = 0;  // the ledger entry
+  std::string a, b, decision, account, reason, at;
+  uint64_t revoked_by = 0;
+};
+
+struct LinkCluster {
+  std::string id;  // one of its records
+  std::vector<std::string> records;
+  std::vector<LinkDecision> decisions;  // in force, on pairs inside it
+};
+
+// The JSON forms the CLI's --json and the API share (docs/formats/api.md).
+Json LinkDecisionJson(const LinkDecision& decision);
+Json LinkPairJson(const LinkPair& pair);
+Json LinkClusterJson(const LinkCluster& cluster);
+Json LinkRunJson(const LinkRunReport& report);
 
 struct ExportOptions {
   protect::Profile profile = protect::Profile::kAnalyst;
@@ -219,7 +282,16 @@ struct Stats {
   std::vector<std::pair<std::string, int64_t>> acts_by_year;
   std::vector<std::pair<std::string, int64_t>> acts_by_province;  // place ids of provinces
   std::vector<std::pair<std::string, int64_t>> sources_by_type;
+  // Record linkage (after the latest `link run` and the decisions since): how many person
+  // records there are, how many clusters of two or more hold how many of them, and so about
+  // how many distinct persons; run 0 when linkage has not been run.
+  struct Linkage {
+    int64_t person_records = 0, clusters = 0, linked_records = 0, decisions = 0;
+    uint64_t run = 0;
+    int64_t distinct_persons() const { return person_records - linked_records + clusters; }
+  } linkage;
 };
+Json LinkageStatsJson(const Stats::Linkage& linkage);
 
 struct CheckpointInfo {
   int64_t id = 0;
@@ -363,6 +435,29 @@ class Repository {
 
   Result<Stats> Statistics();
 
+  // ---- Record linkage (docs/formats/linkage.md) ----
+  // Reads every person's sealed names (needs clearance, a purpose and the repository
+  // unlocked; one access entry), scores candidate pairs with the recorded model (fitting and
+  // recording one first if there is none, or with `retrain`), clusters them, and records the
+  // result as link_run entries: pairs and clusters by record id, never a name. The clusters
+  // shown are the machine's with the decisions in force applied over them.
+  Result<LinkRunReport> LinkPersons(const LinkRunOptions& options);
+  // Scored pairs of the latest run; `total` (if given) counts all that match the query.
+  Result<std::vector<LinkPair>> LinkPairs(const LinkPairQuery& query, int64_t* total = nullptr);
+  // Records a reviewer's decision that two persons are (`same`) or are not the same person;
+  // it changes the clusters at once and binds later runs. Returns its ledger entry.
+  Result<uint64_t> DecideLink(const std::string& a, const std::string& b, bool same,
+                              const std::string& reason);
+  // Withdraws decision `seq` (a new entry; the decision stays in the ledger, marked revoked).
+  Result<uint64_t> RevokeLinkDecision(uint64_t seq, const std::string& reason);
+  Result<std::vector<LinkDecision>> LinkDecisions(const std::string& record, bool in_force_only);
+  // Clusters of at least `min_size` records, largest first; `record` picks the one holding it.
+  Result<std::vector<LinkCluster>> LinkClusters(const std::string& record, int64_t min_size,
+                                                int64_t limit, int64_t offset,
+                                                int64_t* total = nullptr);
+  // The latest recorded model (the link_model entry's "model"), or null if none.
+  Result<Json> LinkModel();
+
   // ---- Integrity (docs/formats/proofs.md) ----
   // "custodian/<repository id>+<key id>+<key>": what verifiers need to check checkpoints.
   Result<std::string> VerifierKey();
@@ -419,6 +514,10 @@ class Repository {
   Status PrepareImport(std::istream& in, const ImportOptions& options, store::Store& snapshot,
                        uint64_t first_seq, Pipe& pipe, ImportReport& report);
   Status ApplyProjection(uint64_t seq, const Json& entry);
+  Status ApplyLinkEntry(uint64_t seq, const std::string& op, const Json& entry);
+  Status ApplyLinkDecision(const std::string& a, const std::string& b, bool same);
+  Status ReplayLinkClusters();
+  Result<Stats::Linkage> LinkageStats();
   Result<Record> PreviousVersion(const Record& record);
   Result<store::RecordFilter> Filter(const ListQuery& query);
   Result<Repository::RebuildReport> RebuildProjections(const Progress& progress, bool commit);

@@ -374,6 +374,7 @@ Result<SearchReport> Repository::Search(const SearchRequest& request) {
   }
   query.offset = request.offset;
   query.limit = request.limit;
+  if (request.exact_count) query.exact_count_limit = 0;
   ASSIGN_OR_RETURN(report.results, index->Search(query));
 
   if (request.identities) {

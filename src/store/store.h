@@ -143,6 +143,56 @@ class Store : public ledger::LogStore {
   virtual Result<std::vector<uint64_t>> ListAccesses(std::string_view record,
                                                      std::string_view account, int64_t limit) = 0;
 
+  // ---- Linkage (docs/formats/linkage.md): projections of link_run and link_decision entries ----
+  // The pairs of persons the latest linkage run scored, and its clusters as decisions changed
+  // them. Names never reach these tables: only record ids, probabilities and agreement levels.
+  struct LinkPairRow {
+    std::string a, b;  // person record ids, a < b
+    double probability = 0;
+    std::string explanation;  // JSON: each field's agreement level and weight
+  };
+  struct LinkPairQuery {
+    std::string record;           // pairs with this record ("" for any)
+    bool undecided_only = false;  // without a decision in force on the pair
+    double min_probability = 0, max_probability = 1;
+    bool by_uncertainty = false;  // closest to 0.5 first; else most probable first
+    int64_t limit = -1, offset = 0;
+  };
+  struct LinkDecisionRow {
+    uint64_t seq = 0;  // the entry that made it
+    std::string a, b;
+    std::string decision;  // "same" or "different"
+    std::string account, reason, at;
+    uint64_t revoked_by = 0;  // the entry that withdrew it; 0 while in force
+  };
+  struct LinkClusterRow {
+    std::string cluster;  // one of its records
+    std::vector<std::string> records;
+  };
+  // Forgets the previous run's pairs and clusters.
+  virtual Status ClearLinkRun() = 0;
+  virtual Status PutLinkPair(const LinkPairRow& pair) = 0;
+  virtual Result<std::vector<LinkPairRow>> ListLinkPairs(const LinkPairQuery& query) = 0;
+  virtual Result<int64_t> CountLinkPairs(const LinkPairQuery& query) = 0;
+  // Puts `record` in `cluster` (a record of it); a record in no cluster stands alone.
+  virtual Status SetLinkCluster(std::string_view record, std::string_view cluster) = 0;
+  virtual Status MergeLinkClusters(std::string_view from, std::string_view into) = 0;
+  virtual Result<std::optional<std::string>> GetLinkCluster(std::string_view record) = 0;
+  // Clusters of at least `min_size` records, largest first, then by cluster id.
+  virtual Result<std::vector<LinkClusterRow>> ListLinkClusters(std::string_view cluster,
+                                                               int64_t min_size, int64_t limit,
+                                                               int64_t offset) = 0;
+  struct LinkClusterCount {
+    int64_t clusters = 0, records = 0;
+  };
+  virtual Result<LinkClusterCount> CountLinkClusters(int64_t min_size) = 0;
+  virtual Status PutLinkDecision(const LinkDecisionRow& decision) = 0;
+  virtual Status RevokeLinkDecision(uint64_t seq, uint64_t revoked_by) = 0;
+  virtual Result<std::optional<LinkDecisionRow>> GetLinkDecision(uint64_t seq) = 0;
+  // Decisions in ledger order, on pairs with `record` ("" for all), optionally only those in force.
+  virtual Result<std::vector<LinkDecisionRow>> ListLinkDecisions(std::string_view record,
+                                                                 bool in_force_only) = 0;
+
   // ---- Secrets: never in the ledger, never rebuilt, never exported ----
   // Key slots hold the repository key wrapped under a passphrase-derived key or a key file.
   struct KeySlotRow {

@@ -286,6 +286,75 @@ TEST_F(ApiTest, ProofsFromTheApiVerifyAgainstTheVerifierKey) {
   EXPECT_EQ(client_->Get("/api/v1/ledger/3x/proof", admin)->status, 400);
 }
 
+TEST_F(ApiTest, LinkageRunsReviewsAndRefusesBadInput) {
+  for (const Json& person :
+       {Json{{"kind", "person"}, {"id", "per-x"}, {"names", {"Hong Kil-sun"}}, {"sex", "female"}},
+        Json{{"kind", "person"}, {"id", "per-y"}, {"names", {"김영호"}}, {"born", "1980"}},
+        Json{{"kind", "person"}, {"id", "per-z"}, {"names", {"Kim Yong-ho"}}, {"born", "1980"}}}) {
+    ASSERT_TRUE(admin_->Add(person).ok());
+  }
+  auto admin = Bearer(admin_token_);
+  auto analyst = Bearer(analyst_token_);
+  EXPECT_EQ(client_->Post("/api/v1/link/run", analyst, R"({"purpose":"count"})", "application/json")
+                ->status,
+            403);
+  EXPECT_EQ(
+      client_->Post("/api/v1/link/run", admin, R"({"purpose":""})", "application/json")->status,
+      400);
+  EXPECT_EQ(
+      client_->Post("/api/v1/link/run", admin, R"({"purpose":"x","speed":9})", "application/json")
+          ->status,
+      400);
+  httplib::Result run = client_->Post("/api/v1/link/run", admin, R"({"purpose":"count victims"})",
+                                      "application/json");
+  ASSERT_EQ(run->status, 201) << run->body;
+  EXPECT_EQ(Parse(run)["persons"], 4);
+  EXPECT_EQ(Parse(run)["clusters"], 1);  // 김영호 = Kim Yong-ho
+  EXPECT_EQ(run->body.find("Hong"), std::string::npos);
+
+  Json pairs = Parse(client_->Get("/api/v1/link/pairs?undecided=true&order=uncertainty", analyst));
+  ASSERT_TRUE(pairs.contains("pairs")) << pairs.dump();
+  EXPECT_EQ(client_->Get("/api/v1/link/pairs?min=2", admin)->status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/link/pairs?order=random", admin)->status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/link/clusters?limit=0", admin)->status, 400);
+
+  const std::string decision = R"({"a":"per-w","b":"per-x","decision":"same","reason":"photo"})";
+  EXPECT_EQ(client_->Post("/api/v1/link/decisions", analyst, decision, "application/json")->status,
+            403);
+  for (const char* bad : {R"({"a":"per-w","b":"per-x","decision":"maybe","reason":"r"})",
+                          R"({"a":"per-w","b":"per-w","decision":"same","reason":"r"})",
+                          R"({"a":"per-w","b":"dos-secret","decision":"same","reason":"r"})",
+                          R"({"a":"per-w","decision":"same","reason":"r"})", R"([1,2])", "{"}) {
+    httplib::Result r = client_->Post("/api/v1/link/decisions", admin, bad, "application/json");
+    EXPECT_EQ(r->status, 400) << bad << " " << r->body;
+  }
+  httplib::Result decided =
+      client_->Post("/api/v1/link/decisions", admin, decision, "application/json");
+  ASSERT_EQ(decided->status, 201) << decided->body;
+  EXPECT_EQ(client_->Post("/api/v1/link/decisions", admin, decision, "application/json")->status,
+            409);
+  Json cluster = Parse(client_->Get("/api/v1/link/clusters?record=per-x", analyst));
+  ASSERT_EQ(cluster["clusters"].size(), 1u) << cluster.dump();
+  EXPECT_EQ(cluster["clusters"][0]["records"], Json::array({"per-w", "per-x"}));
+  const std::string seq = std::to_string(Parse(decided)["seq"].get<uint64_t>());
+  EXPECT_EQ(
+      client_
+          ->Post("/api/v1/link/decisions/x1/revoke", admin, R"({"reason":"r"})", "application/json")
+          ->status,
+      400);
+  EXPECT_EQ(
+      client_->Post("/api/v1/link/decisions/" + seq + "/revoke", admin, R"({})", "application/json")
+          ->status,
+      400);
+  httplib::Result revoked = client_->Post("/api/v1/link/decisions/" + seq + "/revoke", admin,
+                                          R"({"reason":"wrong photo"})", "application/json");
+  ASSERT_EQ(revoked->status, 201) << revoked->body;
+  Json all = Parse(client_->Get("/api/v1/link/decisions?all=true", analyst));
+  ASSERT_EQ(all["decisions"].size(), 1u);
+  EXPECT_TRUE(all["decisions"][0].contains("revoked_by"));
+  EXPECT_TRUE(Parse(client_->Get("/api/v1/link/model", analyst))["model"].is_object());
+}
+
 TEST_F(ApiTest, StaticFilesStayInsideTheWebDirectory) {
   httplib::Result index = client_->Get("/index.html");
   ASSERT_TRUE(index);

@@ -72,9 +72,9 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* command :
-       {"init", "add", "show", "list", "amend", "import", "export", "log", "rebuild", "stats",
-        "vocab", "account", "token", "audit", "erase-identity", "keyring", "pseudonym", "search"}) {
+  for (const char* command : {"init", "add", "show", "list", "amend", "import", "export", "log",
+                              "rebuild", "stats", "vocab", "account", "token", "audit",
+                              "erase-identity", "keyring", "pseudonym", "search", "link"}) {
     Outcome r = Custodian({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;
@@ -84,6 +84,62 @@ TEST_F(CliTest, EveryCommandHasHelp) {
   EXPECT_NE(top.out.find("import"), std::string::npos);
   EXPECT_EQ(Custodian({"frobnicate"}).exit_code, 1);
   EXPECT_EQ(Custodian({}).exit_code, 1);
+}
+
+// The same victim told by two projects, in Hangul and in a romanization: `link run` joins the
+// records, a reviewer overrules it, and all of it is in the ledger and survives a rebuild.
+TEST_F(CliTest, LinksTheSamePersonAcrossSpellingsWithAReviewer) {
+  Init();
+  std::vector<std::string> ids;
+  for (const char* names : {R"(names=["김철수"])", R"(names=["Kim Chol-su"])",
+                            R"(names=["Gim Cheol-su"])", R"(names=["박영희"])"}) {
+    Outcome p = Custodian({"-C", repo_, "add", "person", "--set", names, "--set", "sex=male",
+                           "--set", "born=1975", "--set", "origin=plc-kp-north-hamgyong-onsong"});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    ids.push_back(p.out.substr(0, p.out.find('\n')));
+  }
+  EXPECT_EQ(Custodian({"-C", repo_, "link", "run"}).exit_code, 1);  // --purpose is required
+  Outcome run = Custodian({"-C", repo_, "link", "run", "--purpose", "victim count", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["persons"], 4);
+  Outcome cluster = Custodian({"-C", repo_, "link", "clusters", "--record", ids[0], "--json"});
+  ASSERT_EQ(cluster.exit_code, 0) << cluster.err;
+  const nlohmann::json clusters = nlohmann::json::parse(cluster.out)["clusters"];
+  ASSERT_EQ(clusters.size(), 1u) << cluster.out;
+  const nlohmann::json members = clusters[0]["records"];
+  EXPECT_NE(std::find(members.begin(), members.end(), ids[1]), members.end()) << cluster.out;
+  EXPECT_EQ(std::find(members.begin(), members.end(), ids[3]), members.end()) << cluster.out;
+  for (const char* name : {"김철수", "Chol", "Cheol"}) {
+    EXPECT_EQ(run.out.find(name), std::string::npos);
+    EXPECT_EQ(cluster.out.find(name), std::string::npos);
+  }
+
+  EXPECT_EQ(Custodian({"-C", repo_, "link", "decide", ids[0], ids[1], "--reason", "r"}).exit_code,
+            2);  // neither --same nor --different
+  Outcome decided = Custodian({"-C", repo_, "link", "decide", ids[0], ids[1], "--different",
+                               "--reason", "born in different villages", "--json"});
+  ASSERT_EQ(decided.exit_code, 0) << decided.err;
+  const uint64_t seq = nlohmann::json::parse(decided.out)["seq"];
+  Outcome again = Custodian(
+      {"-C", repo_, "link", "decide", ids[1], ids[0], "--same", "--reason", "changed my mind"});
+  EXPECT_EQ(again.exit_code, 4) << again.err;  // already decided: revoke first
+  Outcome review = Custodian({"-C", repo_, "link", "review", "--record", ids[0], "--json"});
+  ASSERT_EQ(review.exit_code, 0) << review.err;
+  EXPECT_NE(review.out.find("\"decision\": \"different\""), std::string::npos) << review.out;
+  std::string out = dir_ / "clusters.jsonl";
+  ASSERT_EQ(Custodian({"-C", repo_, "link", "clusters", "-o", out}).exit_code, 0);
+  std::ifstream in(out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_NE(line.find("\"records\""), std::string::npos);
+  Outcome revoked =
+      Custodian({"-C", repo_, "link", "revoke", std::to_string(seq), "--reason", "wrong pair"});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  Outcome decisions = Custodian({"-C", repo_, "link", "decisions", "--all"});
+  EXPECT_NE(decisions.out.find("revoked by"), std::string::npos) << decisions.out;
+  EXPECT_EQ(Custodian({"-C", repo_, "rebuild"}).exit_code, 0);
+  EXPECT_EQ(Custodian({"-C", repo_, "verify"}).exit_code, 0);
+  EXPECT_EQ(Custodian({"-C", repo_, "link", "model", "--json"}).exit_code, 0);
 }
 
 TEST_F(CliTest, RecordsATestimonyAndFindsIt) {
@@ -552,6 +608,12 @@ TEST_F(CliTest, EveryCommandAsEveryRole) {
       {"audit", "YNNYN", {"audit"}},
       {"keyring", "YNNNN", {"keyring"}},
       {"erase-identity", "YNNNN", {"erase-identity", "VICTIM", "--reason", "r"}},
+      {"link run", "YYNNN", {"link", "run", "--purpose", "matrix"}},
+      {"link decide",
+       "YYNNN",
+       {"link", "decide", "per-w", "VICTIM", "--different", "--reason", "matrix"}},
+      {"link review", "YYYYY", {"link", "review"}},
+      {"link clusters", "YYYYY", {"link", "clusters"}},
   };
   ::setenv("CUSTODIAN_NEW_PASSWORD", "newcomer password", 1);
   for (size_t column = 0; column < roles.size(); ++column) {

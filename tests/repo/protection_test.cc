@@ -219,6 +219,8 @@ TEST_F(ProtectionTest, PermissionMatrixHoldsForEveryRole) {
       {"witness", "YNNNN"},        {"rebuild", "YNNNN"},
       {"accounts", "YNNNN"},       {"keys", "YNNNN"},
       {"erase", "YNNNN"},          {"audit", "YNNYN"},
+      {"link run", "YYNNN"},       {"link decide", "YYNNN"},
+      {"link read", "YYYYY"},
   };
   int column = 0;
   int person = 0;
@@ -275,6 +277,10 @@ TEST_F(ProtectionTest, PermissionMatrixHoldsForEveryRole) {
         {"keys", [&] { return repo->Keyring().status(); }},
         {"erase", [&] { return repo->EraseIdentity(victim, "matrix test").status(); }},
         {"audit", [&] { return repo->Audit("", "", 5).status(); }},
+        {"link run", [&] { return repo->LinkPersons({.purpose = "matrix test"}).status(); }},
+        {"link decide",
+         [&] { return repo->DecideLink("per-w", victim, false, "matrix test").status(); }},
+        {"link read", [&] { return repo->LinkClusters("", 2, 10, 0).status(); }},
     };
     ASSERT_EQ(attempts.size(), expected.size());
     for (const auto& [what, attempt] : attempts) {

@@ -12,7 +12,26 @@ namespace custodian::store {
 namespace {
 
 // 2: records keyed by created_seq, no history table. 3: accounts, keys, sealed identities.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
+
+// Version 4 added the linkage projections; a version 3 database gains them empty (it has no
+// link entries to project) when it is opened.
+constexpr const char* kLinkSchema = R"sql(
+CREATE TABLE IF NOT EXISTS link_pairs (
+  a TEXT NOT NULL, b TEXT NOT NULL, probability REAL NOT NULL, explanation TEXT NOT NULL,
+  PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_pairs_b ON link_pairs (b);
+CREATE TABLE IF NOT EXISTS link_clusters (record TEXT PRIMARY KEY, cluster TEXT NOT NULL)
+  WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_clusters_cluster ON link_clusters (cluster);
+CREATE TABLE IF NOT EXISTS link_decisions (
+  seq INTEGER PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL, decision TEXT NOT NULL,
+  account TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL, revoked_by INTEGER
+);
+CREATE INDEX IF NOT EXISTS link_decisions_pair ON link_decisions (a, b);
+CREATE INDEX IF NOT EXISTS link_decisions_b ON link_decisions (b);
+)sql";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -141,6 +160,10 @@ class Use {
     sqlite3_bind_null(stmt_, ++n_);
     return *this;
   }
+  Use& Skip(int n) {  // for parameters bound directly (doubles)
+    n_ += n;
+    return *this;
+  }
   int Step() { return sqlite3_step(stmt_); }
   sqlite3_stmt* get() { return stmt_; }
 
@@ -226,6 +249,7 @@ class SqliteStore final : public Store {
     if (mode == OpenMode::kCreate) {
       RETURN_IF_ERROR(store->Exec("BEGIN IMMEDIATE"));
       Status created = store->Exec(kSchema);
+      if (created.ok()) created = store->Exec(kLinkSchema);
       if (created.ok()) created = store->Exec(kCreateIndexes);
       if (created.ok()) {
         created = store->SetMeta("schema_version", std::to_string(kSchemaVersion));
@@ -240,7 +264,9 @@ class SqliteStore final : public Store {
       if (!version.ok() || !version->has_value()) {
         return FailedPreconditionError("'" + path + "' is not a Custodian repository database");
       }
-      if (**version != std::to_string(kSchemaVersion)) {
+      if (**version == "3") {
+        RETURN_IF_ERROR(store->MigrateFrom3());
+      } else if (**version != std::to_string(kSchemaVersion)) {
         return FailedPreconditionError(
             "'" + path + "' has schema version " + **version + "; this custodian reads version " +
             std::to_string(kSchemaVersion) +
@@ -700,7 +726,140 @@ class SqliteStore final : public Store {
   Status ClearProjections() override {
     return Exec(
         "DELETE FROM records; DELETE FROM refs; DELETE FROM accounts; "
-        "DELETE FROM grants; DELETE FROM erasures; DELETE FROM accesses;");
+        "DELETE FROM grants; DELETE FROM erasures; DELETE FROM accesses; "
+        "DELETE FROM link_pairs; DELETE FROM link_clusters; DELETE FROM link_decisions;");
+  }
+
+  // ---- Linkage ----
+  Status ClearLinkRun() override {
+    return Exec("DELETE FROM link_pairs; DELETE FROM link_clusters;");
+  }
+
+  Status PutLinkPair(const LinkPairRow& p) override {
+    Use q(put_link_pair_);
+    q.Text(p.a).Text(p.b);
+    sqlite3_bind_double(q.get(), 3, p.probability);
+    sqlite3_bind_text(q.get(), 4, p.explanation.data(), static_cast<int>(p.explanation.size()),
+                      SQLITE_STATIC);
+    return Done(q.Step(), "storing a link pair");
+  }
+
+  Result<std::vector<LinkPairRow>> ListLinkPairs(const LinkPairQuery& query) override {
+    Statement stmt;
+    std::string sql = "SELECT a, b, probability, explanation FROM link_pairs" +
+                      LinkPairWhere(query) +
+                      (query.by_uncertainty ? " ORDER BY abs(probability - 0.5), a, b"
+                                            : " ORDER BY probability DESC, a, b") +
+                      " LIMIT ? OFFSET ?";
+    RETURN_IF_ERROR(stmt.Prepare(db_, sql));
+    Use q(stmt);
+    BindLinkPairQuery(query, q);
+    q.Int(query.limit).Int(query.offset);
+    std::vector<LinkPairRow> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back({.a = std::string(ColumnText(q.get(), 0)),
+                     .b = std::string(ColumnText(q.get(), 1)),
+                     .probability = sqlite3_column_double(q.get(), 2),
+                     .explanation = std::string(ColumnText(q.get(), 3))});
+    }
+    RETURN_IF_ERROR(Done(rc, "listing link pairs"));
+    return out;
+  }
+
+  Result<int64_t> CountLinkPairs(const LinkPairQuery& query) override {
+    Statement stmt;
+    RETURN_IF_ERROR(stmt.Prepare(db_, "SELECT count(*) FROM link_pairs" + LinkPairWhere(query)));
+    Use q(stmt);
+    BindLinkPairQuery(query, q);
+    if (q.Step() != SQLITE_ROW) return Error("counting link pairs");
+    return sqlite3_column_int64(q.get(), 0);
+  }
+
+  Status SetLinkCluster(std::string_view record, std::string_view cluster) override {
+    Use q(set_link_cluster_);
+    q.Text(record).Text(cluster);
+    return Done(q.Step(), "storing a link cluster");
+  }
+
+  Status MergeLinkClusters(std::string_view from, std::string_view into) override {
+    Use q(merge_link_clusters_);
+    q.Text(into).Text(from);
+    return Done(q.Step(), "merging link clusters");
+  }
+
+  Result<std::optional<std::string>> GetLinkCluster(std::string_view record) override {
+    Use q(get_link_cluster_);
+    q.Text(record);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(ColumnText(q.get(), 0));
+    RETURN_IF_ERROR(Done(rc, "reading a link cluster"));
+    return std::optional<std::string>();
+  }
+
+  Result<std::vector<LinkClusterRow>> ListLinkClusters(std::string_view cluster, int64_t min_size,
+                                                       int64_t limit, int64_t offset) override {
+    // The page of clusters first, then their members: group_concat would have to pick a
+    // separator that no record id may contain.
+    std::vector<LinkClusterRow> out;
+    {
+      Use q(list_link_clusters_);
+      q.Text(cluster).Text(cluster).Int(min_size).Int(limit).Int(offset);
+      int rc;
+      while ((rc = q.Step()) == SQLITE_ROW)
+        out.push_back({.cluster = std::string(ColumnText(q.get(), 0))});
+      RETURN_IF_ERROR(Done(rc, "listing link clusters"));
+    }
+    for (LinkClusterRow& row : out) {
+      ASSIGN_OR_RETURN(row.records, Texts(link_cluster_members_, row.cluster, "listing a cluster"));
+    }
+    return out;
+  }
+
+  Result<LinkClusterCount> CountLinkClusters(int64_t min_size) override {
+    Use q(count_link_clusters_);
+    q.Int(min_size);
+    if (q.Step() != SQLITE_ROW) return Error("counting link clusters");
+    return LinkClusterCount{.clusters = sqlite3_column_int64(q.get(), 0),
+                            .records = sqlite3_column_int64(q.get(), 1)};
+  }
+
+  Status PutLinkDecision(const LinkDecisionRow& d) override {
+    Use q(put_link_decision_);
+    q.Int(static_cast<int64_t>(d.seq))
+        .Text(d.a)
+        .Text(d.b)
+        .Text(d.decision)
+        .Text(d.account)
+        .Text(d.reason)
+        .Text(d.at);
+    return Done(q.Step(), "storing a link decision");
+  }
+
+  Status RevokeLinkDecision(uint64_t seq, uint64_t revoked_by) override {
+    Use q(revoke_link_decision_);
+    q.Int(static_cast<int64_t>(revoked_by)).Int(static_cast<int64_t>(seq));
+    return Done(q.Step(), "revoking a link decision");
+  }
+
+  Result<std::optional<LinkDecisionRow>> GetLinkDecision(uint64_t seq) override {
+    Use q(get_link_decision_);
+    q.Int(static_cast<int64_t>(seq));
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return std::optional<LinkDecisionRow>(ReadLinkDecision(q.get()));
+    RETURN_IF_ERROR(Done(rc, "reading a link decision"));
+    return std::optional<LinkDecisionRow>();
+  }
+
+  Result<std::vector<LinkDecisionRow>> ListLinkDecisions(std::string_view record,
+                                                         bool in_force_only) override {
+    Use q(list_link_decisions_);
+    q.Text(record).Text(record).Text(record).Int(in_force_only ? 1 : 0);
+    std::vector<LinkDecisionRow> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadLinkDecision(q.get()));
+    RETURN_IF_ERROR(Done(rc, "listing link decisions"));
+    return out;
   }
 
   Result<ledger::Hash> ProjectionDigest() override {
@@ -719,6 +878,10 @@ class SqliteStore final : public Store {
         "SELECT account, dossier FROM grants ORDER BY account, dossier",
         "SELECT owner, seq FROM erasures ORDER BY owner",
         "SELECT seq, account, record FROM accesses ORDER BY seq, record",
+        "SELECT a, b, probability, explanation FROM link_pairs ORDER BY a, b",
+        "SELECT record, cluster FROM link_clusters ORDER BY record",
+        "SELECT seq, a, b, decision, account, reason, at, revoked_by FROM link_decisions "
+        "ORDER BY seq",
     };
     for (const char* sql : kQueries) {
       Statement stmt;
@@ -785,6 +948,50 @@ class SqliteStore final : public Store {
   Status Done(int rc, std::string_view doing) {
     if (rc == SQLITE_DONE || rc == SQLITE_ROW) return OkStatus();
     return Error(doing);
+  }
+
+  Status MigrateFrom3() {
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status migrated = Exec(kLinkSchema);
+    if (migrated.ok()) {
+      migrated = Exec(("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +
+                       std::to_string(kSchemaVersion) + "')")
+                          .c_str());
+    }
+    if (!migrated.ok()) {
+      Exec("ROLLBACK").IgnoreError();
+      return migrated;
+    }
+    return Exec("COMMIT");
+  }
+
+  static std::string LinkPairWhere(const LinkPairQuery& query) {
+    std::string where = " WHERE probability >= ? AND probability <= ?";
+    if (!query.record.empty()) where += " AND (a = ? OR b = ?)";
+    if (query.undecided_only) {
+      where +=
+          " AND NOT EXISTS (SELECT 1 FROM link_decisions d WHERE d.a = link_pairs.a AND "
+          "d.b = link_pairs.b AND d.revoked_by IS NULL)";
+    }
+    return where;
+  }
+
+  static void BindLinkPairQuery(const LinkPairQuery& query, Use& q) {
+    sqlite3_bind_double(q.get(), 1, query.min_probability);
+    sqlite3_bind_double(q.get(), 2, query.max_probability);
+    q.Skip(2);
+    if (!query.record.empty()) q.Text(query.record).Text(query.record);
+  }
+
+  static LinkDecisionRow ReadLinkDecision(sqlite3_stmt* s) {
+    return {.seq = static_cast<uint64_t>(sqlite3_column_int64(s, 0)),
+            .a = std::string(ColumnText(s, 1)),
+            .b = std::string(ColumnText(s, 2)),
+            .decision = std::string(ColumnText(s, 3)),
+            .account = std::string(ColumnText(s, 4)),
+            .reason = std::string(ColumnText(s, 5)),
+            .at = std::string(ColumnText(s, 6)),
+            .revoked_by = static_cast<uint64_t>(sqlite3_column_int64(s, 7))};
   }
 
   Result<std::optional<std::string>> GetMetaUnprepared(std::string_view key) {
@@ -861,6 +1068,31 @@ class SqliteStore final : public Store {
         {&list_tokens_,
          "SELECT digest, account, label, created FROM tokens WHERE account = ? ORDER BY created"},
         {&delete_tokens_, "DELETE FROM tokens WHERE account = ? AND digest LIKE ?"},
+        {&put_link_pair_,
+         "INSERT OR REPLACE INTO link_pairs (a, b, probability, explanation) VALUES (?, ?, ?, ?)"},
+        {&set_link_cluster_,
+         "INSERT OR REPLACE INTO link_clusters (record, cluster) VALUES (?, ?)"},
+        {&merge_link_clusters_, "UPDATE link_clusters SET cluster = ? WHERE cluster = ?"},
+        {&get_link_cluster_, "SELECT cluster FROM link_clusters WHERE record = ?"},
+        {&list_link_clusters_,
+         "SELECT cluster FROM link_clusters WHERE (? = '' OR cluster = ?) GROUP BY cluster "
+         "HAVING count(*) >= ? ORDER BY count(*) DESC, cluster LIMIT ? OFFSET ?"},
+        {&link_cluster_members_,
+         "SELECT record FROM link_clusters WHERE cluster = ? ORDER BY record"},
+        {&count_link_clusters_,
+         "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM link_clusters "
+         "GROUP BY cluster HAVING count(*) >= ?)"},
+        {&put_link_decision_,
+         "INSERT INTO link_decisions (seq, a, b, decision, account, reason, at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)"},
+        {&revoke_link_decision_, "UPDATE link_decisions SET revoked_by = ? WHERE seq = ?"},
+        {&get_link_decision_,
+         "SELECT seq, a, b, decision, account, reason, at, coalesce(revoked_by, 0) "
+         "FROM link_decisions WHERE seq = ?"},
+        {&list_link_decisions_,
+         "SELECT seq, a, b, decision, account, reason, at, coalesce(revoked_by, 0) "
+         "FROM link_decisions WHERE (? = '' OR a = ? OR b = ?) "
+         "AND (? = 0 OR revoked_by IS NULL) ORDER BY seq"},
     };
     for (const auto& [stmt, sql] : statements) RETURN_IF_ERROR(stmt->Prepare(db_, sql));
     return OkStatus();
@@ -930,7 +1162,10 @@ class SqliteStore final : public Store {
       list_grants_, put_erasure_, get_erasure_, put_access_, list_accesses_, add_key_slot_,
       replace_key_slot_, delete_key_slot_, list_key_slots_, put_data_key_, get_data_key_,
       delete_data_key_, scan_data_keys_, count_data_keys_, set_password_, get_password_, add_token_,
-      find_token_, list_tokens_, delete_tokens_;
+      find_token_, list_tokens_, delete_tokens_, put_link_pair_, set_link_cluster_,
+      merge_link_clusters_, get_link_cluster_, list_link_clusters_, link_cluster_members_,
+      count_link_clusters_, put_link_decision_, revoke_link_decision_, get_link_decision_,
+      list_link_decisions_;
 };
 
 }  // namespace
