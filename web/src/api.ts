@@ -39,12 +39,17 @@ export interface ListAnswer {
 export interface SearchHit {
   id: string;
   kind: string;
+  /** What the record is, in one line, as this account may see it (repo::Describe). */
+  title?: string;
   score: number;
   snippets: { field: string; html: string }[];
 }
 
 export interface SearchAnswer {
   total: number;
+  /** False when `total` is an estimate (a search matching more than a few thousand records). */
+  total_exact?: boolean;
+  facets_exact?: boolean;
   offset: number;
   behind: number;
   hits: SearchHit[];
@@ -84,6 +89,89 @@ export interface Stats {
   records_by_kind: Counted[];
   sources_by_type: Counted[];
   ledger: { repository: string; root: string; size: number };
+}
+
+// ---- record linkage (docs/formats/linkage.md#in-a-repository) ----
+
+/** One field's part in a pair's score: its agreement level (0 disagrees, levels-1 exact) and its
+ *  weight in bits (log2 of the Bayes factor). Fields unknown on either side are left out. */
+export interface LinkFieldPart {
+  field: string;
+  level: number;
+  levels: number;
+  weight: number;
+}
+
+export interface LinkExplanation {
+  fields: LinkFieldPart[];
+  prior: number;
+  total: number;
+}
+
+export interface LinkPair {
+  a: string;
+  b: string;
+  probability: number;
+  explanation: LinkExplanation;
+  decision?: 'same' | 'different';
+  cluster_a?: string;
+  cluster_b?: string;
+  /** The records as this account may see them (a person unrevealed: its pseudonym). */
+  a_title: string;
+  b_title: string;
+}
+
+export interface LinkPairsAnswer {
+  total: number;
+  offset: number;
+  pairs: LinkPair[];
+}
+
+export interface LinkDecision {
+  seq: number;
+  a: string;
+  b: string;
+  decision: 'same' | 'different';
+  account: string;
+  reason: string;
+  at: string;
+  revoked_by?: number;
+}
+
+export interface LinkCluster {
+  cluster: string;
+  records: string[];
+  decisions: LinkDecision[];
+}
+
+export interface LinkClustersAnswer {
+  total: number;
+  clusters: LinkCluster[];
+}
+
+export interface LinkRunReport {
+  persons: number;
+  candidate_pairs: number;
+  kept_pairs: number;
+  clusters: number;
+  linked_persons: number;
+  model: number;
+  trained: boolean;
+  iterations: number;
+  converged: boolean;
+  first_entry: number;
+  entries: number;
+}
+
+export interface LinkModel {
+  seq: number;
+  at: string;
+  by: string;
+  persons: number;
+  prior: number;
+  iterations: number;
+  converged: boolean;
+  fields: Record<string, { m: number[]; u: number[] }>;
 }
 
 /** An answer other than 2xx. `message` is the server's, which names what was wrong. */
@@ -213,4 +301,14 @@ export const api = {
   proof: (seq: number) => request<unknown>('GET', `/ledger/${seq}/proof`),
   // The server refuses an empty body here ("the request failed"), so send an empty object.
   checkpoint: () => request<{ id: number; size: number; note: string }>('POST', '/checkpoints', {}),
+  linkRun: (purpose: string, retrain: boolean) =>
+    request<LinkRunReport>('POST', '/link/run', retrain ? { purpose, retrain } : { purpose }),
+  linkPairs: (query: Query) => request<LinkPairsAnswer>('GET', '/link/pairs', undefined, query),
+  linkDecide: (a: string, b: string, decision: 'same' | 'different', reason: string) =>
+    request<{ seq: number }>('POST', '/link/decisions', { a, b, decision, reason }),
+  linkDecisions: (query: Query) => request<{ decisions: LinkDecision[] }>('GET', '/link/decisions', undefined, query),
+  linkRevoke: (seq: number, reason: string) =>
+    request<{ seq: number }>('POST', `/link/decisions/${seq}/revoke`, { reason }),
+  linkClusters: (query: Query) => request<LinkClustersAnswer>('GET', '/link/clusters', undefined, query),
+  linkModel: () => request<{ model: LinkModel | null }>('GET', '/link/model'),
 };

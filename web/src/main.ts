@@ -11,6 +11,7 @@ import { renderSearch } from './pages/search.ts';
 import { renderRecord } from './pages/record.ts';
 import { renderBrowse } from './pages/browse.ts';
 import { renderTestimony } from './pages/testimony.ts';
+import { renderLink } from './pages/link.ts';
 
 export interface PageContext {
   session: Session;
@@ -29,6 +30,7 @@ const PAGES: Record<string, { page: Page; title: string }> = {
   record: { page: renderRecord, title: 'Record' },
   browse: { page: renderBrowse, title: 'Browse' },
   testimony: { page: renderTestimony, title: 'Record a testimony' },
+  link: { page: renderLink, title: 'Linking' },
 };
 
 const NAV: [string, string][] = [
@@ -36,6 +38,7 @@ const NAV: [string, string][] = [
   ['#/search', 'Search'],
   ['#/browse?kind=act', 'Browse'],
   ['#/testimony', 'Record a testimony'],
+  ['#/link', 'Linking'],
 ];
 
 /** Roles that may add records (user guide, permission matrix). */

@@ -1,6 +1,7 @@
 // Makes a fresh repository in a temporary directory with the real binary (init, import the demo
-// data, add an analyst), serves dist/ from it on a free port, and stops it with SIGTERM when the
-// tests end. The tests read the address and passwords from the environment set here.
+// data, add an analyst and four persons for record linkage), serves dist/ from it on a free
+// port, and stops it with SIGTERM when the tests end. The tests read the address, passwords and
+// the linkage persons' ids from the environment set here.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,15 @@ export const ADMIN_PASSWORD = 'correct horse battery staple (admin)';
 export const ANALYST = 'ana';
 export const ANALYST_PASSWORD = 'analyst has a long password';
 
+/** Persons added for the linkage tests: the first three are the same man. Their names are
+ *  sealed (an analyst must never see them). */
+export const LINK_PERSONS = [
+  { name: '김철수', lang: 'ko', sex: 'male', born: '1975', origin: 'plc-kp-north-hamgyong-onsong' },
+  { name: 'Kim Chol-su', lang: 'ko-Latn', sex: 'male', born: '1975', origin: 'plc-kp-north-hamgyong-onsong' },
+  { name: 'Gim Cheol-su', lang: 'ko-Latn', sex: 'male', born: '1975', origin: 'plc-kp-north-hamgyong-onsong' },
+  { name: '박영희', lang: 'ko', sex: 'female', born: '1982', origin: 'plc-kp-pyongyang' },
+];
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const binary = process.env.CUSTODIAN_BINARY ?? '/work/main/build/release/src/cli/custodian';
   const tmp = mkdtempSync(path.join(tmpdir(), 'custodian-web-e2e-'));
@@ -28,6 +38,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const withKey = { ...base, CUSTODIAN_KEY_FILE: keyFile };
   run(['-C', repo, '--as', ADMIN, 'import', path.resolve(web, '../data/demo/demo.jsonl')], withKey);
   run(['-C', repo, '--as', ADMIN, 'account', 'add', ANALYST, '--role', 'analyst'], { ...withKey, CUSTODIAN_NEW_PASSWORD: ANALYST_PASSWORD });
+  // For record linkage (link.spec.ts): one man written three ways, and an unrelated woman.
+  const linkIds = LINK_PERSONS.map((p) => run(['-C', repo, '--as', ADMIN, 'add', 'person',
+    '--set', `names=${JSON.stringify([{ text: p.name, lang: p.lang }])}`,
+    '--set', `sex=${p.sex}`, '--set', `born=${p.born}`, '--set', `origin=${p.origin}`], withKey).toString().trim().split('\n').pop() ?? '');
 
   const serverEnv: NodeJS.ProcessEnv = { ...process.env, CUSTODIAN_KEY_FILE: keyFile };
   for (const v of ['CUSTODIAN_REPO', 'CUSTODIAN_ACCOUNT', 'CUSTODIAN_PASSWORD', 'CUSTODIAN_PASSPHRASE']) delete serverEnv[v];
@@ -55,6 +69,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.CUSTODIAN_TEST_URL = url;
   process.env.CUSTODIAN_TEST_ADMIN_PASSWORD = ADMIN_PASSWORD;
   process.env.CUSTODIAN_TEST_ANALYST_PASSWORD = ANALYST_PASSWORD;
+  process.env.CUSTODIAN_TEST_LINK_IDS = linkIds.join(',');
   writeFileSync(path.join(tmp, 'url'), url);
 
   return async () => {

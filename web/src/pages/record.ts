@@ -36,6 +36,7 @@ export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise
   const historyArea = h('section', { class: 'history', 'aria-labelledby': 'history-h' },
     h('h2', { id: 'history-h' }, 'History'), h('p', { class: 'loading' }, 'Loading versions…'));
   const related = h('section', { class: 'related', 'aria-labelledby': 'related-h' });
+  const linked = h('section', { class: 'linked', 'aria-labelledby': 'linked-h', 'data-testid': 'linked-records' });
 
   clear(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/browse?kind=${r.kind}` }, `${r.kind}s`), ' / ', r.id),
@@ -53,6 +54,7 @@ export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise
         `Verify ledger entry ${view.seq}`),
     ),
     verifyArea,
+    r.kind === 'person' ? linked : null,
     historyArea,
     related,
   );
@@ -61,6 +63,7 @@ export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise
 
   void loadHistory(historyArea, r.id, ctx);
   void loadRelated(related, r.id, ctx);
+  if (r.kind === 'person') void loadLinked(linked, r.id, ctx);
 }
 
 // ---- fields -------------------------------------------------------------------------------
@@ -247,6 +250,29 @@ async function loadRelated(area: HTMLElement, id: string, ctx: PageContext): Pro
       answer.total > answer.records.length ? h('p', null, h('a', { href: `#/browse?refers_to=${encodeURIComponent(id)}` }, 'See all')) : null);
   } catch {
     // Related records are a convenience; the page is complete without them.
+  }
+}
+
+/** The other records of this person's cluster (record linkage), if it has any. */
+async function loadLinked(area: HTMLElement, id: string, ctx: PageContext): Promise<void> {
+  try {
+    const answer = await api.linkClusters({ record: id, limit: 1 });
+    const cluster = answer.clusters.find((c) => c.records.includes(id));
+    const others = cluster ? cluster.records.filter((other) => other !== id) : [];
+    if (!ctx.alive() || others.length === 0) return;
+    const items = await Promise.all(others.map(async (other) => {
+      const title = await api.record(other).then(recordTitle).catch(() => other);
+      return h('li', null, h('span', { class: 'kind kind-person' }, 'person'), ' ',
+        h('a', { href: `#/record/${encodeURIComponent(other)}` }, title),
+        title === other ? null : h('span', { class: 'muted small' }, ` ${other}`));
+    }));
+    if (!ctx.alive()) return;
+    clear(area, h('h2', { id: 'linked-h' }, `Linked records (${others.length})`),
+      h('p', { class: 'muted small' }, 'Record linkage counts these records as the same person as this one. ',
+        h('a', { href: '#/link?tab=clusters' }, 'Clusters and decisions')),
+      h('ul', { class: 'related-list' }, items));
+  } catch {
+    // Linkage may not have run; the page is complete without it.
   }
 }
 

@@ -175,9 +175,9 @@ export async function renderSearch(main: HTMLElement, ctx: PageContext): Promise
     const active = new Set(p.getAll(param));
     const list = h('ul', null, values.slice(0, 12).map((v) => h('li', null,
       active.has(v.value)
-        ? h('span', { class: 'facet-active' }, valueLabel(labels, param, v.value), h('span', { class: 'count' }, String(v.count)))
+        ? h('span', { class: 'facet-active' }, valueLabel(labels, param, v.value), h('span', { class: 'count', title: answer.facets_exact === false ? 'estimated' : undefined }, `${answer.facets_exact === false ? '~' : ''}${v.count}`))
         : h('a', { href: link((n) => n.append(param, v.value)), 'data-facet': `${param}:${v.value}` },
-            valueLabel(labels, param, v.value), h('span', { class: 'count' }, String(v.count))))));
+            valueLabel(labels, param, v.value), h('span', { class: 'count', title: answer.facets_exact === false ? 'estimated' : undefined }, `${answer.facets_exact === false ? '~' : ''}${v.count}`)))));
     facets.appendChild(h('section', { class: 'facet', 'data-testid': `facet-${param}` }, h('h3', null, title), list));
   }
 
@@ -193,7 +193,8 @@ export async function renderSearch(main: HTMLElement, ctx: PageContext): Promise
     chips.childElementCount ? chips : null,
     answer.behind > 0 ? notice('warn', `The index is ${answer.behind} ledger entries behind (the repository is locked): the newest records may be missing.`) : null,
     p.get('identities') === '1' ? notice('info', 'Sealed names were matched too; this search was recorded in the ledger with your purpose.') : null,
-    h('p', { class: 'result-count', 'data-testid': 'result-count' }, total === 1 ? '1 record' : `${total} records`),
+    h('p', { class: 'result-count', 'data-testid': 'result-count' },
+      `${answer.total_exact === false ? 'about ' : ''}${total === 1 ? '1 record' : `${total} records`}`),
     h('ol', { class: 'hits', start: String(first) }, answer.hits.map((hit) => hitItem(hit, ctx))),
     pager,
   );
@@ -201,7 +202,7 @@ export async function renderSearch(main: HTMLElement, ctx: PageContext): Promise
 
 function hitItem(hit: SearchHit, ctx: PageContext): HTMLElement {
   const href = `#/record/${encodeURIComponent(hit.id)}`;
-  const title = h('a', { href, class: 'hit-title' }, hit.id);
+  const title = h('a', { href, class: 'hit-title' }, hit.title || hit.id);
   const li = h('li', { class: 'hit', 'data-id': hit.id },
     h('div', { class: 'hit-head' }, h('span', { class: `kind kind-${hit.kind}` }, hit.kind), title, h('span', { class: 'muted small hit-id' }, hit.id)),
     h('dl', { class: 'snippets' }, hit.snippets.map((s) => [
@@ -209,9 +210,12 @@ function hitItem(hit: SearchHit, ctx: PageContext): HTMLElement {
       h('dd', null, safeSnippet(s.html)),
     ])),
   );
-  // A readable title (a record's title, a pseudonym, the violation and date) arrives afterwards.
-  void api.record(hit.id).then(recordTitle).then((t) => {
-    if (ctx.alive()) title.textContent = t;
-  }).catch(() => undefined);
+  // The server describes each hit as the account may see it; only an older server leaves the
+  // title to a request per hit.
+  if (!hit.title) {
+    void api.record(hit.id).then(recordTitle).then((t) => {
+      if (ctx.alive()) title.textContent = t;
+    }).catch(() => undefined);
+  }
   return li;
 }
