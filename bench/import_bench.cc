@@ -613,7 +613,12 @@ int main(int argc, char** argv) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(raw_db + suffix);
 
     const CustodianTiming sealed = TimeCustodian(jsonl, repo_dir, records);
-    fs::remove_all(repo_dir);
+    if (keep) {  // both repositories, e.g. to compare their ledgers across versions
+      fs::remove_all(repo_dir + "-sealed");
+      fs::rename(repo_dir, repo_dir + "-sealed");
+    } else {
+      fs::remove_all(repo_dir);
+    }
     const CustodianTiming open = TimeCustodian(open_jsonl, repo_dir, records);
     const Timing& c = sealed.import;
     const Timing r = TimeRawSqlite(jsonl, raw_db, records);

@@ -1,5 +1,8 @@
-// Canonical JSON: a strict I-JSON reader on nlohmann's SAX parser, and an RFC 8785 writer.
+// Canonical JSON: a strict I-JSON reader (simdjson for speed, nlohmann's SAX parser for the
+// final word and the messages), and an RFC 8785 writer.
 #include "base/canonical_json.h"
+
+#include <simdjson.h>
 
 #include <algorithm>
 #include <array>
@@ -9,6 +12,7 @@
 #include <cstdint>
 #include <iterator>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -558,9 +562,137 @@ class StrictDomBuilder final : public nlohmann::json_sax<json> {
   json* pending_member_ = nullptr;  // the member whose key was just read
 };
 
+// ---------------------------------------------------------------------------------------------
+// The fast path. simdjson checks the grammar and UTF-8 and lexes a line several times faster
+// than nlohmann's char-by-char lexer; the DOM is then built from its tape. It only ever says
+// "here is the value" or "not sure": whatever it is not sure about (every text simdjson
+// rejects, duplicate keys, excess depth, integers beyond +-2^53, "-0") goes to the strict path
+// below, which decides and words the message. So the fast path can only make acceptance
+// faster, never different, as long as what it accepts is exactly what the strict path accepts
+// with the same value; tests/base/canonical_json_test.cc checks that differentially.
+//
+// Facts about simdjson (3.0.1) this relies on, all checked by those tests: it validates UTF-8
+// as RFC 3629 does (no overlong forms, no encoded surrogates, nothing above U+10FFFF); it
+// rejects unescaped control characters, lone surrogate escapes, trailing data and every
+// grammar error nlohmann's strict mode rejects; numbers are correctly rounded, as glibc's
+// strtod (nlohmann's) is.
+
+// Texts above this go straight to the strict path: a thread's simdjson parser keeps buffers
+// sized for the largest text it has seen (about ten times the text), and ledger entries and
+// import lines are a few KB.
+constexpr size_t kFastPathMaxBytes = 256 << 10;
+
+class FastDomBuilder {
+ public:
+  FastDomBuilder(std::string_view text, int max_depth) : text_(text), max_depth_(max_depth) {}
+
+  // False if the strict path must decide.
+  bool Build(simdjson::dom::element element, json& out, int depth) {
+    using Type = simdjson::dom::element_type;
+    switch (element.type()) {
+      case Type::ARRAY: {
+        if (depth >= max_depth_) return false;
+        simdjson::dom::array elements = element.get_array().value_unsafe();
+        out = json::array();
+        auto& array = *out.get_ptr<json::array_t*>();
+        array.reserve(elements.size());
+        for (simdjson::dom::element item : elements) {
+          if (!Build(item, array.emplace_back(), depth + 1)) return false;
+        }
+        return true;
+      }
+      case Type::OBJECT: {
+        if (depth >= max_depth_) return false;
+        // A named object: iterating get_object().value_unsafe() directly would walk a
+        // temporary that is gone by the first iteration.
+        simdjson::dom::object fields = element.get_object().value_unsafe();
+        out = json::object();
+        auto& members = *out.get_ptr<json::object_t*>();
+        for (simdjson::dom::key_value_pair member : fields) {
+          auto [it, inserted] = members.try_emplace(std::string(member.key));
+          if (!inserted) return false;  // duplicate: the strict path names it
+          if (!Build(member.value, it->second, depth + 1)) return false;
+        }
+        return true;
+      }
+      case Type::INT64: {
+        int64_t value = element.get_int64().value_unsafe();
+        if (value < -kMaxExactInteger || value > kMaxExactInteger) return false;
+        if (value < 0) {
+          out = json(static_cast<json::number_integer_t>(value));
+        } else {
+          // nlohmann reads "-0" as a signed 0 and "0" as an unsigned one; simdjson reads both
+          // as 0. Only a text that spells "-0" somewhere can hold the former.
+          if (value == 0 && text_.find("-0") != std::string_view::npos) return false;
+          out = json(static_cast<json::number_unsigned_t>(value));
+        }
+        return true;
+      }
+      case Type::UINT64:  // only used above INT64_MAX, far beyond 2^53
+        return false;
+      case Type::DOUBLE: {
+        double value = element.get_double().value_unsafe();
+        // A double beyond 2^53 may have been an integer literal, which needs the canonical
+        // spelling check; -0.0 may have been "-0", which nlohmann reads as an integer.
+        if (std::fabs(value) >= static_cast<double>(kMaxExactInteger) ||
+            (value == 0 && std::signbit(value))) {
+          return false;
+        }
+        out = json(value);
+        return true;
+      }
+      case Type::STRING: {
+        std::string_view value = element.get_string().value_unsafe();
+        out = json(std::string(value));
+        return true;
+      }
+      case Type::BOOL:
+        out = json(element.get_bool().value_unsafe());
+        return true;
+      case Type::NULL_VALUE:
+        out = json(nullptr);
+        return true;
+    }
+    return false;
+  }
+
+ private:
+  std::string_view text_;
+  int max_depth_;
+};
+
+// The value of `text`, or nullopt if the strict path must decide (which includes every text
+// that is not I-JSON). Size, BOM and NUL checks have been done.
+std::optional<json> ParseFast(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > kFastPathMaxBytes) return std::nullopt;
+  thread_local simdjson::dom::parser parser;
+  // Copies the text into the parser's padded buffer, reused from line to line.
+  simdjson::simdjson_result<simdjson::dom::element> document =
+      parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true);
+  if (document.error() != simdjson::SUCCESS) return std::nullopt;
+  json out;
+  FastDomBuilder builder(text, limits.max_depth);
+  if (!builder.Build(document.value_unsafe(), out, 0)) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
+  return internal::ParseJsonChecked(text, limits, /*fast_path=*/true);
+}
+
+namespace internal {
+
+std::optional<json> ParseJsonFastPathOnly(std::string_view text, const JsonLimits& limits) {
+  if (text.empty() || text.size() > limits.max_bytes || text.starts_with("\xEF\xBB\xBF") ||
+      text.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return ParseFast(text, limits);
+}
+
+Result<json> ParseJsonChecked(std::string_view text, const JsonLimits& limits, bool fast_path) {
   if (text.size() > limits.max_bytes) {
     return InvalidArgumentError("JSON text is " + std::to_string(text.size()) +
                                 " bytes, over the limit of " + std::to_string(limits.max_bytes));
@@ -578,6 +710,9 @@ Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
                                 ": NUL byte (JSON allows it only escaped, as \\u0000)");
   }
   try {
+    if (fast_path) {
+      if (std::optional<json> value = ParseFast(text, limits)) return std::move(*value);
+    }
     // Plain pointers let the lexer run at full speed; only a rejected text is parsed again
     // with a tracking iterator, to say at which byte the problem is.
     StrictDomBuilder builder(text, limits);
@@ -602,6 +737,8 @@ Result<json> ParseJson(std::string_view text, const JsonLimits& limits) {
     return InternalError("unexpected exception parsing JSON");
   }
 }
+
+}  // namespace internal
 
 std::string CanonicalJson(const json& value) {
   std::string out;

@@ -47,6 +47,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,6 +74,17 @@ void AppendCanonicalJson(const nlohmann::json& value, std::string& out);
 // Appends one string as canonical JSON (quoted, escaped): for writing a document member by
 // member when its members are already sorted.
 void AppendCanonicalString(std::string_view text, std::string& out);
+
+namespace internal {
+// For tests that hold the two readers behind ParseJson against each other. ParseJson is
+// ParseJsonChecked(..., true): a fast path (simdjson) that either returns the value or defers
+// to the strict path (nlohmann), which alone decides errors. `fast_path` false skips it.
+Result<nlohmann::json> ParseJsonChecked(std::string_view text, const JsonLimits& limits,
+                                        bool fast_path);
+// The fast path alone: the value, or nullopt where it defers to the strict path.
+std::optional<nlohmann::json> ParseJsonFastPathOnly(std::string_view text,
+                                                    const JsonLimits& limits = {});
+}  // namespace internal
 
 }  // namespace custodian
 

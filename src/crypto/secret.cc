@@ -1,7 +1,10 @@
 // Symmetric secrets through libsodium: keys held in locked, wiped memory; XChaCha20-Poly1305;
 // argon2id; HMAC-SHA-256.
+#include <pthread.h>
 #include <sodium.h>
 
+#include <array>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -102,11 +105,72 @@ SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
 
 SecretKey::~SecretKey() { KeyPool::Instance().Give(key_); }
 
+namespace {
+
+// Bumped in a forked child, whose copy of a NonceStream must not go on to repeat the nonces the
+// parent will also draw.
+std::atomic<uint64_t> fork_generation{0};
+
+// Random nonces without a getrandom(2) call each (an import seals a few per record): each
+// thread draws a 256-bit key from the environment once and takes nonces from ChaCha20's
+// keystream under it, refilled in blocks, each block under its own 64-bit ChaCha20 nonce.
+// Why that is safe: within a thread no (key, block nonce, position) repeats, so no nonce
+// repeats until 2^64 blocks; between threads and processes the keys are independent and
+// uniform, so a collision is as unlikely as between two truly random 192-bit nonces
+// (XChaCha20-Poly1305's point: random nonces need no coordination). A fork invalidates the
+// stream (fork_generation). Nonces are public, so the key needs no locked memory; it serves
+// only this stream.
+class NonceStream {
+ public:
+  void Next(uint8_t* nonce, Env& env) {
+    const uint64_t generation = fork_generation.load(std::memory_order_relaxed);
+    if (!seeded_ || generation != generation_) {
+      static const bool registered = [] {
+        return pthread_atfork(nullptr, nullptr,
+                              [] { fork_generation.fetch_add(1, std::memory_order_relaxed); }) == 0;
+      }();
+      if (!registered) std::abort();  // without it a forked child could repeat nonces
+      env.RandomBytes(key_);
+      generation_ = generation;
+      block_ = 0;
+      used_ = sizeof(buffer_);
+      seeded_ = true;
+    }
+    if (used_ == sizeof(buffer_)) {
+      uint8_t block_nonce[crypto_stream_chacha20_NONCEBYTES];
+      static_assert(sizeof(block_nonce) == sizeof(block_));
+      std::memcpy(block_nonce, &block_, sizeof(block_));
+      ++block_;
+      crypto_stream_chacha20(buffer_, sizeof(buffer_), block_nonce, key_.data());
+      used_ = 0;
+    }
+    std::memcpy(nonce, buffer_ + used_, kAeadNonceSize);
+    used_ += kAeadNonceSize;
+  }
+
+ private:
+  std::array<uint8_t, crypto_stream_chacha20_KEYBYTES> key_{};
+  uint8_t buffer_[kAeadNonceSize * 64];
+  size_t used_ = sizeof(buffer_);
+  uint64_t block_ = 0;
+  uint64_t generation_ = 0;
+  bool seeded_ = false;
+};
+
+}  // namespace
+
 std::string AeadSeal(const SecretKey& key, std::string_view plaintext,
                      std::string_view associated_data, Env& env) {
   std::string out(kAeadNonceSize + plaintext.size() + kAeadTagSize, '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(out.data());
-  env.RandomBytes({nonce, kAeadNonceSize});
+  if (&env == &Env::Default()) {
+    thread_local NonceStream stream;
+    stream.Next(nonce, env);
+  } else {
+    // Another Env (a test's seeded one) is asked for every nonce, so that its stream alone
+    // decides them, reproducibly.
+    env.RandomBytes({nonce, kAeadNonceSize});
+  }
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       nonce + kAeadNonceSize, &written, Bytes(plaintext), plaintext.size(), Bytes(associated_data),

@@ -99,14 +99,33 @@ std::string HumanBytes(uint64_t n) {
 // this id exist?" never needs the store at all.
 constexpr int64_t kPreloadRecords = 4'000'000;
 
+// Hashes ids as string_views, so that a lookup by std::string_view builds no std::string (ids
+// are 16 bytes, one more than libstdc++'s short-string buffer: each would be a malloc).
+struct IdHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+};
+
 class CachingResolver : public model::RecordResolver {
  public:
+  // line_made == 0: the record was in the repository before the import.
+  struct Known {
+    model::Kind kind;
+    uint64_t line_made = 0;
+  };
+
   explicit CachingResolver(store::Store& store) : store_(store) {}
 
-  Status Preload(store::Store& store) {
+  Status Preload(store::Store& store, uint64_t expected_new) {
     ASSIGN_OR_RETURN(int64_t count, store.CountRecords({}));
-    if (count > kPreloadRecords) return OkStatus();
-    known_.reserve(static_cast<size_t>(count));
+    // Sized once for the import too: rehashing a table of a million ids midway costs more
+    // than the memory it saves.
+    expected_new = std::min<uint64_t>(expected_new, kPreloadRecords);
+    if (count > kPreloadRecords) {
+      known_.reserve(expected_new);
+      return OkStatus();
+    }
+    known_.reserve(static_cast<size_t>(count + expected_new));
     Status bad_kind;
     RETURN_IF_ERROR(store.ListRecords({}, [&](const store::RecordRow& row) {
       Result<model::Kind> kind = model::ParseKind(row.kind);
@@ -114,7 +133,7 @@ class CachingResolver : public model::RecordResolver {
         bad_kind = DataLossError("record " + row.id + " has kind '" + row.kind + "'");
         return false;
       }
-      known_.emplace(row.id, *kind);
+      known_.emplace(row.id, Known{*kind});
       return true;
     }));
     RETURN_IF_ERROR(bad_kind);
@@ -123,20 +142,27 @@ class CachingResolver : public model::RecordResolver {
   }
 
   Result<std::optional<model::Kind>> KindOf(std::string_view id) override {
-    auto it = known_.find(std::string(id));
-    if (it != known_.end()) return std::optional<model::Kind>(it->second);
+    auto it = known_.find(id);
+    if (it != known_.end()) return std::optional<model::Kind>(it->second.kind);
     if (complete_) return std::optional<model::Kind>();
     ASSIGN_OR_RETURN(std::optional<model::Kind> kind, store_.KindOf(id));
-    if (kind) known_.emplace(std::string(id), *kind);
+    if (kind) known_.emplace(std::string(id), Known{*kind});
     return kind;
   }
-  void Created(const std::string& id, model::Kind kind) { known_[id] = kind; }
+  void Created(std::string id, model::Kind kind, uint64_t line) {
+    known_.insert_or_assign(std::move(id), Known{kind, line});
+  }
+  // What is known about `id`, or null.
+  const Known* Find(std::string_view id) const {
+    auto it = known_.find(id);
+    return it == known_.end() ? nullptr : &it->second;
+  }
   // True when `id` is surely not in the store (only a preloaded resolver knows that).
-  bool SurelyAbsent(const std::string& id) const { return complete_ && !known_.contains(id); }
+  bool complete() const { return complete_; }
 
  private:
   StoreResolver store_;
-  std::unordered_map<std::string, model::Kind> known_;
+  std::unordered_map<std::string, Known, IdHash, std::equal_to<>> known_;
   bool complete_ = false;
 };
 
@@ -274,16 +300,15 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
                                  store::Store& snapshot, uint64_t first_seq, Pipe& pipe,
                                  ImportReport& report) {
   CachingResolver resolver(snapshot);
-  RETURN_IF_ERROR(resolver.Preload(snapshot));
-  // Ids this import has made, with the line that made them: a second line with the same id
-  // is an error in the file, not an update.
-  std::unordered_map<std::string, uint64_t> made_on_line;
+  RETURN_IF_ERROR(resolver.Preload(snapshot, options.source_bytes / kBytesPerRecordGuess));
   ExistingLookup existing = [&](const std::string& id) -> Result<std::optional<Record>> {
-    if (auto it = made_on_line.find(id); it != made_on_line.end()) {
+    const CachingResolver::Known* known = resolver.Find(id);
+    // A second line with an id this import has made is an error in the file, not an update.
+    if (known != nullptr && known->line_made > 0) {
       return AlreadyExistsError("field 'id': " + id + " was already used on line " +
-                                std::to_string(it->second) + " of this file");
+                                std::to_string(known->line_made) + " of this file");
     }
-    if (resolver.SurelyAbsent(id)) return std::optional<Record>();
+    if (known == nullptr && resolver.complete()) return std::optional<Record>();
     ASSIGN_OR_RETURN(std::optional<store::RecordRow> row, snapshot.GetRecord(id));
     if (!row) return std::optional<Record>();
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(snapshot, row->seq));
@@ -348,8 +373,7 @@ Status Repository::PrepareImport(std::istream& in, const ImportOptions& options,
       continue;
     }
     PreparedVersion& version = **prepared;
-    resolver.Created(version.record.id, version.record.kind);
-    made_on_line.emplace(version.record.id, report.lines);
+    resolver.Created(version.record.id, version.record.kind, report.lines);
     ++report.created;
     ++next_seq;
     batch.push_back(std::move(version));

@@ -3,6 +3,11 @@
 #include "crypto/crypto.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
+#include <thread>
 
 namespace custodian::crypto {
 namespace {
@@ -72,6 +77,49 @@ TEST(CryptoTest, Base64RoundTripAndRejections) {
   EXPECT_FALSE(Base64Decode("Zm9vYg").ok());     // missing padding
   EXPECT_FALSE(Base64Decode("Zm9v Yg==").ok());  // whitespace
   EXPECT_FALSE(Base64Decode("Zm9v!g==").ok());
+}
+
+// Nonces under the default environment come from a per-thread ChaCha20 stream (secret.cc):
+// none may repeat within a thread, between threads, or between a parent and a forked child,
+// and each sealed text must still open.
+TEST(CryptoTest, DefaultNoncesNeverRepeatAcrossThreadsAndForks) {
+  Env& env = Env::Default();
+  const SecretKey key = SecretKey::Generate(env);
+  auto nonces = [&](int n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) {
+      const std::string sealed = AeadSeal(key, "x", "ad", env);
+      out.push_back(sealed.substr(0, kAeadNonceSize));
+      if (i % 1000 == 0) EXPECT_EQ(AeadOpen(key, sealed, "ad").value(), "x");
+    }
+    return out;
+  };
+  std::vector<std::string> main_nonces = nonces(20000), other;
+  std::thread([&] { other = nonces(20000); }).join();
+  std::set<std::string> all(main_nonces.begin(), main_nonces.end());
+  all.insert(other.begin(), other.end());
+  EXPECT_EQ(all.size(), 40000u);
+
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string nonce = AeadSeal(key, "x", "ad", env).substr(0, kAeadNonceSize);
+    _exit(write(pipe_fds[1], nonce.data(), nonce.size()) == static_cast<ssize_t>(nonce.size()) ? 0
+                                                                                               : 1);
+  }
+  close(pipe_fds[1]);
+  std::string from_child(kAeadNonceSize, '\0');
+  ASSERT_EQ(read(pipe_fds[0], from_child.data(), from_child.size()),
+            static_cast<ssize_t>(from_child.size()));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const std::string from_parent = AeadSeal(key, "x", "ad", env).substr(0, kAeadNonceSize);
+  EXPECT_NE(from_child, from_parent);
+  EXPECT_FALSE(all.contains(from_child));
 }
 
 }  // namespace
