@@ -352,7 +352,9 @@ class SqliteStore final : public Store {
   Status ScanEntries(uint64_t from, uint64_t to,
                      const std::function<bool(uint64_t, std::string_view)>& visit) override {
     Use q(scan_entries_);
-    q.Int(static_cast<int64_t>(from)).Int(static_cast<int64_t>(to));
+    // SQLite's integers are signed: "to the end" (UINT64_MAX) must not become -1.
+    constexpr uint64_t kMax = static_cast<uint64_t>(INT64_MAX);
+    q.Int(static_cast<int64_t>(std::min(from, kMax))).Int(static_cast<int64_t>(std::min(to, kMax)));
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
       if (!visit(static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0)), ColumnBlob(q.get(), 1))) {
