@@ -48,19 +48,21 @@ std::string DataDir(const std::string& flag) {
   return CUSTODIAN_DEFAULT_SHARED_DATA;
 }
 
-// Keeps the lines of a stream that start with `prefix` (the person records of a generated
-// corpus) and its act lines cut down to what linkage reads, without holding the rest (sources,
-// transcripts) in memory.
-class LineFilter : public std::streambuf {
+// A stream that hands each complete line to Keep(), so that a generated corpus can be cut
+// down while it is written instead of held whole.
+class LineSink : public std::streambuf {
  public:
-  explicit LineFilter(std::string prefix) : prefix_(std::move(prefix)) {}
   std::string& text() { return text_; }
 
  protected:
+  virtual void Keep(const std::string& line, std::string& text) = 0;
   int overflow(int c) override {
     if (c == traits_type::eof()) return traits_type::not_eof(c);
     line_.push_back(static_cast<char>(c));
-    if (c == '\n') Flush();
+    if (c == '\n') {
+      Keep(line_, text_);
+      line_.clear();
+    }
     return c;
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
@@ -69,59 +71,56 @@ class LineFilter : public std::streambuf {
   }
 
  private:
-  void Flush() {
-    if (line_.starts_with(prefix_)) {
-      text_ += line_;
-    } else if (line_.starts_with("{\"kind\":\"act\"")) {
+  std::string line_, text_;
+};
+
+// Keeps the lines of a stream that start with `prefix` (the person records of a generated
+// corpus) and its act lines cut down to what linkage reads, without holding the rest (sources,
+// transcripts) in memory.
+class LineFilter : public LineSink {
+ public:
+  explicit LineFilter(std::string prefix) : prefix_(std::move(prefix)) {}
+
+ protected:
+  void Keep(const std::string& line, std::string& text) override {
+    if (line.starts_with(prefix_)) {
+      text += line;
+    } else if (line.starts_with("{\"kind\":\"act\"")) {
       // An act as the linkage reads it (victim, place, date), without its text: acts outnumber
       // persons several times over.
-      text_ += "{\"kind\":\"act\"";
+      text += "{\"kind\":\"act\"";
       for (std::string_view key : {"\"victim\":\"", "\"place\":\"", "\"date\":\""}) {
-        const size_t at = line_.find(key);
+        const size_t at = line.find(key);
         if (at == std::string::npos) continue;
-        const size_t end = line_.find('"', at + key.size());  // ids and dates have no quotes
+        const size_t end = line.find('"', at + key.size());  // ids and dates have no quotes
         if (end == std::string::npos) continue;
-        text_ += ',';
-        text_.append(line_, at, end + 1 - at);
+        text += ',';
+        text.append(line, at, end + 1 - at);
       }
-      text_ += "}\n";
+      text += "}\n";
     }
-    line_.clear();
   }
-  std::string prefix_, line_, text_;
+
+ private:
+  std::string prefix_;
 };
 
 // Keeps, of the ground truth, the victim lines of victims some source recorded, cut down to
 // {"type":"victim","records":{...}}: at a million persons the full lines (events, names) would
 // take gigabytes that the linkage never reads.
-class TruthFilter : public std::streambuf {
- public:
-  std::string& text() { return text_; }
-
+class TruthFilter : public LineSink {
  protected:
-  int overflow(int c) override {
-    if (c == traits_type::eof()) return traits_type::not_eof(c);
-    line_.push_back(static_cast<char>(c));
-    if (c == '\n') Flush();
-    return c;
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    for (std::streamsize i = 0; i < n; ++i) overflow(static_cast<unsigned char>(s[i]));
-    return n;
-  }
-
- private:
-  void Flush() {
+  void Keep(const std::string& line, std::string& text) override {
     static constexpr std::string_view kKey = "\"records\":{";
     const size_t at =
-        line_.starts_with("{\"type\":\"victim\"") ? line_.find(kKey) : std::string::npos;
-    if (at != std::string::npos && line_.compare(at + kKey.size(), 1, "}") != 0) {
+        line.starts_with("{\"type\":\"victim\"") ? line.find(kKey) : std::string::npos;
+    if (at != std::string::npos && line.compare(at + kKey.size(), 1, "}") != 0) {
       // The records object: ids and case numbers, no braces inside strings.
       size_t end = at + kKey.size() - 1;
       int depth = 0;
       bool in_string = false;
-      for (; end < line_.size(); ++end) {
-        const char c = line_[end];
+      for (; end < line.size(); ++end) {
+        const char c = line[end];
         if (in_string) {
           if (c == '\\')
             ++end;
@@ -135,13 +134,11 @@ class TruthFilter : public std::streambuf {
           break;
         }
       }
-      text_ += "{\"type\":\"victim\",";
-      text_.append(line_, at, end + 1 - at);
-      text_ += "}\n";
+      text += "{\"type\":\"victim\",";
+      text.append(line, at, end + 1 - at);
+      text += "}\n";
     }
-    line_.clear();
   }
-  std::string line_, text_;
 };
 
 // Peak resident set size (VmHWM) of this process in MB; ResetPeakRss starts a new peak

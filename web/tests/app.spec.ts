@@ -2,9 +2,9 @@
 // (a wrong password is refused), the dashboard, record a testimony with a sealed name, find it,
 // open it, reveal the name with a purpose, verify its ledger entry (and see a tampered proof
 // fail), and an analyst's reveal refused. Screenshots go to test-results/screenshots/.
-import { test, expect, type Page, type BrowserContext } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { url, signIn, ADMIN, ANALYST, SHOTS } from './helpers.ts';
+import { url, signIn, guardedPage, ADMIN, ANALYST, SHOTS } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -12,31 +12,18 @@ const WORD = `Zelkova${Date.now().toString(36)}`;
 const NAME_KO = '한설화';
 const NAME_LATN = 'Han Sol Hwa';
 
-let context: BrowserContext;
 let page: Page;
+let check: () => Promise<void>;
 let personId = '';
-const foreign: string[] = [];
-const pageErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext();
-  page = await context.newPage();
-  // Nothing may be fetched from anywhere but the server under test.
-  page.on('request', (r) => {
-    if (!r.url().startsWith(url()) && !r.url().startsWith('data:')) foreign.push(r.url());
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-  });
+  ({ page, check } = await guardedPage(browser));
 });
 
+// Nothing was fetched from anywhere but the server under test, no script error escaped, and the
+// Content-Security-Policy refused nothing the app does.
 test.afterAll(async () => {
-  await context.close();
-  // Nothing was fetched from anywhere but the server under test, no script error escaped,
-  // and the Content-Security-Policy refused nothing the app does.
-  expect(foreign).toEqual([]);
-  expect(pageErrors).toEqual([]);
+  await check();
 });
 
 test('a wrong password is refused, the right one signs in', async () => {

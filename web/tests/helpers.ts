@@ -1,6 +1,6 @@
 // Shared by the tests: the server's address and accounts (set by global-setup.ts), an API
 // client for Node, and signing in through the UI.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 export const url = () => {
   const u = process.env.CUSTODIAN_TEST_URL;
@@ -38,3 +38,31 @@ export async function signIn(page: Page, account: string, password: string): Pro
 }
 
 export const SHOTS = 'test-results/screenshots';
+
+/**
+ * A page that records what must never happen: a request to anywhere but the server under test,
+ * a script error escaping, or the Content-Security-Policy refusing something the app does.
+ * `check()` (in afterAll) closes the context and expects none of them.
+ */
+export async function guardedPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; check: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const foreign: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(url()) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+  });
+  return {
+    context,
+    page,
+    check: async () => {
+      await context.close();
+      expect(foreign).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    },
+  };
+}

@@ -5,8 +5,8 @@
 // sees it leave the queue and listed among the decisions, and revokes it. An analyst reads the
 // same screens without any way to decide, is refused by the API when deciding directly, and
 // never sees the persons' names. Screenshots go to test-results/screenshots/.
-import { test, expect, type Page, type BrowserContext } from '@playwright/test';
-import { url, signIn, apiSession, ADMIN, ANALYST, SHOTS } from './helpers.ts';
+import { test, expect, type Page } from '@playwright/test';
+import { url, signIn, guardedPage, apiSession, ADMIN, ANALYST, SHOTS } from './helpers.ts';
 import { LINK_PERSONS } from './global-setup.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -18,28 +18,18 @@ const ids = () => {
 };
 const REASON = 'e2e: the birth registers show different mothers';
 
-let context: BrowserContext;
 let page: Page;
-const foreign: string[] = [];
-const pageErrors: string[] = [];
+let check: () => Promise<void>;
 let decidedSeq = 0;
 
 test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext();
-  page = await context.newPage();
-  page.on('request', (r) => {
-    if (!r.url().startsWith(url()) && !r.url().startsWith('data:')) foreign.push(r.url());
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-  });
+  ({ page, check } = await guardedPage(browser));
 });
 
+// Nothing was fetched from anywhere but the server under test, no script error escaped, and the
+// Content-Security-Policy refused nothing the app does.
 test.afterAll(async () => {
-  await context.close();
-  expect(foreign).toEqual([]);
-  expect(pageErrors).toEqual([]);
+  await check();
 });
 
 test('the admin runs linkage from the page: a purpose is required', async () => {
