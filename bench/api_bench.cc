@@ -23,6 +23,7 @@ using custodian::bench::Median;
 using custodian::bench::Must;
 using custodian::bench::ParseCount;
 using custodian::bench::Round;
+using custodian::bench::ScratchDirectory;
 namespace fs = std::filesystem;
 
 struct WrkResult {
@@ -107,12 +108,7 @@ int main(int argc, char** argv) {
       Die("unknown argument " + arg + " (try --help)");
     }
   }
-  if (workdir.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "custodian-api-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) Die("cannot create a temporary directory");
-    workdir = tmpl;
-  }
-  fs::create_directories(workdir);
+  workdir = ScratchDirectory(workdir, "api-bench");
 
   // A repository with the gazetteer, a tenth as many victims as acts, and the acts.
   const std::string dir = workdir + "/repo";

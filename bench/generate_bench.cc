@@ -164,13 +164,7 @@ int main(int argc, char** argv) {
   }
   if (persons > custodian::synth::kMaxPersons) Die("--persons must be at most 1,000,000");
 
-  if (workdir.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "custodian-generate-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) Die("cannot create a temporary directory");
-    workdir = tmpl;
-  } else {
-    fs::create_directories(workdir);
-  }
+  workdir = ScratchDirectory(workdir, "generate-bench");
   const std::string corpus = workdir + "/corpus.jsonl", truth = workdir + "/corpus.truth.jsonl";
   const std::string raw = workdir + "/raw.bin";
   std::printf("generate_bench: %llu persons, %llu runs, seed %llu, in %s\n",

@@ -6,12 +6,14 @@
 
 #include <sqlite3.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -87,6 +89,19 @@ inline std::vector<double> Rounded(const std::vector<double>& v, int decimals) {
 }
 
 // A command-line count: a positive whole number, or the program dies saying which flag.
+// The benchmark's scratch directory: `workdir` if given (created if missing), else a new
+// directory custodian-<name>-XXXXXX under $TMPDIR.
+inline std::string ScratchDirectory(const std::string& workdir, const std::string& name) {
+  if (!workdir.empty()) {
+    std::filesystem::create_directories(workdir);
+    return workdir;
+  }
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / ("custodian-" + name + "-XXXXXX")).string();
+  if (mkdtemp(tmpl.data()) == nullptr) Die("cannot create a temporary directory");
+  return tmpl;
+}
+
 inline uint64_t ParseCount(const char* flag, const char* text) {
   char* end = nullptr;
   unsigned long long v = std::strtoull(text, &end, 10);

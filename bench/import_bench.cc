@@ -577,13 +577,7 @@ int main(int argc, char** argv) {
   }
 
   // Scratch space: the JSONL file, and per run a repository and a raw database.
-  if (workdir.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "custodian-import-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) Die("cannot create a temporary directory");
-    workdir = tmpl;
-  } else {
-    fs::create_directories(workdir);
-  }
+  workdir = ScratchDirectory(workdir, "import-bench");
   const std::string jsonl = workdir + "/records.jsonl";
 
   std::printf("import_bench: %llu records, %llu runs, seed %llu, in %s\n",

@@ -876,13 +876,7 @@ int main(int argc, char** argv) {
   if (cfg.entry_bytes < 400) Die("--entry-bytes must be at least 400");
   if (cfg.proof_entry_bytes < 32) Die("--proof-entry-bytes must be at least 32");
 
-  if (cfg.workdir.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "custodian-ledger-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) Die("cannot create a temporary directory");
-    cfg.workdir = tmpl;
-  } else {
-    fs::create_directories(cfg.workdir);
-  }
+  cfg.workdir = ScratchDirectory(cfg.workdir, "ledger-bench");
   std::printf("ledger_bench: %llu runs, seed %llu, in %s\n",
               static_cast<unsigned long long>(cfg.runs), static_cast<unsigned long long>(cfg.seed),
               cfg.workdir.c_str());

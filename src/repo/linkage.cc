@@ -376,8 +376,9 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
   std::vector<Json> pair_lists;
   {
     std::vector<std::pair<std::pair<std::string, std::string>, Json>> kept;
-    for (const link::Comparison& c : comparisons) {
-      const double p = Rounded(linker->Probability(fitted, c));
+    for (size_t i = 0; i < comparisons.size(); ++i) {
+      const link::Comparison& c = comparisons[i];
+      const double p = Rounded(scored[i].probability);  // scored in the same order
       if (p < kLinkKeepProbability) continue;
       auto [a, b] = Ordered(ids[c.a], ids[c.b]);
       Json item = Json::array({a, b, p, ExplanationJson(linker->Explain(fitted, c))});
