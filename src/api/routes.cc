@@ -4,6 +4,7 @@
 
 #include "api/internal.h"
 #include "base/canonical_json.h"
+#include "base/id.h"
 #include "ledger/ledger.h"
 
 namespace custodian::api::internal {
@@ -105,9 +106,17 @@ Status ListRecords(Call& call) {
   query.place = Query(call, "place");
   query.date = Query(call, "date");
   query.refers_to = Query(call, "refers_to");
+  query.after = Query(call, "after");
   ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
   ASSIGN_OR_RETURN(std::optional<int64_t> offset, IntQuery(call, "offset", 0, INT64_MAX));
-  query.limit = limit.value_or(50);
+  if (!query.after.empty() && offset) {
+    return InvalidArgumentError("give either 'after' or 'offset', not both");
+  }
+  if (query.after.size() > kMaxIdLength) {
+    return InvalidArgumentError("query parameter 'after' is not a record id");
+  }
+  const int64_t page = limit.value_or(50);
+  query.limit = page + 1;  // one more tells whether a next page exists
   query.offset = offset.value_or(0);
   ASSIGN_OR_RETURN(int64_t total, call.repo.Count({.kind = query.kind,
                                                    .type = query.type,
@@ -115,11 +124,18 @@ Status ListRecords(Call& call) {
                                                    .date = query.date,
                                                    .refers_to = query.refers_to}));
   Json records = Json::array();
+  std::string next;
   RETURN_IF_ERROR(call.repo.List(query, [&](const repo::Record& record) {
+    if (static_cast<int64_t>(records.size()) == page) {
+      next = records.back()["record"]["id"].get<std::string>();
+      return false;
+    }
     records.push_back(RecordJson(record));
     return true;
   }));
-  Reply(call.response, {{"total", total}, {"offset", query.offset}, {"records", records}});
+  Json out = {{"total", total}, {"offset", query.offset}, {"records", std::move(records)}};
+  if (!next.empty()) out["next"] = next;
+  Reply(call.response, out);
   return OkStatus();
 }
 
@@ -495,6 +511,8 @@ const std::vector<Route>& Routes() {
         {"place", "string", "A place id; includes every place inside it"},
         {"date", "string", "A fuzzy date; records whose date range overlaps it"},
         {"refers_to", "string", "Records that reference this id"},
+        {"after", "string",
+         "Only records whose id sorts after this one: the 'next' of the page before"},
         kLimit,
         kOffset},
        "",

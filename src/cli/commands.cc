@@ -251,7 +251,7 @@ void RegisterShow(CLI::App& app, Globals& g, Action& run) {
 void RegisterList(CLI::App& app, Globals& g, Action& run) {
   auto* cmd = app.add_subcommand("list", "List records matching filters");
   struct Args {
-    std::string kind, type, violation, place, date, refers_to;
+    std::string kind, type, violation, place, date, refers_to, after;
     int64_t limit = 50, offset = 0;
     bool count = false;
   };
@@ -269,6 +269,10 @@ void RegisterList(CLI::App& app, Globals& g, Action& run) {
   cmd->add_option("--refers-to", a->refers_to, "Only records that reference this id");
   cmd->add_option("--limit", a->limit, "At most this many (default 50; -1 for all)");
   cmd->add_option("--offset", a->offset, "Skip this many first");
+  cmd->add_option("--after", a->after,
+                  "Only records whose id sorts after this one (the last id of the page "
+                  "before: as fast on the thousandth page as on the first)")
+      ->excludes("--offset");
   cmd->add_flag("--count", a->count, "Print only how many records match");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
@@ -292,6 +296,7 @@ void RegisterList(CLI::App& app, Globals& g, Action& run) {
       query.refers_to = a->refers_to;
       query.limit = a->limit;
       query.offset = a->offset;
+      query.after = a->after;
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g));
       if (a->count) {
         ASSIGN_OR_RETURN(int64_t n, repo->Count(query));

@@ -504,6 +504,7 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
     filter.date_last = date->last_day;
   }
   filter.refers_to = query.refers_to;
+  filter.after_id = query.after;
   filter.limit = query.limit;
   filter.offset = query.offset;
   return filter;

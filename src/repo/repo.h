@@ -114,6 +114,9 @@ struct ListQuery {
   std::string refers_to;  // records that reference this id
   int64_t limit = -1;
   int64_t offset = 0;
+  // Only records whose id sorts after this one (in id order). Unlike offset, it costs the
+  // same on the thousandth page as on the first: pass the last id of the page before.
+  std::string after;
 };
 
 // Called now and then during long operations: (units done, units in all; 0 if unknown).

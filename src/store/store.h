@@ -50,6 +50,7 @@ struct RecordFilter {
   std::string within_place;        // this place or any place inside it ("" for anywhere)
   std::optional<int32_t> date_first, date_last;  // records whose date range overlaps this
   std::string refers_to;                         // records with a reference to this id
+  std::string after_id;  // only ids after this one: a page that starts where the last ended
   enum class Order { kId, kCreation };
   Order order = Order::kId;
   int64_t limit = -1;  // -1 for no limit

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -265,6 +266,49 @@ TEST_F(ApiTest, RecordsThroughTheApiKeepThePermissionsAndRefuseBadInput) {
   EXPECT_EQ(client_->Post("/api/v1/checkpoints", admin, "", "application/json")->status, 201);
   EXPECT_EQ(Parse(client_->Get("/api/v1/vocabularies/violation_types", admin))["name"],
             "violation_types");
+}
+
+// Keyset pages: following `next` visits every matching record once, in id order, each page as
+// cheap as the first; `after` with `offset`, or an `after` longer than any id, is refused.
+TEST_F(ApiTest, ListPagesFollowNextThroughEveryRecord) {
+  auto admin = Bearer(admin_token_);
+  std::vector<std::string> made;
+  for (int i = 0; i < 7; ++i) {
+    Result<repo::Record> added =
+        admin_->Add({{"kind", "person"}, {"names", {"사람 " + std::to_string(i)}}});
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    made.push_back(added->id);
+  }
+  made.push_back("per-w");
+  std::sort(made.begin(), made.end());
+
+  std::vector<std::string> seen;
+  std::string next;
+  int pages = 0;
+  do {
+    std::string path = "/api/v1/records?kind=person&limit=3";
+    if (!next.empty()) path += "&after=" + next;
+    Json page = Parse(client_->Get(path, admin));
+    ASSERT_TRUE(page.contains("records")) << page.dump();
+    EXPECT_EQ(page["total"], 8);
+    for (const Json& r : page["records"]) seen.push_back(r["record"]["id"].get<std::string>());
+    next = page.value("next", "");
+    if (!next.empty()) {
+      EXPECT_EQ(next, seen.back());
+    }
+    ASSERT_LT(++pages, 10);
+  } while (!next.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, made);
+
+  Json last = Parse(client_->Get("/api/v1/records?kind=person&limit=8", admin));
+  EXPECT_EQ(last["records"].size(), 8u);
+  EXPECT_FALSE(last.contains("next"));  // a full page with nothing after it
+  EXPECT_EQ(client_->Get("/api/v1/records?kind=person&after=per-a&offset=2", admin)->status, 400);
+  httplib::Result long_after =
+      client_->Get("/api/v1/records?after=" + std::string(500, 'a'), admin);
+  EXPECT_EQ(long_after->status, 400);
+  EXPECT_FALSE(ErrorCode(long_after).empty());
 }
 
 TEST_F(ApiTest, ProofsFromTheApiVerifyAgainstTheVerifierKey) {

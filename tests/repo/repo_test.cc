@@ -242,6 +242,15 @@ TEST_F(RepoTest, ListFiltersByKindTermHierarchyPlaceAndDate) {
   EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .limit = 2, .offset = 1}),
             (std::vector<std::string>{"act-b", "act-c"}));
   EXPECT_EQ(repo_->Count({.kind = model::Kind::kAct, .place = "plc-kp-north-hamgyong"}).value(), 3);
+  // Keyset pages: after an id, with and without the other filters.
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .after = "act-b"}),
+            (std::vector<std::string>{"act-c", "act-d"}));
+  EXPECT_EQ(
+      ListIds({.kind = model::Kind::kAct, .place = "plc-kp-north-hamgyong", .after = "act-a"}),
+      (std::vector<std::string>{"act-b", "act-d"}));
+  EXPECT_EQ(ListIds({.kind = model::Kind::kAct, .date = "2009", .limit = 1, .after = "act-a"}),
+            (std::vector<std::string>{"act-b"}));
+  EXPECT_TRUE(ListIds({.kind = model::Kind::kAct, .after = "act-z"}).empty());
   EXPECT_EQ(repo_->List({.place = "plc-nowhere"}, [](const Record&) { return true; }).code(),
             StatusCode::kNotFound);
   EXPECT_EQ(repo_->List({.date = "spring 20O9"}, [](const Record&) { return true; }).code(),
@@ -259,6 +268,70 @@ TEST_F(RepoTest, ListFiltersByKindTermHierarchyPlaceAndDate) {
     }
   }
   EXPECT_TRUE(saw_north_hamgyong);
+}
+
+// A schema 4 database (filter indexes without date_last and id) gets the new indexes when it
+// is opened, answers the same, and a filtered count then never reads the table.
+TEST_F(RepoTest, AVersion4RepositoryGetsTheFilterIndexes) {
+  AddOk(kPerson);
+  for (int i = 0; i < 5; ++i) {
+    AddOk({{"kind", "act"},
+           {"victim", "per-t1"},
+           {"violation", i % 2 ? "torture" : "forced_labour"},
+           {"place", "plc-kp-north-hamgyong-hoeryong"},
+           {"date", std::to_string(2005 + i)}});
+  }
+  const ListQuery query = {.kind = model::Kind::kAct,
+                           .type = "torture",
+                           .place = "plc-kp-north-hamgyong",
+                           .date = "between 2005 and 2007"};
+  const std::vector<std::string> expected = ListIds(query);
+  ASSERT_EQ(expected.size(), 1u);
+  const std::string before = Fingerprint();
+  repo_.reset();
+
+  const std::string db_path = dir_.path() + "/r/custodian.db";
+  auto sql = [&](const std::string& statement) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+    std::string rows;
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(
+                  db, statement.c_str(),
+                  [](void* out, int n, char** values, char**) {
+                    for (int i = 0; i < n; ++i) {
+                      *static_cast<std::string*>(out) +=
+                          (values[i] ? values[i] : "") + std::string("|");
+                    }
+                    return 0;
+                  },
+                  &rows, &error),
+              SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return rows;
+  };
+  sql("DROP INDEX records_filter_type; DROP INDEX records_filter_place; "
+      "CREATE INDEX records_kind_type_place ON records (kind, type, place, date_first); "
+      "CREATE INDEX records_kind_place ON records (kind, place, date_first); "
+      "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+
+  auto reopened = OpenAs(dir_.path() + "/r", options_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  repo_ = std::move(reopened).value();
+  EXPECT_EQ(ListIds(query), expected);
+  EXPECT_EQ(Fingerprint(), before);
+  repo_.reset();
+  EXPECT_EQ(sql("SELECT value FROM meta WHERE key = 'schema_version'"), "5|");
+  EXPECT_EQ(sql("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'records_%' "
+                "ORDER BY name"),
+            "records_date|records_filter_place|records_filter_type|records_place|");
+  const std::string plan =
+      sql("EXPLAIN QUERY PLAN SELECT count(*) FROM records WHERE kind = 'act' AND type IN "
+          "('torture') AND place IN ('plc-kp-north-hamgyong-hoeryong') AND date_first <= 13878 "
+          "AND date_last >= 13514");
+  EXPECT_NE(plan.find("COVERING INDEX records_filter_type"), std::string::npos) << plan;
 }
 
 const char* kGoodLines =

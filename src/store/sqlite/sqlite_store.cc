@@ -12,7 +12,7 @@ namespace custodian::store {
 namespace {
 
 // 2: records keyed by created_seq, no history table. 3: accounts, keys, sealed identities.
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Version 4 added the linkage projections; a version 3 database gains them empty (it has no
 // link entries to project) when it is opened.
@@ -79,18 +79,23 @@ CREATE TABLE tokens (
 
 // Secondary indexes, dropped and recreated around bulk loads. The filters of `list` and of
 // the API (kind, type and its descendants, a place and what lies inside it, a date range)
-// seek in the first two for each (type, place) pair instead of scanning every act of a type.
+// seek in the first two for each (type, place) pair instead of scanning every act of a type,
+// and test both ends of the date range and page by id inside the index: only the rows of the
+// page are read from the table.
 constexpr const char* kCreateIndexes = R"sql(
-CREATE INDEX IF NOT EXISTS records_kind_type_place ON records (kind, type, place, date_first);
-CREATE INDEX IF NOT EXISTS records_kind_place ON records (kind, place, date_first);
+CREATE INDEX IF NOT EXISTS records_filter_type ON records (kind, type, place, date_first, date_last, id);
+CREATE INDEX IF NOT EXISTS records_filter_place ON records (kind, place, date_first, date_last, id);
 CREATE INDEX IF NOT EXISTS records_place ON records (place);
 CREATE INDEX IF NOT EXISTS records_date ON records (date_first, date_last);
 CREATE INDEX IF NOT EXISTS refs_to ON refs (to_id, field, from_id);
 )sql";
+// Also the indexes of earlier schemas (Migrate).
 constexpr const char* kDropIndexes = R"sql(
 DROP INDEX IF EXISTS records_kind_type;
 DROP INDEX IF EXISTS records_kind_type_place;
 DROP INDEX IF EXISTS records_kind_place;
+DROP INDEX IF EXISTS records_filter_type;
+DROP INDEX IF EXISTS records_filter_place;
 DROP INDEX IF EXISTS records_place;
 DROP INDEX IF EXISTS records_date;
 DROP INDEX IF EXISTS refs_to;
@@ -264,8 +269,8 @@ class SqliteStore final : public Store {
       if (!version.ok() || !version->has_value()) {
         return FailedPreconditionError("'" + path + "' is not a Custodian repository database");
       }
-      if (**version == "3") {
-        RETURN_IF_ERROR(store->MigrateFrom3());
+      if (**version == "3" || **version == "4") {
+        RETURN_IF_ERROR(store->Migrate(**version));
       } else if (**version != std::to_string(kSchemaVersion)) {
         return FailedPreconditionError(
             "'" + path + "' has schema version " + **version + "; this custodian reads version " +
@@ -952,9 +957,17 @@ class SqliteStore final : public Store {
     return Error(doing);
   }
 
-  Status MigrateFrom3() {
+  // Version 3 lacks the linkage tables; 3 and 4 have the filter indexes of before. Every step
+  // may run twice (two processes opening the same old file): the second finds it done.
+  Status Migrate(const std::string& from) {
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status migrated = Exec(kLinkSchema);
+    Status migrated = from == "3" ? Exec(kLinkSchema) : OkStatus();
+    if (migrated.ok()) {
+      migrated = Exec(
+          "DROP INDEX IF EXISTS records_kind_type; DROP INDEX IF EXISTS records_kind_type_place; "
+          "DROP INDEX IF EXISTS records_kind_place");
+    }
+    if (migrated.ok()) migrated = Exec(kCreateIndexes);
     if (migrated.ok()) {
       migrated = Exec(("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '" +
                        std::to_string(kSchemaVersion) + "')")
@@ -1115,6 +1128,7 @@ class SqliteStore final : public Store {
     if (!f.refers_to.empty()) {
       terms.emplace_back("id IN (SELECT from_id FROM refs WHERE to_id = ?)");
     }
+    if (!f.after_id.empty()) terms.emplace_back("id > ?");
     std::string out;
     for (const std::string& t : terms) out += (out.empty() ? " WHERE " : " AND ") + t;
     return out;
@@ -1127,6 +1141,7 @@ class SqliteStore final : public Store {
     if (f.date_last) q.Int(*f.date_last);
     if (f.date_first) q.Int(*f.date_first);
     if (!f.refers_to.empty()) q.Text(f.refers_to);
+    if (!f.after_id.empty()) q.Text(f.after_id);
   }
 
   static AccountRow ReadAccount(sqlite3_stmt* s) {
