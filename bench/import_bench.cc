@@ -434,46 +434,45 @@ CustodianTiming TimeCustodian(const std::string& jsonl, const std::string& dir, 
   if (!repo.ok()) Die("init: " + repo.status().message());
   std::ifstream in(jsonl, std::ios::binary);
   if (!in) Die("cannot read " + jsonl);
-  custodian::repo::ImportOptions import;
-  import.source_name = jsonl;
-  import.source_bytes = fs::file_size(jsonl);
+  custodian::repo::ImportOptions options_for_import;
+  options_for_import.source_name = jsonl;
+  options_for_import.source_bytes = fs::file_size(jsonl);
   // Import reports progress one last time after the last line, just before it commits.
   Clock::time_point last_progress;
-  import.progress = [&](uint64_t, uint64_t) { last_progress = Clock::now();
-};
+  options_for_import.progress = [&](uint64_t, uint64_t) { last_progress = Clock::now(); };
 
-const double cpu_start = CpuSeconds();
-const double wait_start = RunQueueWaitSeconds();
-const auto start = Clock::now();
-auto report = (*repo) -> Import(in, import);
-const auto end = Clock::now();
-const double cpu_end = CpuSeconds();
-const double wait_end = RunQueueWaitSeconds();
+  const double cpu_start = CpuSeconds();
+  const double wait_start = RunQueueWaitSeconds();
+  const auto start = Clock::now();
+  auto report = (*repo)->Import(in, options_for_import);
+  const auto end = Clock::now();
+  const double cpu_end = CpuSeconds();
+  const double wait_end = RunQueueWaitSeconds();
 
-if (!report.ok()) Die("import: " + report.status().message());
-if (!report->applied || report->created != expected || report->rejected != 0) {
-  std::string why = "import: created " + std::to_string(report->created) + " of " +
-                    std::to_string(expected) + ", rejected " + std::to_string(report->rejected);
-  for (const auto& e : report->errors) {
-    why += "\n  line " + std::to_string(e.line) + ": " + e.message;
-    if (&e - report->errors.data() >= 4) break;
+  if (!report.ok()) Die("import: " + report.status().message());
+  if (!report->applied || report->created != expected || report->rejected != 0) {
+    std::string why = "import: created " + std::to_string(report->created) + " of " +
+                      std::to_string(expected) + ", rejected " + std::to_string(report->rejected);
+    for (const auto& e : report->errors) {
+      why += "\n  line " + std::to_string(e.line) + ": " + e.message;
+      if (&e - report->errors.data() >= 4) break;
+    }
+    Die(why);
   }
-  Die(why);
+  CustodianTiming out;
+  out.import = {.wall = Seconds(start, end),
+                .cpu = cpu_end - cpu_start,
+                .wait = wait_end - wait_start,
+                .commit = Seconds(last_progress, end)};
+  CountingBuffer sink;
+  std::ostream null_out(&sink);
+  const auto export_start = Clock::now();
+  custodian::Status exported = (*repo)->Export(
+      null_out, {.profile = custodian::protect::Profile::kFull, .purpose = "import_bench"});
+  out.export_wall = Seconds(export_start, Clock::now());
+  if (!exported.ok()) Die("export: " + exported.message());
+  return out;
 }
-CustodianTiming out;
-out.import = {.wall = Seconds(start, end),
-              .cpu = cpu_end - cpu_start,
-              .wait = wait_end - wait_start,
-              .commit = Seconds(last_progress, end)};
-CountingBuffer sink;
-std::ostream null_out(&sink);
-const auto export_start = Clock::now();
-custodian::Status exported = (*repo)->Export(
-    null_out, {.profile = custodian::protect::Profile::kFull, .purpose = "import_bench"});
-out.export_wall = Seconds(export_start, Clock::now());
-if (!exported.ok()) Die("export: " + exported.message());
-return out;
-}  // namespace
 
 // The same rows, read from the same file, into one table of a fresh database with the store's
 // pragmas: one transaction, one prepared statement. Timed from the first read to the COMMIT.

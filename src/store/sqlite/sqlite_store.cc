@@ -420,10 +420,18 @@ class SqliteStore final : public Store {
 
   Status ListRecords(const RecordFilter& filter,
                      const std::function<bool(const RecordRow&)>& visit) override {
-    std::string sql = std::string("SELECT ") + kRowColumns + " FROM records" + Where(filter) +
-                      (filter.order == RecordFilter::Order::kCreation ? " ORDER BY created_seq"
-                                                                      : " ORDER BY id") +
-                      " LIMIT ? OFFSET ?";
+    const char* order =
+        filter.order == RecordFilter::Order::kCreation ? " ORDER BY created_seq" : " ORDER BY id";
+    std::string sql = std::string("SELECT ") + kRowColumns + " FROM records";
+    if (filter.limit >= 0) {
+      // A page: the filter indexes hold the id and (as every index) the row key, so the page
+      // is chosen inside the index and only its own rows are read from the table, not every
+      // match's. Unpaged listings read every row anyway and need no such detour.
+      sql += " WHERE created_seq IN (SELECT created_seq FROM records" + Where(filter) + order +
+             " LIMIT ? OFFSET ?)" + order;
+    } else {
+      sql += Where(filter) + order + " LIMIT ? OFFSET ?";
+    }
     Statement stmt;
     RETURN_IF_ERROR(stmt.Prepare(db_, sql));
     Use q(stmt);
