@@ -174,6 +174,18 @@ export interface LinkModel {
   fields: Record<string, { m: number[]; u: number[] }>;
 }
 
+/** One reading of sealed identities (GET /api/v1/audit): a reveal (`show`), a search of sealed
+ *  names (`search`), an export (`export:disclosure`, `export:full`) or a linkage run (`link`).
+ *  `records` is `["*"]` for a full export. */
+export interface AccessEvent {
+  seq: number;
+  at: string;
+  account: string;
+  scope: string;
+  purpose: string;
+  records: string[];
+}
+
 /** An answer other than 2xx. `message` is the server's, which names what was wrong. */
 export class ApiError extends Error {
   constructor(
@@ -294,12 +306,17 @@ export const api = {
   reveal: (id: string, purpose: string) =>
     request<RecordView>('POST', `/records/${encodeURIComponent(id)}/reveal`, { purpose }),
   create: (doc: Record<string, unknown>) => request<RecordView>('POST', '/records', doc),
+  /** A new version from a JSON merge patch (RFC 7386) and a reason (docs/formats/api.md). */
+  amend: (id: string, changes: Record<string, unknown>, reason: string) =>
+    request<RecordView>('PATCH', `/records/${encodeURIComponent(id)}`, { changes, reason }),
   search: (query: Query) => request<SearchAnswer>('GET', '/search', undefined, query),
   vocabulary: (name: string) => request<{ name: string; terms: Term[] }>('GET', `/vocabularies/${encodeURIComponent(name)}`),
   stats: () => request<Stats>('GET', '/stats'),
+  audit: (query: Query) => request<{ events: AccessEvent[] }>('GET', '/audit', undefined, query),
   ledger: (from: number, limit: number) => request<LedgerAnswer>('GET', '/ledger', undefined, { from, limit }),
   proof: (seq: number) => request<unknown>('GET', `/ledger/${seq}/proof`),
   // The server refuses an empty body here ("the request failed"), so send an empty object.
+  checkpoints: () => request<{ verifier_key: string; checkpoints: { id: number; size: number; note: string; at: string }[] }>('GET', '/checkpoints'),
   checkpoint: () => request<{ id: number; size: number; note: string }>('POST', '/checkpoints', {}),
   linkRun: (purpose: string, retrain: boolean) =>
     request<LinkRunReport>('POST', '/link/run', retrain ? { purpose, retrain } : { purpose }),

@@ -66,6 +66,10 @@ export interface Named {
   label: string;
   names: Name[];
   parent?: string;
+  /** A place's type (place_types) and point, when it has them. */
+  type?: string;
+  lat?: number;
+  lon?: number;
 }
 
 const lists = new Map<string, Promise<Map<string, Named>>>();
@@ -96,7 +100,11 @@ export function forgetNamed(): void {
 
 function toNamed(r: RecordView): Named {
   const names = (r.record.names as Name[] | undefined) ?? [];
-  return { id: r.record.id, kind: r.record.kind, label: preferredName(names) ?? r.record.id, names, parent: r.record.parent as string | undefined };
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  return {
+    id: r.record.id, kind: r.record.kind, label: preferredName(names) ?? r.record.id, names, parent: r.record.parent as string | undefined,
+    type: typeof r.record.type === 'string' ? r.record.type : undefined, lat: num(r.record.lat), lon: num(r.record.lon),
+  };
 }
 
 /** An English name if there is one (the common variant first), else the first name. */

@@ -12,6 +12,10 @@ import { renderRecord } from './pages/record.ts';
 import { renderBrowse } from './pages/browse.ts';
 import { renderTestimony } from './pages/testimony.ts';
 import { renderLink } from './pages/link.ts';
+import { renderNew } from './pages/new.ts';
+import { renderAudit } from './pages/audit.ts';
+import { renderSettings } from './pages/settings.ts';
+import { AUDITORS, mayWrite } from './schema.ts';
 
 export interface PageContext {
   session: Session;
@@ -31,14 +35,23 @@ const PAGES: Record<string, { page: Page; title: string }> = {
   browse: { page: renderBrowse, title: 'Browse' },
   testimony: { page: renderTestimony, title: 'Record a testimony' },
   link: { page: renderLink, title: 'Linking' },
+  new: { page: renderNew, title: 'New claim or dossier' },
+  audit: { page: renderAudit, title: 'Access audit' },
+  settings: { page: renderSettings, title: 'Settings' },
+  // The map and its outlines are a chunk of their own, loaded when the page is first opened.
+  map: { page: (main, ctx) => import('./pages/map.ts').then((m) => m.renderMap(main, ctx)), title: 'Map' },
 };
 
-const NAV: [string, string][] = [
-  ['#/', 'Dashboard'],
-  ['#/search', 'Search'],
-  ['#/browse?kind=act', 'Browse'],
-  ['#/testimony', 'Record a testimony'],
-  ['#/link', 'Linking'],
+/** The top bar's links; `show` leaves out a link that the account's role could not use. */
+const NAV: { href: string; label: string; show?: (s: Session) => boolean }[] = [
+  { href: '#/', label: 'Dashboard' },
+  { href: '#/search', label: 'Search' },
+  { href: '#/browse?kind=act', label: 'Browse' },
+  { href: '#/map', label: 'Map' },
+  { href: '#/testimony', label: 'Record a testimony' },
+  { href: '#/new/claim', label: 'New claim', show: (s) => mayWrite(s.role, 'claim') },
+  { href: '#/link', label: 'Linking' },
+  { href: '#/audit', label: 'Audit', show: (s) => AUDITORS.has(s.role) },
 ];
 
 /** Roles that may add records (user guide, permission matrix). */
@@ -69,7 +82,7 @@ function topBar(s: Session, current: string): HTMLElement {
   return h('header', { class: 'topbar' },
     h('a', { class: 'brand', href: '#/' }, 'Custodian'),
     h('nav', { 'aria-label': 'Main' },
-      h('ul', null, NAV.map(([href, label]) => {
+      h('ul', null, NAV.filter((item) => !item.show || item.show(s)).map(({ href, label }) => {
         const name = href.replace(/^#\/?/, '').split(/[/?]/)[0];
         return h('li', null, h('a', { href, 'aria-current': name === current ? 'page' : undefined }, label));
       })),
@@ -78,6 +91,7 @@ function topBar(s: Session, current: string): HTMLElement {
       h('span', { class: 'account', 'data-testid': 'account' }, s.account),
       h('span', { class: 'role' }, s.role),
       s.clearance ? h('span', { class: 'badge badge-clearance', title: 'This account may see sealed identities, with a purpose' }, 'identity clearance') : null,
+      h('a', { href: '#/settings', 'aria-current': current === 'settings' ? 'page' : undefined }, 'Settings'),
       logout,
     ),
   );

@@ -246,6 +246,11 @@ export async function verifyInclusionProof(doc: unknown, trustedKey?: string): P
     result.checkpoint = checkpoint;
     steps.push({ label: 'Checkpoint signature', ok: true, detail: `Ed25519 signature by ${key.name} verifies` });
   } catch (e) {
+    // With a trusted key, say which key the proof came with, so that the mismatch is plain.
+    const sent = typeof d.verifier_key === 'string' ? d.verifier_key.trim() : '';
+    if (trustedKey && sent && sent !== key.text) {
+      return fail('Checkpoint signature', `${e instanceof Error ? e.message : String(e)}, the key you trust (${key.text}); the proof came with another key, ${sent}, which you have not said to trust`);
+    }
     return fail('Checkpoint signature', e);
   }
   if (checkpoint.origin !== key.name) {

@@ -1,7 +1,8 @@
 // Makes a fresh repository in a temporary directory with the real binary (init, import the demo
-// data, add an analyst and four persons for record linkage), serves dist/ from it on a free
-// port, and stops it with SIGTERM when the tests end. The tests read the address, passwords and
-// the linkage persons' ids from the environment set here.
+// data, add an analyst, a legal officer and four persons for record linkage), serves dist/ from
+// it on a free port, and stops it with SIGTERM when the tests end. The tests read the address,
+// passwords, the linkage persons' ids and the repository's verifier key (as `custodian key`
+// prints it) from the environment set here.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ export const ADMIN = 'admin';
 export const ADMIN_PASSWORD = 'correct horse battery staple (admin)';
 export const ANALYST = 'ana';
 export const ANALYST_PASSWORD = 'analyst has a long password';
+export const LEGAL = 'lena';
+export const LEGAL_PASSWORD = 'legal officer with a long password';
 
 /** Persons added for the linkage tests: the first three are the same man. Their names are
  *  sealed (an analyst must never see them). */
@@ -38,10 +41,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const withKey = { ...base, CUSTODIAN_KEY_FILE: keyFile };
   run(['-C', repo, '--as', ADMIN, 'import', path.resolve(web, '../data/demo/demo.jsonl')], withKey);
   run(['-C', repo, '--as', ADMIN, 'account', 'add', ANALYST, '--role', 'analyst'], { ...withKey, CUSTODIAN_NEW_PASSWORD: ANALYST_PASSWORD });
+  // For claims, dossiers and the audit (claims.spec.ts, audit.spec.ts): a legal officer without
+  // identity clearance.
+  run(['-C', repo, '--as', ADMIN, 'account', 'add', LEGAL, '--role', 'legal_officer'], { ...withKey, CUSTODIAN_NEW_PASSWORD: LEGAL_PASSWORD });
   // For record linkage (link.spec.ts): one man written three ways, and an unrelated woman.
   const linkIds = LINK_PERSONS.map((p) => run(['-C', repo, '--as', ADMIN, 'add', 'person',
     '--set', `names=${JSON.stringify([{ text: p.name, lang: p.lang }])}`,
     '--set', `sex=${p.sex}`, '--set', `born=${p.born}`, '--set', `origin=${p.origin}`], withKey).toString().trim().split('\n').pop() ?? '');
+
+  // The key a user would paste as trusted (trust.spec.ts), as the CLI prints it.
+  const verifierKey = run(['-C', repo, '--as', ADMIN, 'key'], withKey).toString().trim();
 
   const serverEnv: NodeJS.ProcessEnv = { ...process.env, CUSTODIAN_KEY_FILE: keyFile };
   for (const v of ['CUSTODIAN_REPO', 'CUSTODIAN_ACCOUNT', 'CUSTODIAN_PASSWORD', 'CUSTODIAN_PASSPHRASE']) delete serverEnv[v];
@@ -69,6 +78,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.CUSTODIAN_TEST_URL = url;
   process.env.CUSTODIAN_TEST_ADMIN_PASSWORD = ADMIN_PASSWORD;
   process.env.CUSTODIAN_TEST_ANALYST_PASSWORD = ANALYST_PASSWORD;
+  process.env.CUSTODIAN_TEST_LEGAL_PASSWORD = LEGAL_PASSWORD;
+  process.env.CUSTODIAN_TEST_VERIFIER_KEY = verifierKey;
   process.env.CUSTODIAN_TEST_LINK_IDS = linkIds.join(',');
   writeFileSync(path.join(tmp, 'url'), url);
 

@@ -9,6 +9,7 @@ export const url = () => {
 };
 export const ADMIN = { account: 'admin', password: () => process.env.CUSTODIAN_TEST_ADMIN_PASSWORD ?? '' };
 export const ANALYST = { account: 'ana', password: () => process.env.CUSTODIAN_TEST_ANALYST_PASSWORD ?? '' };
+export const LEGAL = { account: 'lena', password: () => process.env.CUSTODIAN_TEST_LEGAL_PASSWORD ?? '' };
 
 /** A minimal API session from Node: cookie and CSRF token. */
 export async function apiSession(account: string, password: string) {

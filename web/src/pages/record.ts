@@ -1,13 +1,19 @@
 // The record page: a record's fields in words, its sealed fields as sealed, the Reveal action
 // (with a purpose, which the server writes to the ledger before answering), the records that
 // refer to it, its history, and the Verify action, which checks a ledger entry's inclusion
-// proof in this browser (verify.ts).
+// proof in this browser (verify.ts) against the verifier key the user trusts (Settings), or
+// else the one sent with the proof. Writers also get Amend (amend.ts), "Add a claim about this
+// record" and "Add to a dossier" (new.ts).
 
 import { api, ApiError, type Fields, type Name, type RecordView } from '../api.ts';
 import { h, clear, notice, formatTime } from '../dom.ts';
 import { FIELD_VOCABULARY, vocabulary, termLabel, humanDate, kindOfId, refLabel, recordTitle } from '../labels.ts';
 import { verifyInclusionProof, type ProofResult } from '../verify.ts';
 import { REVEALERS, SIGNERS, type PageContext } from '../main.ts';
+import { mayWrite, AUDITORS } from '../schema.ts';
+import { trustedKey } from '../trust.ts';
+import { renderAmendForm } from './amend.ts';
+import { renderAddToDossier } from './new.ts';
 
 const HIDDEN = new Set(['kind', 'id', 'sealed']);
 const DATE_FIELDS = new Set(['date', 'born']);
@@ -37,6 +43,44 @@ export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise
     h('h2', { id: 'history-h' }, 'History'), h('p', { class: 'loading' }, 'Loading versions…'));
   const related = h('section', { class: 'related', 'aria-labelledby': 'related-h' });
   const linked = h('section', { class: 'linked', 'aria-labelledby': 'linked-h', 'data-testid': 'linked-records' });
+  const amendArea = h('section', { class: 'amend panel', 'aria-labelledby': 'amend-h', 'data-testid': 'amend-area', hidden: true });
+  const dossierArea = h('section', { class: 'dossier-add panel', 'aria-labelledby': 'dossier-add-h', 'data-testid': 'dossier-area', hidden: true });
+  const role = ctx.session.role;
+  const current = !version;
+
+  // A panel that a button opens and closes; closing gives the focus back to the button.
+  const toggle = (button: HTMLButtonElement, area: HTMLElement, render: (close: () => void) => Promise<void>) => {
+    const close = () => {
+      area.hidden = true;
+      clear(area);
+      button.setAttribute('aria-expanded', 'false');
+      button.focus();
+    };
+    button.addEventListener('click', () => {
+      if (!area.hidden) {
+        close();
+        return;
+      }
+      area.hidden = false;
+      button.setAttribute('aria-expanded', 'true');
+      void render(close).catch((e) => { if (ctx.alive()) clear(area, notice('error', e instanceof ApiError ? e.readable : String(e))); });
+    });
+  };
+  const amendButton = current && mayWrite(role, r.kind)
+    ? h('button', { type: 'button', 'data-testid': 'amend-button', 'aria-expanded': 'false', 'aria-controls': 'amend-area' }, 'Amend')
+    : null;
+  const dossierButton = current && r.kind !== 'dossier' && mayWrite(role, 'dossier')
+    ? h('button', { type: 'button', 'data-testid': 'add-to-dossier', 'aria-expanded': 'false', 'aria-controls': 'dossier-area' }, 'Add to a dossier')
+    : null;
+  amendArea.id = 'amend-area';
+  dossierArea.id = 'dossier-area';
+  if (amendButton) toggle(amendButton, amendArea, (close) => renderAmendForm(amendArea, view, ctx, close));
+  if (dossierButton) toggle(dossierButton, dossierArea, (close) => renderAddToDossier(dossierArea, view, ctx, close));
+  const claimLinks = mayWrite(role, 'claim') ? [
+    h('a', { class: 'button-link', href: `#/new/claim?subject=${encodeURIComponent(r.id)}`, 'data-testid': 'add-claim' }, 'Add a claim about this record'),
+    r.kind === 'source' ? h('a', { class: 'button-link', href: `#/new/claim?source=${encodeURIComponent(r.id)}`, 'data-testid': 'add-claim-citing' }, 'Add a claim citing this source') : null,
+  ] : [];
+  const amended = ctx.params.get('amended');
 
   clear(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/browse?kind=${r.kind}` }, `${r.kind}s`), ' / ', r.id),
@@ -45,6 +89,10 @@ export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise
       `Version ${view.version}, ledger entry ${view.seq}, ${formatTime(view.at)} by ${view.by}`,
       view.reason ? ` — ${view.reason}` : '',
       version ? [' · ', h('a', { href: `#/record/${encodeURIComponent(r.id)}` }, 'show the current version')] : null),
+    amended && Number(amended) === view.version
+      ? notice('ok', `Amended: this is version ${view.version} (ledger entry ${view.seq}), with your reason “${view.reason ?? ''}”. The history below lists every version.`)
+      : null,
+    ctx.params.get('created') && view.version === 1 ? notice('ok', `Saved as ${r.id} (ledger entry ${view.seq}).`) : null,
     view.erased_by ? notice('warn', `This person's identity was erased (ledger entry ${view.erased_by}).`) : null,
     view.pseudonym ? h('p', { class: 'pseudonym' }, 'Pseudonym ', h('code', { 'data-testid': 'pseudonym' }, view.pseudonym)) : null,
     await fieldList(r, false),
@@ -52,8 +100,12 @@ export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise
     h('div', { class: 'actions' },
       h('button', { type: 'button', 'data-testid': 'verify-button', onclick: () => void runVerify(view.seq, verifyArea, ctx, r.id) },
         `Verify ledger entry ${view.seq}`),
+      amendButton, claimLinks, dossierButton,
+      hasSealed && AUDITORS.has(role) ? h('a', { class: 'button-link', href: `#/audit?record=${encodeURIComponent(r.id)}` }, 'Who has seen what is sealed') : null,
     ),
     verifyArea,
+    amendButton ? amendArea : null,
+    dossierButton ? dossierArea : null,
     r.kind === 'person' ? linked : null,
     historyArea,
     related,
@@ -306,7 +358,8 @@ export async function runVerify(seq: number, area: HTMLElement, ctx: PageContext
     clear(area, notice('error', e instanceof ApiError ? e.readable : String(e)));
     return;
   }
-  const result = await verifyInclusionProof(doc);
+  const trusted = trustedKey();
+  const result = await verifyInclusionProof(doc, trusted);
   if (!ctx.alive()) return;
   // The proof must be of this record's entry, not of some other entry that happens to verify.
   if (result.ok) {
@@ -318,15 +371,18 @@ export async function runVerify(seq: number, area: HTMLElement, ctx: PageContext
       result.steps.push({ label: 'Entry', ok: true, detail: `the proved entry is ledger entry ${seq}: ${String(e.op)} of ${recordId}${e.version ? `, version ${String(e.version)}` : ''}` });
     }
   }
-  clear(area, proofReport(seq, result));
+  clear(area, proofReport(seq, result, trusted !== undefined));
 }
 
-function proofReport(seq: number, result: ProofResult): HTMLElement {
+function proofReport(seq: number, result: ProofResult, trusted: boolean): HTMLElement {
   const entry = result.entry;
   return h('section', { class: `proof ${result.ok ? 'proof-pass' : 'proof-fail'}`, 'aria-live': 'polite' },
     h('p', { class: 'proof-verdict', role: result.ok ? 'status' : 'alert', 'data-testid': 'proof-verdict' },
       result.ok ? `✔ VERIFIED: ledger entry ${seq} is in the signed ledger` : `✘ NOT VERIFIED: the proof of ledger entry ${seq} fails`),
     h('p', { class: 'muted small' }, 'Checked in this browser: the checkpoint\'s Ed25519 signature, and the entry\'s SHA-256 leaf hash folded with the audit path up to the signed root (RFC 6962, RFC 9162).'),
+    h('p', { class: 'small', 'data-testid': 'proof-key-source' }, trusted
+      ? ['Against the verifier key you trust (', h('a', { href: '#/settings' }, 'Settings'), '), not the one sent with the proof.']
+      : ['Against the verifier key sent with the proof, which proves nothing on its own: ', h('a', { href: '#/settings' }, 'set the key your organisation published'), ' to check against it.']),
     h('ol', { class: 'proof-steps' }, result.steps.map((s) => h('li', { class: s.ok ? 'step-ok' : 'step-fail' },
       h('strong', null, `${s.ok ? '✔' : '✘'} ${s.label}: `), h('span', { class: 'break' }, s.detail)))),
     entry ? h('details', null, h('summary', null, 'The entry as proved'),
