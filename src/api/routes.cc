@@ -319,9 +319,14 @@ Status MakeCheckpoint(Call& call) {
 
 Status Audit(Call& call) {
   ASSIGN_OR_RETURN(std::optional<int64_t> limit, IntQuery(call, "limit", 1, kMaxPage));
-  ASSIGN_OR_RETURN(
-      std::vector<repo::AccessEvent> events,
-      call.repo.Audit(Query(call, "record"), Query(call, "account"), limit.value_or(100)));
+  ASSIGN_OR_RETURN(std::optional<int64_t> before, IntQuery(call, "before", 0, INT64_MAX));
+  const int64_t page = limit.value_or(100);
+  ASSIGN_OR_RETURN(std::vector<repo::AccessEvent> events,
+                   call.repo.Audit(Query(call, "record"), Query(call, "account"), page + 1,
+                                   before ? static_cast<uint64_t>(*before) : UINT64_MAX));
+  // One more than asked tells whether an older page exists.
+  const bool more = static_cast<int64_t>(events.size()) > page;
+  if (more) events.pop_back();
   Json out = Json::array();
   for (const repo::AccessEvent& e : events) {
     out.push_back({{"seq", e.seq},
@@ -331,7 +336,9 @@ Status Audit(Call& call) {
                    {"purpose", e.purpose},
                    {"records", e.records}});
   }
-  Reply(call.response, {{"events", out}});
+  Json reply = {{"events", std::move(out)}};
+  if (more) reply["next"] = events.back().seq;
+  Reply(call.response, reply);
   return OkStatus();
 }
 
@@ -356,6 +363,11 @@ Status Vocabulary(Call& call) {
   Json terms = Json::array();
   for (const model::Term& term : v->terms()) terms.push_back(term.data);
   Reply(call.response, {{"name", v->name()}, {"version", v->version()}, {"terms", terms}});
+  return OkStatus();
+}
+
+Status Schema(Call& call) {
+  Reply(call.response, model::SchemaJson());
   return OkStatus();
 }
 
@@ -601,6 +613,8 @@ const std::vector<Route>& Routes() {
        "Who saw which identity, when and why",
        {{"record", "string", "Only accesses to this record"},
         {"account", "string", "Only accesses by this account"},
+        {"before", "integer",
+         "Only accesses recorded before this ledger entry: the 'next' of the page before"},
         kLimit},
        "",
        200,
@@ -613,6 +627,13 @@ const std::vector<Route>& Routes() {
        200,
        Stats},
       {"GET", "/api/v1/vocabularies/{name}", "A vocabulary's terms", {}, "", 200, Vocabulary},
+      {"GET",
+       "/api/v1/schema",
+       "Every record kind's fields: type, required, vocabulary, kinds referred to, sealed",
+       {},
+       "",
+       200,
+       Schema},
       {"GET",
        "/api/v1/link/pairs",
        "Pairs of persons the latest linkage run scored, with why (docs/formats/linkage.md)",

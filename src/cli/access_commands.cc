@@ -186,16 +186,20 @@ void RegisterAudit(CLI::App& app, Globals& g, Action& run) {
   struct Args {
     std::string record, account;
     int64_t limit = 100;
+    uint64_t before = UINT64_MAX;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--record", a->record, "Only accesses to this record (complete exports too)");
   cmd->add_option("--account", a->account, "Only accesses by this account");
   cmd->add_option("--limit", a->limit, "At most this many, newest first (default 100)");
+  cmd->add_option("--before", a->before,
+                  "Only accesses recorded before this ledger entry (the oldest entry of the page "
+                  "before)");
   cmd->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
       ASSIGN_OR_RETURN(std::vector<repo::AccessEvent> events,
-                       repo->Audit(a->record, a->account, a->limit));
+                       repo->Audit(a->record, a->account, a->limit, a->before));
       Json out = Json::array();
       for (const repo::AccessEvent& e : events) {
         if (g.json) {

@@ -140,6 +140,10 @@ std::string_view TypeVocabulary(Kind kind);
 const std::vector<std::string_view>& SealedFields(Kind kind);
 // The free-text fields of a kind, where passages marked sensitive may appear.
 const std::vector<std::string_view>& TextFields(Kind kind);
+// Every kind's fields as data, for clients that build forms (docs/formats/api.md, GET
+// /api/v1/schema): {"kinds": {kind: {"fields": [{"name", "type", "required", "vocabulary",
+// "kinds", "min", "max", "max_bytes", "sealed", "projected"}]}}}, members only when they apply.
+const Json& SchemaJson();
 // The field naming the person a record is about, whose data key seals its sensitive passages
 // (a source's interviewee, an act's victim, a post's holder, a claim's subject when it is a
 // person); "" for kinds without one. A person is its own subject.

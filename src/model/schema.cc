@@ -428,6 +428,78 @@ const std::vector<std::string_view>& SealedFields(Kind kind) {
   return kind == K::kPerson ? kPerson : kNone;
 }
 
+const Json& SchemaJson() {
+  static const Json* schema = [] {
+    auto type_name = [](FieldType type) -> std::string_view {
+      switch (type) {
+        case F::kString:
+          return "string";
+        case F::kText:
+          return "text";
+        case F::kDate:
+          return "date";
+        case F::kInteger:
+          return "integer";
+        case F::kNumber:
+          return "number";
+        case F::kBoolean:
+          return "boolean";
+        case F::kTerm:
+          return "term";
+        case F::kTerms:
+          return "terms";
+        case F::kRef:
+          return "ref";
+        case F::kRefs:
+          return "refs";
+        case F::kNames:
+          return "names";
+        case F::kGrades:
+          return "grades";
+        case F::kStringMap:
+          return "map";
+      }
+      return "string";
+    };
+    Json kinds = Json::object();
+    for (Kind kind : AllKinds()) {
+      const auto& sealed = SealedFields(kind);
+      Json fields = Json::array();
+      for (const FieldSpec& spec : Schema(kind)) {
+        Json field = {{"name", spec.name}, {"type", type_name(spec.type)}};
+        if (spec.required) field["required"] = true;
+        if (!spec.vocabulary.empty()) field["vocabulary"] = spec.vocabulary;
+        if (spec.type == F::kRef || spec.type == F::kRefs) {
+          Json allowed = Json::array();
+          for (Kind k : AllKinds()) {
+            if (Contains(spec.ref_kinds, k)) allowed.push_back(KindName(k));
+          }
+          field["kinds"] = std::move(allowed);  // empty: any kind
+        }
+        if (spec.type == F::kNumber || spec.type == F::kInteger) {
+          if (spec.min != 0 || spec.max != 0) {
+            field["min"] = spec.min;
+            field["max"] = spec.max;
+          }
+        }
+        if (spec.type == F::kString) field["max_bytes"] = kMaxString;
+        if (spec.type == F::kText) field["max_bytes"] = kMaxText;
+        if (std::find(sealed.begin(), sealed.end(), spec.name) != sealed.end()) {
+          field["sealed"] = true;
+        }
+        static constexpr std::string_view kProjections[] = {"", "type", "place", "date"};
+        if (spec.projection != P::kNone) {
+          field["projected"] = kProjections[static_cast<int>(spec.projection)];
+        }
+        fields.push_back(std::move(field));
+      }
+      kinds[std::string(KindName(kind))] = {{"fields", std::move(fields)}};
+    }
+    return new Json({{"kinds", std::move(kinds)}});
+  }();
+  return *schema;
+}
+
 const std::vector<std::string_view>& TextFields(Kind kind) {
   // Asked for every record written: computed once per kind.
   static const auto* by_kind = [] {

@@ -428,9 +428,11 @@ Result<Record> Repository::Reveal(const std::string& id, const std::string& purp
 }
 
 Result<std::vector<AccessEvent>> Repository::Audit(const std::string& record,
-                                                   const std::string& account, int64_t limit) {
+                                                   const std::string& account, int64_t limit,
+                                                   uint64_t before) {
   RETURN_IF_ERROR(Authorize(protect::Action::kReadAudit));
-  ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, store_->ListAccesses(record, account, limit));
+  ASSIGN_OR_RETURN(std::vector<uint64_t> seqs,
+                   store_->ListAccesses(record, account, limit, before));
   std::vector<AccessEvent> out;
   for (uint64_t seq : seqs) {
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, seq));

@@ -380,9 +380,10 @@ class Repository {
   // appends an access entry naming the account, the record and the purpose.
   Result<Record> Reveal(const std::string& id, const std::string& purpose,
                         std::optional<int64_t> version = std::nullopt);
-  // Accesses to sealed fields, newest first, optionally of one record or by one account.
+  // Accesses to sealed fields, newest first, optionally of one record or by one account; only
+  // those recorded before ledger entry `before` (the last seq of the page before, for paging).
   Result<std::vector<AccessEvent>> Audit(const std::string& record, const std::string& account,
-                                         int64_t limit);
+                                         int64_t limit, uint64_t before = UINT64_MAX);
   // Destroys the data key of `id` (a person, or a record sealed under its own key): every
   // field and passage sealed under it becomes unrecoverable, for good. Appends an erase entry.
   Result<uint64_t> EraseIdentity(const std::string& id, const std::string& reason);

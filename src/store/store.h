@@ -140,9 +140,10 @@ class Store : public ledger::LogStore {
   // Sealed fields revealed: entry `seq` shows that `account` saw record `record`.
   virtual Status PutAccess(uint64_t seq, std::string_view account, std::string_view record) = 0;
   // Entries of accesses, newest first, to `record` (complete exports, stored as record "*",
-  // included) and/or by `account` ("" for any).
+  // included) and/or by `account` ("" for any), older than entry `before`.
   virtual Result<std::vector<uint64_t>> ListAccesses(std::string_view record,
-                                                     std::string_view account, int64_t limit) = 0;
+                                                     std::string_view account, int64_t limit,
+                                                     uint64_t before) = 0;
 
   // ---- Linkage (docs/formats/linkage.md): projections of link_run and link_decision entries ----
   // The pairs of persons the latest linkage run scored, and its clusters as decisions changed

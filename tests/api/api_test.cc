@@ -258,12 +258,51 @@ TEST_F(ApiTest, RecordsThroughTheApiKeepThePermissionsAndRefuseBadInput) {
   Json audit = Parse(client_->Get("/api/v1/audit?record=per-w", admin));
   ASSERT_EQ(audit["events"].size(), 1u);
   EXPECT_EQ(audit["events"][0]["purpose"], "API test");
+  EXPECT_FALSE(audit.contains("next"));
+  ASSERT_EQ(client_
+                ->Post("/api/v1/records/per-w/reveal", admin, R"({"purpose":"second reading"})",
+                       "application/json")
+                ->status,
+            200);
+  Json newest = Parse(client_->Get("/api/v1/audit?record=per-w&limit=1", admin));
+  ASSERT_EQ(newest["events"].size(), 1u);
+  EXPECT_EQ(newest["events"][0]["purpose"], "second reading");
+  ASSERT_TRUE(newest.contains("next"));
+  Json older = Parse(
+      client_->Get("/api/v1/audit?record=per-w&limit=1&before=" + newest["next"].dump(), admin));
+  ASSERT_EQ(older["events"].size(), 1u);
+  EXPECT_EQ(older["events"][0]["purpose"], "API test");
+  EXPECT_FALSE(older.contains("next"));
+  EXPECT_EQ(client_->Get("/api/v1/audit?before=-1", admin)->status, 400);
+  EXPECT_EQ(client_->Get("/api/v1/audit?before=soon", admin)->status, 400);
   EXPECT_EQ(Parse(client_->Get("/api/v1/records?kind=person", admin))["total"], 1);
   Json found = Parse(client_->Get("/api/v1/search?q=Case&kind=dossier", admin));
   ASSERT_EQ(found["hits"].size(), 1u) << found.dump();
   EXPECT_EQ(found["hits"][0]["title"], "Case");
   EXPECT_EQ(found["facets"]["kind"][0]["label"], "dossier");
   EXPECT_EQ(client_->Post("/api/v1/checkpoints", admin, "", "application/json")->status, 201);
+  // The schema clients build forms from is the one the server validates with: a field it
+  // calls required is refused when missing, a sealed one is sealed.
+  Json schema = Parse(client_->Get("/api/v1/schema", analyst));
+  ASSERT_TRUE(schema["kinds"].is_object()) << schema.dump().substr(0, 200);
+  EXPECT_EQ(schema["kinds"].size(), model::AllKinds().size());
+  auto field = [&](const std::string& kind, const std::string& name) {
+    for (const Json& f : schema["kinds"][kind]["fields"]) {
+      if (f["name"] == name) return f;
+    }
+    return Json();
+  };
+  EXPECT_EQ(field("act", "violation")["vocabulary"], "violation_types");
+  EXPECT_EQ(field("act", "victim")["kinds"], Json::array({"person"}));
+  EXPECT_TRUE(field("person", "names").value("sealed", false));
+  EXPECT_FALSE(field("person", "public_names").value("sealed", false));
+  EXPECT_TRUE(field("claim", "sources").value("required", false));
+  EXPECT_EQ(field("place", "lat")["max"], 90);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/records", admin,
+                       R"({"kind":"claim","subject":"per-w","statement":"s"})", "application/json")
+                ->status,
+            400);
   EXPECT_EQ(Parse(client_->Get("/api/v1/vocabularies/violation_types", admin))["name"],
             "violation_types");
 }

@@ -225,7 +225,9 @@ TEST_F(LinkageTest, DecisionsChangeClustersBindLaterRunsAndCanBeRevoked) {
   Result<std::vector<LinkPair>> pairs = admin_->LinkPairs({.record = a, .limit = 100});
   ASSERT_TRUE(pairs.ok());
   for (const LinkPair& p : *pairs) {
-    if ((p.a == a && p.b == b) || (p.a == b && p.b == a)) EXPECT_EQ(p.decision, "different");
+    if ((p.a == a && p.b == b) || (p.a == b && p.b == a)) {
+      EXPECT_EQ(p.decision, "different");
+    }
   }
   Result<std::vector<LinkPair>> queue = admin_->LinkPairs({.record = a, .undecided_only = true});
   ASSERT_TRUE(queue.ok());

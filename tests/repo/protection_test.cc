@@ -178,7 +178,13 @@ TEST_F(ProtectionTest, RevealNeedsClearanceAndPurposeAndIsAudited) {
   ASSERT_EQ(audit->size(), 1u);
   EXPECT_EQ((*audit)[0].account, "ina");
   EXPECT_EQ((*audit)[0].purpose, "preparing the hearing of 3 May");
-  EXPECT_EQ(admin_->Audit("", "ina", 10)->size(), 2u);
+  Result<std::vector<AccessEvent>> by_ina = admin_->Audit("", "ina", 10);
+  ASSERT_EQ(by_ina->size(), 2u);
+  // Pages: the one older than the newest holds only the first reading.
+  Result<std::vector<AccessEvent>> older = admin_->Audit("", "ina", 10, (*by_ina)[0].seq);
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ((*older)[0].seq, (*by_ina)[1].seq);
+  EXPECT_TRUE(admin_->Audit("", "ina", 10, (*by_ina)[1].seq)->empty());
   // A complete export reveals every identity, so it is in every record's audit.
   std::ostringstream full;
   ASSERT_TRUE(admin_->Export(full, FullExport()).ok());

@@ -602,9 +602,10 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<uint64_t>> ListAccesses(std::string_view record, std::string_view account,
-                                             int64_t limit) override {
+                                             int64_t limit, uint64_t before) override {
     Use q(list_accesses_);
-    q.Text(record).Text(record).Text(account).Text(account).Int(limit);
+    q.Text(record).Text(record).Text(account).Text(account);
+    q.Int(static_cast<int64_t>(std::min<uint64_t>(before, INT64_MAX))).Int(limit);
     std::vector<uint64_t> out;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
@@ -1070,7 +1071,7 @@ class SqliteStore final : public Store {
         {&put_access_, "INSERT INTO accesses (seq, account, record) VALUES (?, ?, ?)"},
         {&list_accesses_,
          "SELECT DISTINCT seq FROM accesses WHERE (? = '' OR record = ? OR record = '*') AND "
-         "(? = '' OR account = ?) ORDER BY seq DESC LIMIT ?"},
+         "(? = '' OR account = ?) AND seq < ? ORDER BY seq DESC LIMIT ?"},
         {&add_key_slot_,
          "INSERT INTO key_slots (kind, salt, ops, memory, wrapped) VALUES (?, ?, ?, ?, ?)"},
         {&replace_key_slot_,
