@@ -137,20 +137,26 @@ void RegisterToken(CLI::App& app, Globals& g, Action& run) {
   struct Args {
     std::string label, account, prefix;
     bool all = false;
+    int days = repo::Repository::kDefaultTokenDays;
   };
   auto a = std::make_shared<Args>();
   auto* create = cmd->add_subcommand(
       "create", "Make a token for your account; it is printed once and stored only as a hash");
   create->add_option("--label", a->label, "What the token is for")->required();
+  create->add_option("--days", a->days,
+                     "How long it stays valid, 1 to " +
+                         std::to_string(repo::Repository::kMaxTokenDays) + " days (default " +
+                         std::to_string(repo::Repository::kDefaultTokenDays) + ")");
   create->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
       ASSIGN_OR_RETURN(auto repo, OpenRepo(g, Keys::kNo));
-      ASSIGN_OR_RETURN(std::string token, repo->CreateToken(a->label));
+      ASSIGN_OR_RETURN(std::string token, repo->CreateToken(a->label, a->days));
       std::cout << token << "\n";
       return OkStatus();
     };
   });
-  auto* list = cmd->add_subcommand("list", "List tokens: digest prefix, label, when made");
+  auto* list =
+      cmd->add_subcommand("list", "List tokens: digest prefix, when made, when it expires, label");
   list->add_option("--account", a->account, "Whose tokens (admins; default: yours)");
   list->callback([&g, &run, a] {
     run = [&g, a]() -> Status {
@@ -158,7 +164,8 @@ void RegisterToken(CLI::App& app, Globals& g, Action& run) {
       std::string account = a->account.empty() ? repo->principal().account : a->account;
       ASSIGN_OR_RETURN(std::vector<repo::Repository::TokenInfo> tokens, repo->Tokens(account));
       for (const auto& t : tokens) {
-        std::cout << t.digest.substr(0, 12) << "  " << t.created << "  " << t.label << "\n";
+        std::cout << t.digest.substr(0, 12) << "  " << t.created << "  expires " << t.expires
+                  << "  " << t.label << "\n";
       }
       return OkStatus();
     };

@@ -167,6 +167,10 @@ Status Repository::SignInWithToken(const std::string& token) {
                   {reinterpret_cast<const uint8_t*>(digest.data()), digest.size()})) {
     return wrong;
   }
+  if (row->expires <= FormatTimestamp(options_.env->NowMicros())) {
+    return PermissionDeniedError("the API token expired at " + row->expires +
+                                 ": make a new one (custodian token create)");
+  }
   ASSIGN_OR_RETURN(principal_, LoadPrincipal(row->account));
   return OkStatus();
 }
@@ -309,14 +313,21 @@ Status Repository::Grant(const std::string& account, const std::string& dossier,
   return txn.Commit();
 }
 
-Result<std::string> Repository::CreateToken(const std::string& label) {
+Result<std::string> Repository::CreateToken(const std::string& label, int days) {
   RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
   RETURN_IF_ERROR(CheckFreeText("a token label", label));
+  if (days < 1 || days > kMaxTokenDays) {
+    return InvalidArgumentError("a token is valid for 1 to " + std::to_string(kMaxTokenDays) +
+                                " days, not " + std::to_string(days));
+  }
   std::string token = protect::NewApiToken(*options_.env);
+  const int64_t now = options_.env->NowMicros();
+  constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
   RETURN_IF_ERROR(store_->AddToken({.digest = protect::TokenDigest(token),
                                     .account = principal_.account,
                                     .label = label,
-                                    .created = FormatTimestamp(options_.env->NowMicros())}));
+                                    .created = FormatTimestamp(now),
+                                    .expires = FormatTimestamp(now + days * kMicrosPerDay)}));
   return token;
 }
 
@@ -326,7 +337,8 @@ Result<std::vector<Repository::TokenInfo>> Repository::Tokens(const std::string&
   ASSIGN_OR_RETURN(std::vector<store::Store::TokenRow> rows, store_->ListTokens(account));
   std::vector<TokenInfo> out;
   for (auto& row : rows)
-    out.push_back({std::move(row.digest), std::move(row.label), std::move(row.created)});
+    out.push_back({std::move(row.digest), std::move(row.label), std::move(row.created),
+                   std::move(row.expires)});
   return out;
 }
 

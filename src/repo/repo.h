@@ -365,10 +365,12 @@ class Repository {
   Status SetPassword(const std::string& name, const std::string& password);
   Result<std::vector<AccountInfo>> Accounts();
   Status Grant(const std::string& account, const std::string& dossier, bool granted);
-  // A new API token for the signed-in account; only its digest is kept.
-  Result<std::string> CreateToken(const std::string& label);
+  // A new API token for the signed-in account, valid for `days` (1 to kMaxTokenDays); only
+  // its digest is kept. A token that leaked stops working by itself.
+  static constexpr int kDefaultTokenDays = 90, kMaxTokenDays = 366;
+  Result<std::string> CreateToken(const std::string& label, int days = kDefaultTokenDays);
   struct TokenInfo {
-    std::string digest, label, created;
+    std::string digest, label, created, expires;
   };
   // The account's tokens (its own, or anyone's for an admin); only digests are kept.
   Result<std::vector<TokenInfo>> Tokens(const std::string& account);

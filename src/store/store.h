@@ -228,6 +228,7 @@ class Store : public ledger::LogStore {
     std::string account;
     std::string label;
     std::string created;
+    std::string expires;  // as created, FormatTimestamp's form: compares as text
   };
   virtual Status AddToken(const TokenRow& token) = 0;
   virtual Result<std::optional<TokenRow>> FindToken(std::string_view digest) = 0;

@@ -307,6 +307,30 @@ TEST_F(ApiTest, RecordsThroughTheApiKeepThePermissionsAndRefuseBadInput) {
             "violation_types");
 }
 
+// API tokens expire: one made for a day works today and is refused, with 401 and a JSON error
+// that says so, two days later; a token cannot be made for 0 days or for more than a year.
+TEST_F(ApiTest, TokensExpire) {
+  Result<std::string> day = admin_->CreateToken("one day", 1);
+  ASSERT_TRUE(day.ok()) << day.status().ToString();
+  EXPECT_EQ(client_->Get("/api/v1/stats", Bearer(*day))->status, 200);
+  EXPECT_EQ(admin_->CreateToken("never", 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(admin_->CreateToken("too long", 367).status().code(), StatusCode::kInvalidArgument);
+  Result<std::vector<repo::Repository::TokenInfo>> tokens =
+      admin_->Tokens(custodian::testing::kAdmin);
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_EQ(tokens->size(), 2u);  // the fixture's and this one
+  for (const auto& t : *tokens) EXPECT_GT(t.expires, t.created);
+
+  env_.Advance(int64_t{2} * 86400 * 1000000);
+  httplib::Result expired = client_->Get("/api/v1/stats", Bearer(*day));
+  ASSERT_TRUE(expired);
+  EXPECT_EQ(expired->status, 401);
+  EXPECT_EQ(ErrorCode(expired), "unauthenticated");
+  EXPECT_NE(expired->body.find("expired"), std::string::npos) << expired->body;
+  // The 90-day token of the fixture still works.
+  EXPECT_EQ(client_->Get("/api/v1/stats", Bearer(admin_token_))->status, 200);
+}
+
 // Keyset pages: following `next` visits every matching record once, in id order, each page as
 // cheap as the first; `after` with `offset`, or an `after` longer than any id, is refused.
 TEST_F(ApiTest, ListPagesFollowNextThroughEveryRecord) {

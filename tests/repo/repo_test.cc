@@ -287,6 +287,8 @@ TEST_F(RepoTest, AVersion4RepositoryGetsTheFilterIndexes) {
                            .date = "between 2005 and 2007"};
   const std::vector<std::string> expected = ListIds(query);
   ASSERT_EQ(expected.size(), 1u);
+  Result<std::string> token = repo_->CreateToken("made before tokens expired");
+  ASSERT_TRUE(token.ok());
   const std::string before = Fingerprint();
   repo_.reset();
 
@@ -315,6 +317,7 @@ TEST_F(RepoTest, AVersion4RepositoryGetsTheFilterIndexes) {
   sql("DROP INDEX records_filter_type; DROP INDEX records_filter_place; "
       "CREATE INDEX records_kind_type_place ON records (kind, type, place, date_first); "
       "CREATE INDEX records_kind_place ON records (kind, place, date_first); "
+      "ALTER TABLE tokens DROP COLUMN expires; "
       "UPDATE meta SET value = '4' WHERE key = 'schema_version'");
 
   auto reopened = OpenAs(dir_.path() + "/r", options_);
@@ -322,6 +325,15 @@ TEST_F(RepoTest, AVersion4RepositoryGetsTheFilterIndexes) {
   repo_ = std::move(reopened).value();
   EXPECT_EQ(ListIds(query), expected);
   EXPECT_EQ(Fingerprint(), before);
+  // Tokens of before expire 90 days after they were made.
+  Result<std::vector<Repository::TokenInfo>> tokens = repo_->Tokens(custodian::testing::kAdmin);
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_EQ(tokens->size(), 1u);
+  EXPECT_EQ((*tokens)[0].created.substr(0, 10), "2026-11-28");
+  EXPECT_EQ((*tokens)[0].expires, "2027-02-26" + (*tokens)[0].created.substr(10, 9) + ".000000Z");
+  EXPECT_TRUE(repo_->SignInWithToken(*token).ok());
+  env_.Advance(int64_t{91} * 86400 * 1000000);
+  EXPECT_EQ(repo_->SignInWithToken(*token).code(), StatusCode::kPermissionDenied);
   repo_.reset();
   EXPECT_EQ(sql("SELECT value FROM meta WHERE key = 'schema_version'"), "5|");
   EXPECT_EQ(sql("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'records_%' "

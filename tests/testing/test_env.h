@@ -17,6 +17,7 @@ class TestEnv : public Env {
  public:
   explicit TestEnv(uint64_t seed = 42) : rng_(seed) {}
   int64_t NowMicros() override { return now_micros_ += 1000; }
+  void Advance(int64_t micros) { now_micros_ += micros; }
   void RandomBytes(std::span<uint8_t> out) override {
     for (uint8_t& b : out) b = static_cast<uint8_t>(rng_());
   }

@@ -13,6 +13,8 @@ namespace {
 
 // 2: records keyed by created_seq, no history table. 3: accounts, keys, sealed identities.
 constexpr int kSchemaVersion = 5;
+// Tokens made before tokens expired (schema 4 and older) expire this long after they were made.
+constexpr int kLegacyTokenDays = 90;
 
 // Version 4 added the linkage projections; a version 3 database gains them empty (it has no
 // link entries to project) when it is opened.
@@ -73,7 +75,8 @@ CREATE TABLE key_slots (
 CREATE TABLE data_keys (owner TEXT PRIMARY KEY, wrapped BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE credentials (account TEXT PRIMARY KEY, password_hash TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE tokens (
-  digest TEXT PRIMARY KEY, account TEXT NOT NULL, label TEXT NOT NULL, created TEXT NOT NULL
+  digest TEXT PRIMARY KEY, account TEXT NOT NULL, label TEXT NOT NULL, created TEXT NOT NULL,
+  expires TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql";
 
@@ -709,7 +712,7 @@ class SqliteStore final : public Store {
 
   Status AddToken(const TokenRow& t) override {
     Use q(add_token_);
-    q.Text(t.digest).Text(t.account).Text(t.label).Text(t.created);
+    q.Text(t.digest).Text(t.account).Text(t.label).Text(t.created).Text(t.expires);
     return Done(q.Step(), "storing a token");
   }
 
@@ -966,11 +969,22 @@ class SqliteStore final : public Store {
     return Error(doing);
   }
 
-  // Version 3 lacks the linkage tables; 3 and 4 have the filter indexes of before. Every step
-  // may run twice (two processes opening the same old file): the second finds it done.
+  // Version 3 lacks the linkage tables; 3 and 4 have the filter indexes of before and tokens
+  // that never expire, which now expire kLegacyTokenDays after they were made. Two processes
+  // may open the same old file at once: the second finds the work done and does nothing.
   Status Migrate(const std::string& from) {
     RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Result<std::optional<std::string>> now = GetMetaUnprepared("schema_version");
+    if (now.ok() && *now == std::to_string(kSchemaVersion)) return Exec("COMMIT");
     Status migrated = from == "3" ? Exec(kLinkSchema) : OkStatus();
+    if (migrated.ok()) {
+      // The stored form is FormatTimestamp's (microseconds, Z), so expiries compare as text.
+      const std::string expire_tokens =
+          "ALTER TABLE tokens ADD COLUMN expires TEXT NOT NULL DEFAULT ''; "
+          "UPDATE tokens SET expires = strftime('%Y-%m-%dT%H:%M:%S', created, '+" +
+          std::to_string(kLegacyTokenDays) + " days') || '.000000Z'";
+      migrated = Exec(expire_tokens.c_str());
+    }
     if (migrated.ok()) {
       migrated = Exec(
           "DROP INDEX IF EXISTS records_kind_type; DROP INDEX IF EXISTS records_kind_type_place; "
@@ -1087,10 +1101,13 @@ class SqliteStore final : public Store {
         {&set_password_,
          "INSERT OR REPLACE INTO credentials (account, password_hash) VALUES (?, ?)"},
         {&get_password_, "SELECT password_hash FROM credentials WHERE account = ?"},
-        {&add_token_, "INSERT INTO tokens (digest, account, label, created) VALUES (?, ?, ?, ?)"},
-        {&find_token_, "SELECT digest, account, label, created FROM tokens WHERE digest = ?"},
+        {&add_token_,
+         "INSERT INTO tokens (digest, account, label, created, expires) VALUES (?, ?, ?, ?, ?)"},
+        {&find_token_,
+         "SELECT digest, account, label, created, expires FROM tokens WHERE digest = ?"},
         {&list_tokens_,
-         "SELECT digest, account, label, created FROM tokens WHERE account = ? ORDER BY created"},
+         "SELECT digest, account, label, created, expires FROM tokens WHERE account = ? "
+         "ORDER BY created"},
         {&delete_tokens_, "DELETE FROM tokens WHERE account = ? AND digest LIKE ?"},
         {&put_link_pair_,
          "INSERT OR REPLACE INTO link_pairs (a, b, probability, explanation) VALUES (?, ?, ?, ?)"},
@@ -1165,7 +1182,8 @@ class SqliteStore final : public Store {
     return {.digest = std::string(ColumnText(s, 0)),
             .account = std::string(ColumnText(s, 1)),
             .label = std::string(ColumnText(s, 2)),
-            .created = std::string(ColumnText(s, 3))};
+            .created = std::string(ColumnText(s, 3)),
+            .expires = std::string(ColumnText(s, 4))};
   }
 
   Result<std::vector<std::string>> Texts(Statement& stmt, std::string_view arg,
