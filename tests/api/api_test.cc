@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <fstream>
@@ -33,6 +36,38 @@ Json Parse(const httplib::Result& result) {
 std::string ErrorCode(const httplib::Result& result) {
   Json body = Parse(result);
   return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "";
+}
+
+// A self-signed certificate for 127.0.0.1 (P-256, valid for an hour) and its key, as PEM.
+void WriteSelfSignedCertificate(const std::string& cert_path, const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  ASSERT_NE(key, nullptr);
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1");
+  ASSERT_NE(san, nullptr);
+  X509_add_ext(cert, san, -1);
+  X509_EXTENSION_free(san);
+  ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
+  BIO* out = BIO_new_file(cert_path.c_str(), "w");
+  ASSERT_EQ(PEM_write_bio_X509(out, cert), 1);
+  BIO_free(out);
+  out = BIO_new_file(key_path.c_str(), "w");
+  ASSERT_EQ(PEM_write_bio_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr), 1);
+  BIO_free(out);
+  X509_free(cert);
+  EVP_PKEY_free(key);
 }
 
 class ApiTest : public ::testing::Test {
@@ -460,6 +495,63 @@ TEST_F(ApiTest, LinkageRunsReviewsAndRefusesBadInput) {
   ASSERT_EQ(all["decisions"].size(), 1u);
   EXPECT_TRUE(all["decisions"][0].contains("revoked_by"));
   EXPECT_TRUE(Parse(client_->Get("/api/v1/link/model", analyst))["model"].is_object());
+}
+
+// Over TLS: a client that trusts the certificate is served and its session cookie is Secure;
+// a client that does not trust it, and plain HTTP on the TLS port, get nothing. A missing or
+// broken certificate or key is refused when the server is made, not at the first request.
+TEST_F(ApiTest, ServesOverTlsWithSecureCookies) {
+  const std::string cert = dir_ / "cert.pem", key = dir_ / "key.pem", junk = dir_ / "junk.pem";
+  WriteSelfSignedCertificate(cert, key);
+  std::ofstream(junk) << "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+  const protect::Unlocker unlock{.key_file_text = TestKeyFileText()};
+  for (const auto& [c, k] : std::vector<std::pair<std::string, std::string>>{
+           {cert, ""}, {junk, key}, {cert, junk}, {key, cert}, {dir_ / "missing.pem", key}}) {
+    ServeOptions bad{.port = 0, .tls_cert = c, .tls_key = k};
+    EXPECT_EQ(Server::Create(dir_ / "r", options_, unlock, bad).status().code(),
+              StatusCode::kInvalidArgument)
+        << c << " " << k;
+  }
+
+  auto server =
+      Server::Create(dir_ / "r", options_, unlock,
+                     {.port = 0, .tls_cert = cert, .tls_key = key, .threads = 4, .handles = 1});
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  std::thread serving([&] { EXPECT_TRUE((*server)->Run().ok()); });
+  const int port = (*server)->port();
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.set_ca_cert_path(cert.c_str());
+  tls.enable_server_certificate_verification(true);
+  httplib::Result spec = tls.Get("/api/v1/openapi.json");
+  for (int i = 0; i < 200 && !spec; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    spec = tls.Get("/api/v1/openapi.json");
+  }
+  ASSERT_TRUE(spec) << httplib::to_string(spec.error());
+  EXPECT_EQ(spec->status, 200);
+  httplib::Result login = tls.Post("/api/v1/session",
+                                   Json({{"account", custodian::testing::kAdmin},
+                                         {"password", custodian::testing::kAdminPassword}})
+                                       .dump(),
+                                   "application/json");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 201) << login->body;
+  const std::string cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_EQ(tls.Get("/api/v1/stats", Bearer(admin_token_))->status, 200);
+
+  httplib::SSLClient untrusting("127.0.0.1", port);
+  untrusting.set_ca_cert_path(key.c_str());  // trusts nothing: not a certificate
+  untrusting.enable_server_certificate_verification(true);
+  EXPECT_FALSE(untrusting.Get("/api/v1/openapi.json"));
+  httplib::Client plain("127.0.0.1", port);
+  plain.set_read_timeout(std::chrono::seconds(2));
+  httplib::Result cleartext = plain.Get("/api/v1/openapi.json");
+  EXPECT_TRUE(!cleartext || cleartext->status != 200);
+
+  (*server)->Stop();
+  serving.join();
 }
 
 TEST_F(ApiTest, StaticFilesStayInsideTheWebDirectory) {
