@@ -504,6 +504,10 @@ Result<store::RecordFilter> Repository::Filter(const ListQuery& query) {
     filter.date_last = date->last_day;
   }
   filter.refers_to = query.refers_to;
+  if (principal_.role != protect::Role::kAdmin &&
+      (!query.kind || *query.kind == model::Kind::kDossier)) {
+    filter.visible_dossiers.emplace(principal_.dossiers.begin(), principal_.dossiers.end());
+  }
   filter.after_id = query.after;
   filter.limit = query.limit;
   filter.offset = query.offset;
@@ -515,7 +519,6 @@ Status Repository::List(const ListQuery& query, const std::function<bool(const R
   ASSIGN_OR_RETURN(store::RecordFilter filter, Filter(query));
   Status status;
   RETURN_IF_ERROR(store_->ListRecords(filter, [&](const store::RecordRow& row) {
-    if (row.kind == "dossier" && !protect::CanSeeDossier(principal_, row.id)) return true;
     Result<Json> entry = ReadEntryJson(*store_, row.seq);
     Result<Record> record = entry.ok() ? RecordFromEntry(row.seq, *entry) : entry.status();
     if (record.ok()) record = View(std::move(record).value());
@@ -533,18 +536,7 @@ Result<int64_t> Repository::Count(const ListQuery& query) {
   ASSIGN_OR_RETURN(store::RecordFilter filter, Filter(query));
   filter.limit = -1;
   filter.offset = 0;
-  ASSIGN_OR_RETURN(int64_t count, store_->CountRecords(filter));
-  if (principal_.role == protect::Role::kAdmin ||
-      (query.kind && *query.kind != model::Kind::kDossier)) {
-    return count;
-  }
-  // Dossiers the account may not see are not counted either (there are few dossiers).
-  filter.kind = "dossier";
-  RETURN_IF_ERROR(store_->ListRecords(filter, [&](const store::RecordRow& row) {
-    if (!protect::CanSeeDossier(principal_, row.id)) --count;
-    return true;
-  }));
-  return count;
+  return store_->CountRecords(filter);
 }
 
 // ---- The ledger ----

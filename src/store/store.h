@@ -51,6 +51,9 @@ struct RecordFilter {
   std::optional<int32_t> date_first, date_last;  // records whose date range overlaps this
   std::string refers_to;                         // records with a reference to this id
   std::string after_id;  // only ids after this one: a page that starts where the last ended
+  // When set, dossiers other than these are left out (an account sees only those granted),
+  // inside the query, so that pages and counts hold only what the reader may see.
+  std::optional<std::vector<std::string>> visible_dossiers;
   enum class Order { kId, kCreation };
   Order order = Order::kId;
   int64_t limit = -1;  // -1 for no limit

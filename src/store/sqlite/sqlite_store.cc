@@ -969,6 +969,15 @@ class SqliteStore final : public Store {
     return Error(doing);
   }
 
+  Result<bool> HasColumn(std::string_view table, std::string_view column) {
+    Statement stmt;
+    RETURN_IF_ERROR(stmt.Prepare(db_, "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?"));
+    Use q(stmt);
+    q.Text(table).Text(column);
+    if (q.Step() != SQLITE_ROW) return Error("reading the schema");
+    return sqlite3_column_int64(q.get(), 0) > 0;
+  }
+
   // Version 3 lacks the linkage tables; 3 and 4 have the filter indexes of before and tokens
   // that never expire, which now expire kLegacyTokenDays after they were made. Two processes
   // may open the same old file at once: the second finds the work done and does nothing.
@@ -977,7 +986,9 @@ class SqliteStore final : public Store {
     Result<std::optional<std::string>> now = GetMetaUnprepared("schema_version");
     if (now.ok() && *now == std::to_string(kSchemaVersion)) return Exec("COMMIT");
     Status migrated = from == "3" ? Exec(kLinkSchema) : OkStatus();
-    if (migrated.ok()) {
+    Result<bool> has_expiry = HasColumn("tokens", "expires");
+    if (!has_expiry.ok()) migrated = has_expiry.status();
+    if (migrated.ok() && !*has_expiry) {
       // The stored form is FormatTimestamp's (microseconds, Z), so expiries compare as text.
       const std::string expire_tokens =
           "ALTER TABLE tokens ADD COLUMN expires TEXT NOT NULL DEFAULT ''; "
@@ -1154,6 +1165,15 @@ class SqliteStore final : public Store {
     if (!f.refers_to.empty()) {
       terms.emplace_back("id IN (SELECT from_id FROM refs WHERE to_id = ?)");
     }
+    if (f.visible_dossiers) {
+      std::string visible = "(kind <> 'dossier'";
+      if (!f.visible_dossiers->empty()) {
+        visible += " OR id IN (?";
+        for (size_t i = 1; i < f.visible_dossiers->size(); ++i) visible += ", ?";
+        visible += ")";
+      }
+      terms.push_back(visible + ")");
+    }
     if (!f.after_id.empty()) terms.emplace_back("id > ?");
     std::string out;
     for (const std::string& t : terms) out += (out.empty() ? " WHERE " : " AND ") + t;
@@ -1167,6 +1187,9 @@ class SqliteStore final : public Store {
     if (f.date_last) q.Int(*f.date_last);
     if (f.date_first) q.Int(*f.date_first);
     if (!f.refers_to.empty()) q.Text(f.refers_to);
+    if (f.visible_dossiers) {
+      for (const std::string& id : *f.visible_dossiers) q.Text(id);
+    }
     if (!f.after_id.empty()) q.Text(f.after_id);
   }
 
