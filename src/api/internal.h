@@ -44,8 +44,10 @@ struct Route {
   std::vector<Param> query;
   std::string body;  // what the JSON request body is ("" for none)
   int success = 200;
-  // Fills call.response (JSON) or returns the error to send.
+  // Fills call.response (JSON unless response_type says otherwise) or returns the error.
   std::function<Status(Call&)> handler;
+  std::string body_type = "application/json";
+  std::string response_type = "application/json";
 };
 
 // The routes that need an account. (The session routes, which establish one, are the

@@ -16,13 +16,17 @@ Json ErrorResponse(const std::string& description) {
       {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
-Json JsonResponse(const std::string& description) {
-  return {{"description", description},
-          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+Json JsonResponse(const std::string& description,
+                  const std::string& media_type = "application/json") {
+  Json schema =
+      media_type == "application/json" ? Json{{"type", "object"}} : Json{{"type", "string"}};
+  return {{"description", description}, {"content", {{media_type, {{"schema", schema}}}}}};
 }
 
 Json Operation(const std::string& summary, const std::string& path, const std::vector<Param>& query,
-               const std::string& body, int success, bool authenticated) {
+               const std::string& body, int success, bool authenticated,
+               const std::string& body_type = "application/json",
+               const std::string& response_type = "application/json") {
   Json parameters = Json::array();
   // {name} segments of the path
   for (size_t at = path.find('{'); at != std::string::npos; at = path.find('{', at + 1)) {
@@ -39,7 +43,7 @@ Json Operation(const std::string& summary, const std::string& path, const std::v
   }
   Json op = {{"summary", summary},
              {"responses",
-              {{std::to_string(success), JsonResponse("Success")},
+              {{std::to_string(success), JsonResponse("Success", response_type)},
                {"400", ErrorResponse("Bad input: malformed JSON, wrong types, unknown fields")},
                {"401", ErrorResponse("No valid session or token")},
                {"403", ErrorResponse("The account lacks the role, clearance or grant; or a "
@@ -49,9 +53,11 @@ Json Operation(const std::string& summary, const std::string& path, const std::v
                {"413", ErrorResponse("The request body is too large")}}}};
   if (!parameters.empty()) op["parameters"] = parameters;
   if (!body.empty()) {
+    Json schema =
+        body_type == "application/json" ? Json{{"type", "object"}} : Json{{"type", "string"}};
     op["requestBody"] = {{"required", true},
                          {"description", body},
-                         {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+                         {"content", {{body_type, {{"schema", schema}}}}}};
   }
   if (!authenticated) op["security"] = Json::array();
   return op;
@@ -68,7 +74,8 @@ Json OpenApiDocument() {
   };
   for (const Route& route : internal::Routes()) {
     add(route.method, route.path,
-        Operation(route.summary, route.path, route.query, route.body, route.success, true));
+        Operation(route.summary, route.path, route.query, route.body, route.success, true,
+                  route.body_type, route.response_type));
   }
   // The server's own routes (server.cc).
   Json login =

@@ -1,6 +1,8 @@
 // The API's routes that act as an account. Each handler parses and checks its input, calls one
 // Repository method (which checks permissions), and answers JSON.
+#include <algorithm>
 #include <charconv>
+#include <sstream>
 
 #include "api/internal.h"
 #include "base/canonical_json.h"
@@ -366,6 +368,207 @@ Status Vocabulary(Call& call) {
   return OkStatus();
 }
 
+// ---- Accounts, grants and tokens (admins for others; anyone for their own tokens) ----
+
+Json AccountJson(const repo::AccountInfo& a) {
+  return {{"name", a.name},           {"role", protect::RoleName(a.role)},
+          {"clearance", a.clearance}, {"disabled", a.disabled},
+          {"dossiers", a.dossiers},   {"seq", a.seq}};
+}
+
+Result<bool> BoolMember(const Json& body, const std::string& name) {
+  if (!body[name].is_boolean())
+    return InvalidArgumentError("field '" + name + "' must be true or false");
+  return body[name].get<bool>();
+}
+
+Status ListAccounts(Call& call) {
+  ASSIGN_OR_RETURN(std::vector<repo::AccountInfo> accounts, call.repo.Accounts());
+  Json out = Json::array();
+  for (const repo::AccountInfo& a : accounts) out.push_back(AccountJson(a));
+  Reply(call.response, {{"accounts", out}});
+  return OkStatus();
+}
+
+Result<repo::AccountInfo> FindAccount(Call& call, const std::string& name) {
+  ASSIGN_OR_RETURN(std::vector<repo::AccountInfo> accounts, call.repo.Accounts());
+  for (repo::AccountInfo& a : accounts) {
+    if (a.name == name) return std::move(a);
+  }
+  return NotFoundError("no account '" + name.substr(0, 64) + "'");
+}
+
+Status CreateAccount(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"name", "role", "clearance", "password"}));
+  ASSIGN_OR_RETURN(std::string name, StringMember(body, "name", true));
+  ASSIGN_OR_RETURN(std::string role_name, StringMember(body, "role", true));
+  ASSIGN_OR_RETURN(std::string password, StringMember(body, "password", true));
+  ASSIGN_OR_RETURN(protect::Role role, protect::ParseRole(role_name));
+  bool clearance = false;
+  if (body.contains("clearance")) {
+    ASSIGN_OR_RETURN(clearance, BoolMember(body, "clearance"));
+  }
+  RETURN_IF_ERROR(call.repo.CreateAccount(name, role, clearance, password));
+  ASSIGN_OR_RETURN(repo::AccountInfo made, FindAccount(call, name));
+  Reply(call.response, AccountJson(made), 201);
+  return OkStatus();
+}
+
+Status ChangeAccount(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"role", "clearance", "disabled"}));
+  repo::AccountChange change;
+  if (body.contains("role")) {
+    ASSIGN_OR_RETURN(std::string role, StringMember(body, "role", true));
+    ASSIGN_OR_RETURN(change.role, protect::ParseRole(role));
+  }
+  if (body.contains("clearance")) {
+    ASSIGN_OR_RETURN(change.clearance, BoolMember(body, "clearance"));
+  }
+  if (body.contains("disabled")) {
+    ASSIGN_OR_RETURN(change.disabled, BoolMember(body, "disabled"));
+  }
+  if (!change.role && !change.clearance && !change.disabled) {
+    return InvalidArgumentError("give at least one of 'role', 'clearance', 'disabled'");
+  }
+  RETURN_IF_ERROR(call.repo.ChangeAccount(call.path["name"], change));
+  ASSIGN_OR_RETURN(repo::AccountInfo changed, FindAccount(call, call.path["name"]));
+  Reply(call.response, AccountJson(changed));
+  return OkStatus();
+}
+
+Status SetPassword(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"password"}));
+  ASSIGN_OR_RETURN(std::string password, StringMember(body, "password", true));
+  RETURN_IF_ERROR(call.repo.SetPassword(call.path["name"], password));
+  Reply(call.response, {{"account", call.path["name"]}, {"password_changed", true}});
+  return OkStatus();
+}
+
+Status Grant(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"dossier", "granted"}));
+  ASSIGN_OR_RETURN(std::string dossier, StringMember(body, "dossier", true));
+  ASSIGN_OR_RETURN(bool granted, BoolMember(body, "granted"));
+  RETURN_IF_ERROR(AsBadInput(call.repo.Grant(call.path["name"], dossier, granted)));
+  ASSIGN_OR_RETURN(repo::AccountInfo changed, FindAccount(call, call.path["name"]));
+  Reply(call.response, AccountJson(changed));
+  return OkStatus();
+}
+
+// The account whose tokens a request is about: `account` if given (admins), else the caller.
+std::string TokenAccount(Call& call) {
+  std::string account = Query(call, "account");
+  return account.empty() ? call.repo.principal().account : account;
+}
+
+Status ListTokens(Call& call) {
+  ASSIGN_OR_RETURN(std::vector<repo::Repository::TokenInfo> tokens,
+                   call.repo.Tokens(TokenAccount(call)));
+  Json out = Json::array();
+  for (const auto& t : tokens) {
+    out.push_back({{"digest_prefix", t.digest.substr(0, 12)},
+                   {"label", t.label},
+                   {"created", t.created},
+                   {"expires", t.expires}});
+  }
+  Reply(call.response, {{"tokens", out}});
+  return OkStatus();
+}
+
+Status CreateToken(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"label", "days"}));
+  ASSIGN_OR_RETURN(std::string label, StringMember(body, "label", true));
+  int days = repo::Repository::kDefaultTokenDays;
+  if (body.contains("days")) {
+    if (!body["days"].is_number_integer()) {
+      return InvalidArgumentError("field 'days' must be an integer");
+    }
+    const int64_t asked = body["days"].get<int64_t>();
+    days = static_cast<int>(std::clamp<int64_t>(asked, 0, repo::Repository::kMaxTokenDays + 1));
+  }
+  ASSIGN_OR_RETURN(std::string token, call.repo.CreateToken(label, days));
+  // The only time the token is shown: only its digest is kept.
+  Reply(call.response, {{"token", token}, {"label", label}, {"days", days}}, 201);
+  return OkStatus();
+}
+
+Status RevokeTokens(Call& call) {
+  const std::string prefix = call.path["prefix"];
+  if (prefix.size() < 6) {
+    return InvalidArgumentError("name a token by at least the first 6 digits of its digest");
+  }
+  ASSIGN_OR_RETURN(int64_t n, call.repo.RevokeTokens(TokenAccount(call), prefix));
+  if (n == 0) return NotFoundError("no token whose digest starts with " + prefix.substr(0, 64));
+  Reply(call.response, {{"revoked", n}});
+  return OkStatus();
+}
+
+// ---- Erasure, export and import ----
+
+Status Erase(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"reason"}));
+  ASSIGN_OR_RETURN(std::string reason, StringMember(body, "reason", true));
+  // Erasure rebuilds the search index without the erased names' blind terms.
+  std::unique_lock lock(call.search_index);
+  ASSIGN_OR_RETURN(uint64_t seq, call.repo.EraseIdentity(call.path["id"], reason));
+  lock.unlock();
+  Reply(call.response, {{"id", call.path["id"]}, {"erased_by", seq}});
+  return OkStatus();
+}
+
+// The export in the response body, as JSON Lines (docs/formats/jsonl.md). It is made in memory
+// before it is sent: for a whole repository of millions of records, use `custodian export`.
+Status Export(Call& call) {
+  ASSIGN_OR_RETURN(Json body, Body(call));
+  RETURN_IF_ERROR(OnlyFields(body, {"profile", "purpose", "dossier"}));
+  ASSIGN_OR_RETURN(std::string profile_name, StringMember(body, "profile", true));
+  repo::ExportOptions options;
+  ASSIGN_OR_RETURN(options.profile, protect::ParseProfile(profile_name));
+  ASSIGN_OR_RETURN(options.purpose, StringMember(body, "purpose", false));
+  ASSIGN_OR_RETURN(options.dossier, StringMember(body, "dossier", false));
+  std::ostringstream out;
+  RETURN_IF_ERROR(call.repo.Export(out, options));
+  call.response.status = 200;
+  call.response.set_header("Content-Disposition",
+                           "attachment; filename=\"custodian-" + profile_name + ".jsonl\"");
+  call.response.set_content(std::move(out).str(), "application/x-ndjson");
+  return OkStatus();
+}
+
+// JSON Lines in the request body (at most the server's body limit), all or nothing unless
+// skip_bad=true; answers the report, with each bad line's number and reason.
+Status Import(Call& call) {
+  ASSIGN_OR_RETURN(bool skip_bad, BoolQuery(call, "skip_bad"));
+  if (call.request.body.empty()) return InvalidArgumentError("the request body holds no lines");
+  std::istringstream in(call.request.body);
+  repo::ImportOptions options;
+  options.source_name = "request body";
+  options.source_bytes = call.request.body.size();
+  options.skip_bad = skip_bad;
+  ASSIGN_OR_RETURN(repo::ImportReport report, call.repo.Import(in, options));
+  if (report.applied) UpdateIndex(call);
+  Json errors = Json::array();
+  for (const repo::LineError& e : report.errors) {
+    errors.push_back({{"line", e.line}, {"message", e.message}});
+  }
+  Json out = {{"applied", report.applied},   {"lines", report.lines},
+              {"created", report.created},   {"unchanged", report.unchanged},
+              {"rejected", report.rejected}, {"errors", errors}};
+  if (!report.applied) {
+    out["error"] = {{"code", "invalid_argument"},
+                    {"message", std::to_string(report.rejected) +
+                                    " lines were rejected, so nothing was imported (see errors; "
+                                    "skip_bad=true imports the good lines)"}};
+  }
+  Reply(call.response, out, report.applied ? 200 : 400);
+  return OkStatus();
+}
+
 Status Schema(Call& call) {
   Reply(call.response, model::SchemaJson());
   return OkStatus();
@@ -627,6 +830,86 @@ const std::vector<Route>& Routes() {
        200,
        Stats},
       {"GET", "/api/v1/vocabularies/{name}", "A vocabulary's terms", {}, "", 200, Vocabulary},
+      {"GET",
+       "/api/v1/accounts",
+       "Accounts with role, clearance and grants (admins; others see their own)",
+       {},
+       "",
+       200,
+       ListAccounts},
+      {"POST",
+       "/api/v1/accounts",
+       "Create an account (admins)",
+       {},
+       "{name, role, clearance, password}",
+       201,
+       CreateAccount},
+      {"PATCH",
+       "/api/v1/accounts/{name}",
+       "Change an account's role, clearance or disabled state (admins)",
+       {},
+       "{role?, clearance?, disabled?}",
+       200,
+       ChangeAccount},
+      {"POST",
+       "/api/v1/accounts/{name}/password",
+       "Set a password: an admin anyone's, others their own",
+       {},
+       "{password}",
+       200,
+       SetPassword},
+      {"POST",
+       "/api/v1/accounts/{name}/grants",
+       "Grant or revoke a dossier (admins)",
+       {},
+       "{dossier, granted}",
+       200,
+       Grant},
+      {"GET",
+       "/api/v1/tokens",
+       "API tokens: digest prefix, label, created, expires",
+       {{"account", "string", "Whose (admins); default: your own"}},
+       "",
+       200,
+       ListTokens},
+      {"POST",
+       "/api/v1/tokens",
+       "A new API token for your account, shown once",
+       {},
+       "{label, days?}",
+       201,
+       CreateToken},
+      {"DELETE",
+       "/api/v1/tokens/{prefix}",
+       "Revoke tokens whose digest starts with prefix (6+ hex digits)",
+       {{"account", "string", "Whose (admins); default: your own"}},
+       "",
+       200,
+       RevokeTokens},
+      {"POST",
+       "/api/v1/records/{id}/erase",
+       "Destroy a person's data key: the sealed identity is gone for good (admins)",
+       {},
+       "{reason}",
+       200,
+       Erase},
+      {"POST",
+       "/api/v1/export",
+       "Export as JSON Lines (profiles and permissions as custodian export)",
+       {},
+       "{profile, purpose?, dossier?}",
+       200,
+       Export,
+       "application/json",
+       "application/x-ndjson"},
+      {"POST",
+       "/api/v1/import",
+       "Import JSON Lines from the body: all or nothing unless skip_bad",
+       {{"skip_bad", "boolean", "Apply the good lines and report the bad ones"}},
+       "JSON Lines, one record document per line (docs/formats/jsonl.md)",
+       200,
+       Import,
+       "application/x-ndjson"},
       {"GET",
        "/api/v1/schema",
        "Every record kind's fields: type, required, vocabulary, kinds referred to, sealed",

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "ledger/ledger.h"
@@ -342,6 +343,139 @@ TEST_F(ApiTest, RecordsThroughTheApiKeepThePermissionsAndRefuseBadInput) {
             "violation_types");
 }
 
+// What the CLI does for accounts, grants, tokens, erasure, export and import, the API does,
+// with the same permissions, and bad input changes nothing.
+TEST_F(ApiTest, AccountsTokensErasureExportAndImportThroughTheApi) {
+  auto admin = Bearer(admin_token_);
+  auto analyst = Bearer(analyst_token_);
+  auto post = [&](const std::string& path, const httplib::Headers& who, const std::string& body) {
+    return client_->Post(path, who, body, "application/json");
+  };
+  Json own = Parse(client_->Get("/api/v1/accounts", analyst));  // only their own
+  ASSERT_EQ(own["accounts"].size(), 1u) << own.dump();
+  EXPECT_EQ(own["accounts"][0]["name"], "ana");
+  const std::string inv = R"({"name":"inv2","role":"investigator","password":"a long password 2"})";
+  EXPECT_EQ(post("/api/v1/accounts", analyst, inv)->status, 403);
+  for (const char* bad :
+       {R"({"name":"x1","role":"emperor","password":"a long password 2"})",
+        R"({"name":"x2","role":"analyst","password":"short"})", R"({"name":"x3","role":"analyst"})",
+        R"({"name":"x4","role":"analyst","password":"a long password 2","shoe":1})",
+        R"({"name":"x5","role":"analyst","password":"a long password 2","clearance":"yes"})"}) {
+    httplib::Result r = post("/api/v1/accounts", admin, bad);
+    EXPECT_EQ(r->status, 400) << bad << " " << r->body;
+    EXPECT_FALSE(ErrorCode(r).empty());
+  }
+  httplib::Result made = post("/api/v1/accounts", admin, inv);
+  ASSERT_EQ(made->status, 201) << made->body;
+  EXPECT_EQ(Parse(made)["role"], "investigator");
+  EXPECT_EQ(post("/api/v1/accounts", admin, inv)->status, 409);
+  Json accounts = Parse(client_->Get("/api/v1/accounts", admin));
+  EXPECT_EQ(accounts["accounts"].size(), 3u);  // admin, ana, inv2
+
+  EXPECT_EQ(client_->Patch("/api/v1/accounts/inv2", admin, "{}", "application/json")->status, 400);
+  EXPECT_EQ(
+      client_->Patch("/api/v1/accounts/inv2", admin, R"({"disabled":"no"})", "application/json")
+          ->status,
+      400);
+  EXPECT_EQ(
+      client_->Patch("/api/v1/accounts/inv2", analyst, R"({"clearance":true})", "application/json")
+          ->status,
+      403);
+  httplib::Result cleared =
+      client_->Patch("/api/v1/accounts/inv2", admin, R"({"clearance":true})", "application/json");
+  ASSERT_EQ(cleared->status, 200) << cleared->body;
+  EXPECT_EQ(Parse(cleared)["clearance"], true);
+  EXPECT_EQ(post("/api/v1/accounts/inv2/grants", admin, R"({"dossier":"dos-nope","granted":true})")
+                ->status,
+            400);
+  httplib::Result granted =
+      post("/api/v1/accounts/inv2/grants", admin, R"({"dossier":"dos-secret","granted":true})");
+  ASSERT_EQ(granted->status, 200) << granted->body;
+  EXPECT_EQ(Parse(granted)["dossiers"], Json::array({"dos-secret"}));
+  EXPECT_EQ(post("/api/v1/accounts/inv2/password", analyst, R"({"password":"taken over by ana"})")
+                ->status,
+            403);
+  ASSERT_EQ(post("/api/v1/accounts/inv2/password", admin, R"({"password":"a new long password"})")
+                ->status,
+            200);
+  EXPECT_EQ(client_
+                ->Post("/api/v1/session", R"({"account":"inv2","password":"a new long password"})",
+                       "application/json")
+                ->status,
+            201);
+
+  // Tokens: made, listed, used, revoked.
+  EXPECT_EQ(post("/api/v1/tokens", analyst, R"({"label":"t","days":0})")->status, 400);
+  EXPECT_EQ(post("/api/v1/tokens", analyst, R"({"label":"t","days":"7"})")->status, 400);
+  httplib::Result token = post("/api/v1/tokens", analyst, R"({"label":"weekly","days":7})");
+  ASSERT_EQ(token->status, 201) << token->body;
+  const std::string weekly = Parse(token)["token"];
+  EXPECT_EQ(client_->Get("/api/v1/stats", Bearer(weekly))->status, 200);
+  Json listed = Parse(client_->Get("/api/v1/tokens", analyst));
+  std::string prefix;
+  for (const Json& t : listed["tokens"]) {
+    EXPECT_EQ(weekly.find(t["digest_prefix"].get<std::string>()), std::string::npos);
+    if (t["label"] == "weekly") prefix = t["digest_prefix"];
+  }
+  ASSERT_EQ(prefix.size(), 12u);
+  EXPECT_EQ(client_->Get("/api/v1/tokens?account=admin", analyst)->status, 403);
+  EXPECT_EQ(client_->Delete("/api/v1/tokens/abc", analyst)->status, 400);
+  EXPECT_EQ(client_->Delete("/api/v1/tokens/zzzzzz", analyst)->status, 400);
+  EXPECT_EQ(Parse(client_->Delete("/api/v1/tokens/" + prefix, analyst))["revoked"], 1);
+  EXPECT_EQ(client_->Get("/api/v1/stats", Bearer(weekly))->status, 401);
+  EXPECT_EQ(client_->Delete("/api/v1/tokens/" + prefix, analyst)->status, 404);
+
+  // Export: pseudonyms for the analyst's profile; identities only with a purpose, for admins.
+  httplib::Result exported = post("/api/v1/export", analyst, R"({"profile":"analyst"})");
+  ASSERT_EQ(exported->status, 200) << exported->body;
+  EXPECT_EQ(exported->get_header_value("Content-Type"), "application/x-ndjson");
+  EXPECT_EQ(exported->body.find("홍길순"), std::string::npos);
+  std::istringstream lines(exported->body);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    EXPECT_FALSE(Json::parse(line, nullptr, false).is_discarded()) << line;
+  }
+  EXPECT_GE(n, 1);
+  EXPECT_EQ(post("/api/v1/export", analyst, R"({"profile":"full","purpose":"p"})")->status, 403);
+  EXPECT_EQ(post("/api/v1/export", admin, R"({"profile":"full"})")->status, 400);
+  EXPECT_EQ(post("/api/v1/export", admin, R"({"profile":"everything"})")->status, 400);
+  httplib::Result full = post("/api/v1/export", admin, R"({"profile":"full","purpose":"backup"})");
+  ASSERT_EQ(full->status, 200);
+  EXPECT_NE(full->body.find("홍길순"), std::string::npos);
+
+  // Import: all or nothing, or the good lines with skip_bad.
+  const int64_t before = CountRecords();
+  const std::string good = R"({"kind":"person","id":"per-imp1","sex":"male"})";
+  const std::string bad = R"({"kind":"act","violation":"torture","victim":"per-nobody"})";
+  auto import = [&](const std::string& query, const httplib::Headers& who, const std::string& b) {
+    return client_->Post("/api/v1/import" + query, who, b, "application/x-ndjson");
+  };
+  EXPECT_EQ(import("", analyst, good + "\n")->status, 403);
+  httplib::Result refused = import("", admin, good + "\n" + bad + "\n");
+  ASSERT_EQ(refused->status, 400) << refused->body;
+  EXPECT_EQ(Parse(refused)["errors"][0]["line"], 2);
+  EXPECT_EQ(ErrorCode(refused), "invalid_argument");
+  EXPECT_EQ(import("", admin, "")->status, 400);
+  EXPECT_EQ(import("?skip_bad=perhaps", admin, good)->status, 400);
+  EXPECT_EQ(CountRecords(), before);
+  httplib::Result skipped = import("?skip_bad=true", admin, good + "\n" + bad + "\n");
+  ASSERT_EQ(skipped->status, 200) << skipped->body;
+  EXPECT_EQ(Parse(skipped)["created"], 1);
+  EXPECT_EQ(Parse(skipped)["rejected"], 1);
+  EXPECT_EQ(CountRecords(), before + 1);
+
+  // Erasure: admins only; afterwards the identity cannot be revealed.
+  EXPECT_EQ(post("/api/v1/records/per-w/erase", analyst, R"({"reason":"asked"})")->status, 403);
+  EXPECT_EQ(post("/api/v1/records/per-w/erase", admin, "{}")->status, 400);
+  httplib::Result erased =
+      post("/api/v1/records/per-w/erase", admin, R"({"reason":"the witness asked"})");
+  ASSERT_EQ(erased->status, 200) << erased->body;
+  EXPECT_GT(Parse(erased)["erased_by"].get<int64_t>(), 0);
+  httplib::Result reveal = post("/api/v1/records/per-w/reveal", admin, R"({"purpose":"check"})");
+  EXPECT_EQ(reveal->body.find("홍길순"), std::string::npos);
+  EXPECT_EQ(post("/api/v1/records/per-w/erase", admin, R"({"reason":"again"})")->status, 409);
+}
+
 // API tokens expire: one made for a day works today and is refused, with 401 and a JSON error
 // that says so, two days later; a token cannot be made for 0 days or for more than a year.
 TEST_F(ApiTest, TokensExpire) {
@@ -403,6 +537,28 @@ TEST_F(ApiTest, ListPagesFollowNextThroughEveryRecord) {
   EXPECT_EQ(last["records"].size(), 8u);
   EXPECT_FALSE(last.contains("next"));  // a full page with nothing after it
   EXPECT_EQ(client_->Get("/api/v1/records?kind=person&after=per-a&offset=2", admin)->status, 400);
+
+  // A reader who may not see a dossier walks past it: pages hold only what they may see, the
+  // total counts only that, and `next` leads through everything else.
+  ASSERT_TRUE(admin_->Add({{"kind", "dossier"}, {"id", "dos-zzz"}, {"title", "Other"}}).ok());
+  for (const std::string& kind : {std::string(), std::string("dossier")}) {
+    std::vector<std::string> walked;
+    std::string cursor;
+    int64_t total = -1;
+    for (int guard = 0; guard < 50; ++guard) {
+      std::string path = "/api/v1/records?limit=1" + (kind.empty() ? "" : "&kind=" + kind);
+      if (!cursor.empty()) path += "&after=" + cursor;
+      Json page = Parse(client_->Get(path, Bearer(analyst_token_)));
+      total = page["total"];
+      for (const Json& r : page["records"]) walked.push_back(r["record"]["id"]);
+      cursor = page.value("next", "");
+      if (cursor.empty()) break;
+    }
+    EXPECT_EQ(static_cast<int64_t>(walked.size()), total) << kind;
+    EXPECT_EQ(std::count(walked.begin(), walked.end(), "dos-secret"), 0);
+    EXPECT_EQ(std::count(walked.begin(), walked.end(), "dos-zzz"), 0);
+    EXPECT_EQ(kind.empty() ? 8 : 0, total) << kind;  // 8 persons; no dossier
+  }
   httplib::Result long_after =
       client_->Get("/api/v1/records?after=" + std::string(500, 'a'), admin);
   EXPECT_EQ(long_after->status, 400);
