@@ -34,6 +34,43 @@ export interface ListAnswer {
   total: number;
   offset: number;
   records: RecordView[];
+  /** Present when more records follow: the page's last id, to pass as `after`. */
+  next?: string;
+}
+
+/** One field of a kind as GET /api/v1/schema answers it; members only where they apply. */
+export interface SchemaField {
+  name: string;
+  type:
+    | 'string' // one line
+    | 'text' // free text, line breaks allowed, may hold [sensitive]…[/sensitive]
+    | 'date' // a fuzzy date, stored as EDTF
+    | 'integer'
+    | 'number'
+    | 'boolean'
+    | 'term' // a code of `vocabulary`
+    | 'terms' // codes of `vocabulary`
+    | 'ref' // an id of a record of `kinds` (any kind when empty)
+    | 'refs'
+    | 'names' // [{text, lang, type, variant}]
+    | 'grades' // claim sources: [{source, reliability, credibility, excerpt}]
+    | 'map'; // {"key": "value"}: external codes
+  required?: boolean;
+  vocabulary?: string;
+  /** For references: the kinds allowed; empty means any kind. */
+  kinds?: string[];
+  min?: number;
+  max?: number;
+  /** For strings and texts: the most UTF-8 bytes the server takes. */
+  max_bytes?: number;
+  /** A person's field that is sealed: shown only when revealed. */
+  sealed?: boolean;
+  /** What the list filters read the field as: `type`, `place` or `date`. */
+  projected?: string;
+}
+
+export interface SchemaAnswer {
+  kinds: Record<string, { fields: SchemaField[] }>;
 }
 
 export interface SearchHit {
@@ -186,6 +223,12 @@ export interface AccessEvent {
   records: string[];
 }
 
+export interface AuditAnswer {
+  events: AccessEvent[];
+  /** Present when older events exist: the ledger entry of the page's oldest, to pass as `before`. */
+  next?: number;
+}
+
 /** An answer other than 2xx. `message` is the server's, which names what was wrong. */
 export class ApiError extends Error {
   constructor(
@@ -312,7 +355,9 @@ export const api = {
   search: (query: Query) => request<SearchAnswer>('GET', '/search', undefined, query),
   vocabulary: (name: string) => request<{ name: string; terms: Term[] }>('GET', `/vocabularies/${encodeURIComponent(name)}`),
   stats: () => request<Stats>('GET', '/stats'),
-  audit: (query: Query) => request<{ events: AccessEvent[] }>('GET', '/audit', undefined, query),
+  audit: (query: Query) => request<AuditAnswer>('GET', '/audit', undefined, query),
+  /** Every kind's fields as the server validates them; schema.ts fetches it once per session. */
+  schema: () => request<SchemaAnswer>('GET', '/schema'),
   ledger: (from: number, limit: number) => request<LedgerAnswer>('GET', '/ledger', undefined, { from, limit }),
   proof: (seq: number) => request<unknown>('GET', `/ledger/${seq}/proof`),
   // The server refuses an empty body here ("the request failed"), so send an empty object.

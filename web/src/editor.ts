@@ -1,8 +1,9 @@
-// Form controls for a record's fields, one per field type of schema.ts: the amend form on the
-// record page and the claim and dossier forms use them. Each control starts from the field's
-// current value (or nothing), says whether the user changed it, and reads back what to send:
-// a value for a new record, or a JSON merge patch member (RFC 7386) for an amendment, where
-// null removes the field. What is sent is checked again by the server, whose message is shown.
+// Form controls for a record's fields, one per field type of the server's schema (schema.ts):
+// the amend form on the record page and the claim and dossier forms use them. Each control
+// starts from the field's current value (or nothing), says whether the user changed it, and
+// reads back what to send: a value for a new record, or a JSON merge patch member (RFC 7386)
+// for an amendment, where null removes the field. What is sent is checked again by the server,
+// whose message is shown.
 
 import type { Name, Term } from './api.ts';
 import { h, clear } from './dom.ts';
@@ -130,14 +131,19 @@ export function fieldEditor(spec: FieldSpec, initial: unknown, prefix: string, v
       return simple(input, [hint], () => (input.value.trim() === '' ? undefined : input.value.trim()), () => input.value.trim() !== start);
     }
 
+    case 'integer':
     case 'number': {
+      // Bounds (the schema's min and max) are in the hint; the server checks them.
+      const whole = spec.type === 'integer';
       const start = typeof initial === 'number' ? String(initial) : '';
-      const input = h('input', { id, value: start, size: 12, inputmode: 'decimal', 'aria-describedby': describedBy });
+      const input = h('input', { id, value: start, size: 12, inputmode: whole ? 'numeric' : 'decimal', 'aria-describedby': describedBy });
       const read = () => {
         const t = input.value.trim();
         if (t === '') return undefined;
         const n = Number(t);
-        if (!/^-?\d+(\.\d+)?$/.test(t) || !Number.isFinite(n)) throw new FieldError(spec.name, `'${t}' is not a number`, input);
+        if (!(whole ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/).test(t) || !Number.isFinite(n)) {
+          throw new FieldError(spec.name, `'${t}' is not ${whole ? 'a whole number' : 'a number'}`, input);
+        }
         return n;
       };
       return simple(input, [], read, () => input.value.trim() !== start);
@@ -321,6 +327,20 @@ export function fieldEditor(spec: FieldSpec, initial: unknown, prefix: string, v
       };
       const box = h('div', { class: 'map-box' }, rows, addButton);
       return group(box, read, () => Object.keys(patch()).length > 0, () => (rows.querySelector('input') as HTMLInputElement | null)?.focus() ?? addButton.focus(), patch);
+    }
+
+    default: {
+      // A type this app does not know (a newer server): shown, kept as it is, never sent.
+      const shown = h('div', { class: 'muted small', id }, initial === undefined ? 'not set' : JSON.stringify(initial),
+        ` (a ${String((spec as { type: unknown }).type)} field, which this form cannot change)`);
+      return {
+        spec,
+        cells: [h('span', { class: 'group-label' }, text), h('div', { class: 'control' }, shown, help)],
+        read: () => initial ?? undefined,
+        changed: () => false,
+        patch: () => initial ?? null,
+        focus: () => undefined,
+      };
     }
   }
 }

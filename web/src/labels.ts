@@ -3,16 +3,6 @@
 
 import { api, type Name, type Term, type RecordView } from './api.ts';
 
-/** The vocabulary behind each field, by kind (docs/formats/records.md). */
-export const FIELD_VOCABULARY: Record<string, Record<string, string>> = {
-  act: { violation: 'violation_types', status: 'act_statuses', legal_qualification: 'legal_qualifications' },
-  person: { sex: 'sexes', roles: 'person_roles' },
-  source: { type: 'source_types', reliability: 'reliability', languages: 'languages' },
-  place: { type: 'place_types', facility_type: 'facility_types', operated_by: 'agencies' },
-  organization: { agency: 'agencies' },
-  dossier: { type: 'dossier_types' },
-};
-
 export const KINDS = ['act', 'incident', 'person', 'source', 'place', 'organization', 'post', 'claim', 'dossier'];
 
 const PREFIX_KIND: Record<string, string> = {
@@ -80,10 +70,12 @@ export function namedRecords(kind: 'place' | 'organization'): Promise<Map<string
   if (!p) {
     p = (async () => {
       const out = new Map<string, Named>();
-      for (let offset = 0; ; offset += 1000) {
-        const page = await api.records({ kind, limit: 1000, offset });
+      // The API's cursor: each page's `next` is where the following one starts.
+      for (let after: string | undefined; ;) {
+        const page = await api.records({ kind, limit: 1000, after });
         for (const r of page.records) out.set(r.record.id, toNamed(r));
-        if (page.records.length === 0 || offset + page.records.length >= page.total) break;
+        if (!page.next || page.records.length === 0) break;
+        after = page.next;
       }
       return out;
     })();

@@ -15,7 +15,7 @@ import { renderLink } from './pages/link.ts';
 import { renderNew } from './pages/new.ts';
 import { renderAudit } from './pages/audit.ts';
 import { renderSettings } from './pages/settings.ts';
-import { AUDITORS, mayWrite } from './schema.ts';
+import { AUDITORS, mayWrite, forgetSchema } from './schema.ts';
 
 export interface PageContext {
   session: Session;
@@ -104,6 +104,7 @@ async function signOut(): Promise<void> {
     // The session may already be gone; either way, show the login page.
   }
   session = null;
+  forgetSchema();
   location.hash = '#/login';
   void route();
 }

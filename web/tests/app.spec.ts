@@ -1,7 +1,8 @@
 // The investigator's path through the app, in Chromium against a fresh repository: sign in
 // (a wrong password is refused), the dashboard, record a testimony with a sealed name, find it,
 // open it, reveal the name with a purpose, verify its ledger entry (and see a tampered proof
-// fail), and an analyst's reveal refused. Screenshots go to test-results/screenshots/.
+// fail), browse by kind with filters and pages (by the API's cursor: forward, back, to the end,
+// every record once), and an analyst's reveal refused. Screenshots go to test-results/screenshots/.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { url, signIn, guardedPage, ADMIN, ANALYST, SHOTS } from './helpers.ts';
@@ -180,11 +181,50 @@ test('browse lists acts with filters and pages', async () => {
   await expect(page.getByTestId('browse').locator('tbody tr')).toHaveCount(6);
   await page.getByRole('link', { name: 'persons' }).click();
   await expect(page.getByTestId('browse')).toContainText('(sealed: names');
+});
+
+test('browse pages by the API\'s cursor: forward and back, every record once', async () => {
+  const rows = page.getByTestId('browse').locator('tbody tr');
+  const ids = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id') ?? ''));
   await page.getByRole('link', { name: 'places' }).click();
+  await expect(page).toHaveURL(/#\/browse\?kind=place$/);
   await expect(page.locator('.pager')).toContainText('1–50 of 242');
+  await expect(page.getByRole('link', { name: '← Previous' })).toHaveCount(0);
+  await expect(rows).toHaveCount(50);
+  const first = await ids();
+
+  // "Next" starts after the page's last id (the API's `next`).
   await page.getByRole('link', { name: 'Next →' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/browse\\?kind=place&after=${first[49]}$`));
   await expect(page.locator('.pager')).toContainText('51–100 of 242');
-  await expect(page.getByTestId('browse').locator('tbody tr')).toHaveCount(50);
+  await expect(rows).toHaveCount(50);
+  const second = await ids();
+  expect(second.filter((id) => first.includes(id))).toEqual([]);
+  expect(second[0] > first[49]).toBe(true);
+
+  // Back to the first page: the same records as before.
+  await page.getByRole('link', { name: '← Previous' }).click();
+  await expect(page).toHaveURL(/#\/browse\?kind=place$/);
+  await expect(page.locator('.pager')).toContainText('1–50 of 242');
+  await expect.poll(ids).toEqual(first);
+
+  // To the end: every place once, in id order, and the total kept on each page.
+  const walked = [first];
+  while (await page.getByRole('link', { name: 'Next →' }).count() > 0) {
+    await page.getByRole('link', { name: 'Next →' }).click();
+    const n = walked.length;
+    await expect(page.locator('.pager')).toContainText(`${n * 50 + 1}–${Math.min(242, n * 50 + 50)} of 242`);
+    walked.push(await ids());
+    expect(walked.length).toBeLessThan(10);
+  }
+  const all = walked.flat();
+  expect(all).toHaveLength(242);
+  expect(new Set(all).size).toBe(242);
+  expect(all).toEqual([...all].sort());
+  await expect(page).toHaveURL(new RegExp(`after=${walked.slice(0, -1).map((w) => w[w.length - 1]).join(',')}$`));
+  await page.getByRole('link', { name: '« First page' }).click();
+  await expect(page).toHaveURL(/#\/browse\?kind=place$/);
+  await expect.poll(ids).toEqual(first);
 });
 
 test('a reload keeps the session, and sign out ends it', async () => {

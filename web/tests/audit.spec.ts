@@ -1,7 +1,9 @@
 // The access audit (#/audit, GET /api/v1/audit) in Chromium against the test repository: the
 // admin reveals a person with a purpose and finds the reading listed with it; the API's filters
-// (record, account) from the form and from the rows' links; pages of 50, newest first; an
-// analyst gets no Audit link and sees the API's refusal; a legal officer reads it.
+// (record, account) from the form and from the rows' links; pages of 50, newest first, walked
+// by the API's cursor (`before`/`next`), each reading on exactly one page even when new ones are
+// written meanwhile; an analyst gets no Audit link and sees the API's refusal; a legal officer
+// reads it.
 // Screenshots go to test-results/screenshots/.
 import { test, expect, type Page } from '@playwright/test';
 import { url, signIn, guardedPage, apiSession, ADMIN, ANALYST, LEGAL, SHOTS } from './helpers.ts';
@@ -72,7 +74,7 @@ test('the API\'s filters: a record and an account, from the form and from the ro
   await expect(page.getByTestId('audit-row').first()).toContainText(PURPOSE);
 });
 
-test('pages of 50 readings, newest first', async () => {
+test('pages of 50 readings, newest first, the older ones by the API\'s cursor', async () => {
   const admin = await apiSession(ADMIN.account, ADMIN.password());
   for (let i = 0; i < 55; i++) {
     const r = await admin.call('POST', `/records/${PAGED}/reveal`, { purpose: `e2e page ${TAG} ${i}` });
@@ -85,18 +87,76 @@ test('pages of 50 readings, newest first', async () => {
   await expect(rows.last().locator('td.purpose')).toHaveText(`e2e page ${TAG} 5`);
   await expect(page.getByTestId('audit-count')).toContainText('Readings 1–50');
   await expect(page.getByRole('link', { name: '← Newer' })).toHaveCount(0);
+  // "Older" asks for the readings before the oldest shown: the API's `next`.
+  const oldest = await rows.last().getAttribute('data-seq');
   await page.getByRole('link', { name: 'Older →' }).click();
-  await expect(page).toHaveURL(new RegExp(`record=${PAGED}&page=2$`));
+  await expect(page).toHaveURL(new RegExp(`#/audit\\?record=${PAGED}&before=${oldest}$`));
   await expect(rows).toHaveCount(5);
   await expect(rows.first().locator('td.purpose')).toHaveText(`e2e page ${TAG} 4`);
   await expect(rows.last().locator('td.purpose')).toHaveText(`e2e page ${TAG} 0`);
   await expect(page.getByTestId('audit-count')).toContainText('Readings 51–55');
   await expect(page.getByRole('link', { name: 'Older →' })).toHaveCount(0);
+  await expect(page.getByText('at most the newest')).toHaveCount(0); // no limit to warn of
   await page.getByRole('link', { name: '← Newer' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/audit\\?record=${PAGED}$`));
   await expect(rows).toHaveCount(50);
   await page.setViewportSize({ width: 820, height: 1180 });
   await page.screenshot({ path: `${SHOTS}/41-audit-tablet.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+test('small pages (limit in the hash): every reading exactly once, though new ones are written meanwhile', async () => {
+  const admin = await apiSession(ADMIN.account, ADMIN.password());
+  type Events = { events: { seq: number }[]; next?: number };
+  const all = ((await admin.call('GET', `/audit?record=${PAGED}&limit=1000`)).body as unknown as Events).events.map((e) => e.seq);
+  expect(all.length).toBeGreaterThan(40); // three pages of 20 at least
+  const rows = page.getByTestId('audit-row');
+  const seqs = () => rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-seq'))));
+
+  await page.goto(`${url()}/#/audit?record=${PAGED}&limit=20`);
+  await expect(rows).toHaveCount(20);
+  const first = await seqs();
+  expect(first).toEqual(all.slice(0, 20));
+  // The row links keep the page size.
+  await expect(rows.first().getByRole('link', { name: 'admin', exact: true })).toHaveAttribute('href', `#/audit?account=admin&record=${PAGED}&limit=20`);
+
+  // Readings written while the first page is shown push nothing onto the next ones.
+  for (let i = 0; i < 3; i++) {
+    expect((await admin.call('POST', `/records/${PAGED}/reveal`, { purpose: `e2e meanwhile ${TAG} ${i}` })).status).toBe(200);
+  }
+
+  const walked: number[][] = [first];
+  const cursors: number[] = [];
+  while (await page.getByRole('link', { name: 'Older →' }).count() > 0) {
+    cursors.push(walked[walked.length - 1][walked[walked.length - 1].length - 1]);
+    await page.getByRole('link', { name: 'Older →' }).click();
+    await expect(page).toHaveURL(new RegExp(`#/audit\\?record=${PAGED}&limit=20&before=${cursors.join(',')}$`));
+    const n = walked.length;
+    await expect(page.getByTestId('audit-count')).toContainText(`Readings ${n * 20 + 1}–`);
+    await expect(page.locator('.pager')).toContainText(`Page ${n + 1}`);
+    walked.push(await seqs());
+    expect(walked.length).toBeLessThan(20);
+  }
+  const seen = walked.flat();
+  expect(seen).toEqual(all);
+  expect(new Set(seen).size).toBe(seen.length);
+  expect(walked.length).toBeGreaterThanOrEqual(3);
+  await page.screenshot({ path: `${SHOTS}/43-audit-older.png`, fullPage: true });
+
+  // To the newest page, which now has the new readings first; back (the browser's Back) to the
+  // oldest, and one page newer.
+  await page.getByRole('link', { name: '« Newest' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/audit\\?record=${PAGED}&limit=20$`));
+  await expect(rows.first().locator('td.purpose')).toHaveText(`e2e meanwhile ${TAG} 2`);
+  const now = ((await admin.call('GET', `/audit?record=${PAGED}&limit=20`)).body as unknown as Events).events.map((e) => e.seq);
+  expect(now.slice(3)).toEqual(first.slice(0, 17));
+  await expect.poll(seqs).toEqual(now);
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`before=${cursors.join(',')}$`));
+  await expect.poll(seqs).toEqual(walked[walked.length - 1]);
+  await page.getByRole('link', { name: '← Newer' }).click();
+  await expect(page).toHaveURL(new RegExp(`&before=${cursors.slice(0, -1).join(',')}$`));
+  await expect.poll(seqs).toEqual(walked[walked.length - 2]);
 });
 
 test('an analyst has no Audit link, and the page shows the API\'s refusal', async ({ browser }) => {

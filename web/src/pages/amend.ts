@@ -1,21 +1,33 @@
-// The Amend form of the record page: the record's fields that this account may change (a
-// person's sealed fields are left out, and a text with sealed passages can only be replaced
-// whole), and a reason. Only what the user changed is sent, as a JSON merge patch with the
-// reason (PATCH /api/v1/records/{id}); the server validates it, writes a new version to the
-// ledger and answers it. A refusal is shown next to the form, which keeps what was typed.
+// The Amend form of the record page: the record's fields that this account may change, in the
+// order and with the properties of the server's schema (a field it calls sealed is left out, and
+// a text with sealed passages can only be replaced whole), and a reason. Only what the user
+// changed is sent, as a JSON merge patch with the reason (PATCH /api/v1/records/{id}); the
+// server validates it, writes a new version to the ledger and answers it. A refusal is shown
+// next to the form, which keeps what was typed.
 
 import { api, ApiError, type RecordView } from '../api.ts';
 import { h, clear, notice } from '../dom.ts';
 import { fieldEditor, loadVocabularies, editorGrid, readPatch, FieldError, SEALED_PASSAGE, type FieldEditor } from '../editor.ts';
-import { SCHEMA, fieldLabel } from '../schema.ts';
+import { fieldsOf, fieldLabel, type FieldSpec } from '../schema.ts';
 import { forgetNamed } from '../labels.ts';
 import { forgetTitles } from '../picker.ts';
 import type { PageContext } from '../main.ts';
 
 export async function renderAmendForm(area: HTMLElement, view: RecordView, ctx: PageContext, onCancel: () => void): Promise<void> {
   const r = view.record;
-  const specs = SCHEMA[r.kind] ?? [];
   clear(area, h('h2', { id: 'amend-h' }, 'Amend this record'), h('p', { class: 'loading' }, 'Loading the form…'));
+  let specs: FieldSpec[];
+  try {
+    specs = await fieldsOf(r.kind);
+  } catch (e) {
+    if (ctx.alive()) clear(area, h('h2', { id: 'amend-h' }, 'Amend this record'), notice('error', `The form cannot be shown: the server did not give its record fields (${e instanceof ApiError ? e.readable : String(e)}).`));
+    return;
+  }
+  if (!ctx.alive()) return;
+  if (specs.length === 0) {
+    clear(area, h('h2', { id: 'amend-h' }, 'Amend this record'), notice('error', `The server's schema has no fields for the kind '${r.kind}'.`));
+    return;
+  }
   const vocabs = await loadVocabularies(specs);
   if (!ctx.alive()) return;
 

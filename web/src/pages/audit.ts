@@ -4,11 +4,16 @@
 // the API's own: one account, one record (`*`: full exports and linkage runs, which read every
 // identity). Admins and legal officers may read it; anyone else gets the server's refusal.
 //
-// Pages: the API takes a limit (at most 1000) but no offset, so page N asks for the newest
-// N×50+1 events and shows the last 50 of them; beyond the newest 1000 the filters must narrow.
+// Pages follow the API's cursor: an answer's `next` (the ledger entry of the page's oldest
+// event, present when older events exist) is passed as `before` for the next page. The ledger
+// only grows at the new end, so an older page never shifts when new readings are written. The
+// hash keeps the cursors of the pages walked through, comma-separated and oldest first
+// (`#/audit?before=368,317` is the third page): "Newer" drops the last one and "Newest" all of
+// them. `limit` sets the page size (default 50, at most the API's 1000).
 
 import { api, ApiError, type AccessEvent } from '../api.ts';
 import { h, clear, notice, formatTime } from '../dom.ts';
+import { cursorStack, hashWith } from '../paging.ts';
 import type { PageContext } from '../main.ts';
 
 export const PER_PAGE = 50;
@@ -30,7 +35,10 @@ export async function renderAudit(main: HTMLElement, ctx: PageContext): Promise<
   const p = ctx.params;
   const account = p.get('account')?.trim() ?? '';
   const record = p.get('record')?.trim() ?? '';
-  const page = Math.max(1, Math.floor(Number(p.get('page') ?? 1)) || 1);
+  const limit = Math.min(API_MAX, Math.max(1, Math.floor(Number(p.get('limit') ?? PER_PAGE)) || PER_PAGE));
+  const stack = cursorStack(p.get('before')).filter((c) => /^\d+$/.test(c)).map(Number);
+  const before = stack.at(-1);
+  const per = limit === PER_PAGE ? undefined : limit;
 
   const accountIn = h('input', { id: 'audit-account', name: 'account', value: account, size: 16, autocomplete: 'off', placeholder: 'e.g. admin' });
   const recordIn = h('input', { id: 'audit-record', name: 'record', value: record, size: 28, autocomplete: 'off', placeholder: 'an id, or * for all', title: 'A record id; * lists full exports and linkage runs, which read every identity' });
@@ -39,23 +47,23 @@ export async function renderAudit(main: HTMLElement, ctx: PageContext): Promise<
     'aria-label': 'Filter the audit',
     onsubmit: (ev: Event) => {
       ev.preventDefault();
-      ctx.navigate(link({ account: accountIn.value.trim(), record: recordIn.value.trim() }));
+      ctx.navigate(link({ account: accountIn.value.trim(), record: recordIn.value.trim(), limit: per }));
     },
   },
     h('label', null, 'Account ', accountIn),
     h('label', null, 'Record ', recordIn),
     h('button', { type: 'submit' }, 'Filter'),
-    account || record ? h('a', { href: '#/audit' }, 'Clear the filters') : null);
+    account || record ? h('a', { href: link({ limit: per }) }, 'Clear the filters') : null);
 
   const results = h('div', { class: 'results' }, h('p', { class: 'loading' }, 'Loading the audit…'));
   clear(main, h('h1', { tabindex: '-1' }, 'Access audit'),
     h('p', { class: 'muted' }, 'Who read sealed identities, when, and with what purpose: each reveal, search of sealed names, export with identities and record-linkage run is a ledger entry written before anything was shown, so this list is as tamper-evident as the records.'),
     form, results);
 
-  const want = Math.min(API_MAX, page * PER_PAGE + 1);
   let events: AccessEvent[];
+  let next: number | undefined;
   try {
-    events = (await api.audit({ account: account || undefined, record: record || undefined, limit: want })).events;
+    ({ events, next } = await api.audit({ account: account || undefined, record: record || undefined, limit, before }));
   } catch (e) {
     if (!ctx.alive()) return;
     if (e instanceof ApiError && e.status === 403) {
@@ -67,57 +75,56 @@ export async function renderAudit(main: HTMLElement, ctx: PageContext): Promise<
   }
   if (!ctx.alive()) return;
 
-  const start = (page - 1) * PER_PAGE;
-  const shown = events.slice(start, start + PER_PAGE);
-  const more = events.length > start + PER_PAGE;
-  const capped = !more && events.length >= API_MAX && start + PER_PAGE >= API_MAX;
+  const start = stack.length * limit;
   const filters = [account ? `by ${account}` : '', record ? (record === '*' ? 'of every identity' : `naming ${record}`) : ''].filter(Boolean).join(', ');
+  const newest = link({ account, record, limit: per });
 
-  if (events.length === 0) {
+  if (events.length === 0 && before === undefined) {
     clear(results, h('p', { 'data-testid': 'audit-count' }, filters ? `No readings ${filters}.` : 'No one has read a sealed identity yet.'));
     return;
   }
-  if (shown.length === 0) {
-    clear(results, notice('info', 'There are fewer events than this page starts at. ', h('a', { href: link({ account, record }) }, 'First page')));
+  if (events.length === 0) {
+    clear(results, notice('info', `There are no readings${filters ? ` ${filters}` : ''} before ledger entry ${before}. `, h('a', { href: newest }, 'Newest readings')));
     return;
   }
 
   clear(results,
-    h('p', { 'data-testid': 'audit-count' }, `Readings ${start + 1}–${start + shown.length}${filters ? `, ${filters}` : ''}, newest first.`),
+    h('p', { 'data-testid': 'audit-count' }, `Readings ${start + 1}–${start + events.length}${filters ? `, ${filters}` : ''}, newest first.`),
     h('div', { class: 'table-wrap' }, h('table', { class: 'data audit', 'data-testid': 'audit' },
       h('thead', null, h('tr', null, ['When', 'Ledger entry', 'Account', 'What', 'Records', 'Purpose'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', null, shown.map((e) => h('tr', { 'data-seq': String(e.seq), 'data-testid': 'audit-row' },
+      h('tbody', null, events.map((e) => h('tr', { 'data-seq': String(e.seq), 'data-testid': 'audit-row' },
         h('td', { class: 'nowrap' }, formatTime(e.at)),
         h('td', null, String(e.seq)),
-        h('td', null, h('a', { href: link({ account: e.account, record }), title: `Only readings by ${e.account}` }, e.account)),
+        h('td', null, h('a', { href: link({ account: e.account, record, limit: per }), title: `Only readings by ${e.account}` }, e.account)),
         h('td', null, h('span', { class: `scope scope-${e.scope.replace(/[^a-z]/g, '-')}` }, scopeLabel(e.scope))),
-        h('td', null, recordsCell(e.records, account)),
+        h('td', null, recordsCell(e.records, account, per)),
         h('td', { class: 'purpose' }, e.purpose)))))),
     h('nav', { class: 'pager', 'aria-label': 'Pages' },
-      page > 1 ? h('a', { href: link({ account, record, page: page - 1 }), rel: 'prev' }, '← Newer') : null,
-      h('span', null, `Page ${page}`),
-      more ? h('a', { href: link({ account, record, page: page + 1 }), rel: 'next' }, 'Older →') : null),
-    capped ? notice('warn', `The server answers at most the newest ${API_MAX} readings, and has no way to ask for older ones: filter by account or record to see further back.`) : null);
+      stack.length > 1 ? h('a', { href: newest, rel: 'first' }, '« Newest') : null,
+      stack.length > 0 ? h('a', { href: link({ account, record, limit: per, before: stack.slice(0, -1) }), rel: 'prev' }, '← Newer') : null,
+      h('span', null, `Page ${stack.length + 1}`),
+      next !== undefined ? h('a', { href: link({ account, record, limit: per, before: [...stack, next] }), rel: 'next' }, 'Older →') : null));
 }
 
-function recordsCell(records: string[], account: string): (Node | string)[] {
+function recordsCell(records: string[], account: string, limit: number | undefined): (Node | string)[] {
   if (records.length === 1 && records[0] === '*') {
-    return [h('a', { href: link({ account, record: '*' }), title: 'Only readings of every identity' }, 'every identity')];
+    return [h('a', { href: link({ account, record: '*', limit }), title: 'Only readings of every identity' }, 'every identity')];
   }
   if (records.length === 0) return ['none (nothing matched)'];
   const items = (ids: string[]) => ids.map((id) => h('li', null,
     h('a', { href: `#/record/${encodeURIComponent(id)}` }, id), ' ',
-    h('a', { href: link({ account, record: id }), class: 'small', 'aria-label': `Only readings naming ${id}` }, '(filter)')));
+    h('a', { href: link({ account, record: id, limit }), class: 'small', 'aria-label': `Only readings naming ${id}` }, '(filter)')));
   if (records.length <= 5) return [h('ul', { class: 'plain' }, items(records))];
   return [h('ul', { class: 'plain' }, items(records.slice(0, 3))),
     h('details', null, h('summary', null, `and ${records.length - 3} more`), h('ul', { class: 'plain' }, items(records.slice(3))))];
 }
 
-function link(q: { account?: string; record?: string; page?: number }): string {
+/** The audit's hash: filters, the page size when not the default, and the cursors walked. */
+function link(q: { account?: string; record?: string; limit?: number; before?: number[] }): string {
   const n = new URLSearchParams();
   if (q.account) n.set('account', q.account);
   if (q.record) n.set('record', q.record);
-  if (q.page && q.page > 1) n.set('page', String(q.page));
-  const s = n.toString();
-  return s ? `#/audit?${s}` : '#/audit';
+  if (q.limit) n.set('limit', String(q.limit));
+  if (q.before?.length) n.set('before', q.before.join(','));
+  return hashWith('#/audit', n);
 }

@@ -1,22 +1,33 @@
 // Lists of records by kind (GET /api/v1/records) with its filters (type, place, date,
-// refers_to) and pagination.
+// refers_to), the fields they read being the server's schema's (`projected`), in pages of 50 in
+// id order. Pages follow the API's cursor (paging.ts): an answer's `next` (the page's last id)
+// is passed as `after` for the page that follows, which costs the server the same however deep;
+// the hash keeps the cursors walked (`#/browse?kind=place&after=A,B` is the third page), so that
+// "Previous" drops the last one, "First page" all of them, and the position shown ("101–150 of
+// 242") is their count times the page size.
 
 import { api, ApiError, type RecordView } from '../api.ts';
 import { h, clear, notice, formatTime } from '../dom.ts';
-import { FIELD_VOCABULARY, KINDS, vocabulary, termLabel, termTree, namedRecords, recordTitle, humanDate, refLabel } from '../labels.ts';
+import { KINDS, vocabulary, termLabel, termTree, namedRecords, recordTitle, humanDate, refLabel } from '../labels.ts';
+import { fieldsOf, projectedField, type FieldSpec } from '../schema.ts';
+import { cursorStack, hashWith } from '../paging.ts';
 import type { PageContext } from '../main.ts';
 
 const PER_PAGE = 50;
-const TYPE_FIELD: Record<string, string> = { act: 'violation', source: 'type', place: 'type', organization: 'agency', dossier: 'type' };
-const PLACE_FIELD: Record<string, string> = { act: 'place', incident: 'place', source: 'location', person: 'origin', organization: 'place' };
 
 export async function renderBrowse(main: HTMLElement, ctx: PageContext): Promise<void> {
   const p = ctx.params;
   const kind = p.get('kind') ?? '';
-  const offset = Math.max(0, Number(p.get('offset') ?? 0) || 0);
+  const stack = cursorStack(p.get('after'));
+  const after = stack.at(-1);
 
-  const typeField = TYPE_FIELD[kind];
-  const vocabName = typeField ? FIELD_VOCABULARY[kind]?.[typeField] : undefined;
+  // Which field of the kind the list's type and place filters read: the server's schema says.
+  const fields: FieldSpec[] = kind ? await fieldsOf(kind).catch(() => []) : [];
+  if (!ctx.alive()) return;
+  const typeSpec = projectedField(fields, 'type');
+  const typeField = typeSpec?.name;
+  const vocabName = typeSpec?.vocabulary;
+  const placeField = projectedField(fields, 'place')?.name;
   const [terms, places] = await Promise.all([
     vocabName ? vocabulary(vocabName).catch(() => new Map()) : Promise.resolve(new Map()),
     namedRecords('place').catch(() => new Map()),
@@ -39,17 +50,18 @@ export async function renderBrowse(main: HTMLElement, ctx: PageContext): Promise
     class: 'filter-row',
     onsubmit: (ev: Event) => {
       ev.preventDefault();
+      // New filters start from the first page.
       const n = new URLSearchParams();
       if (kind) n.set('kind', kind);
       if (typeField && type.value) n.set('type', type.value);
       if (placeSelect.value) n.set('place', placeSelect.value);
       if (date.value.trim()) n.set('date', date.value.trim());
       if (p.get('refers_to')) n.set('refers_to', p.get('refers_to') ?? '');
-      ctx.navigate(`#/browse?${n.toString()}`);
+      ctx.navigate(hashWith('#/browse', n));
     },
   },
     typeField ? h('label', null, `${typeField} `, type) : null,
-    PLACE_FIELD[kind] || !kind ? h('label', null, 'Place ', placeSelect) : null,
+    placeField || !kind ? h('label', null, 'Place ', placeSelect) : null,
     h('label', null, 'Date ', date),
     h('button', { type: 'submit' }, 'Filter'),
   );
@@ -63,7 +75,7 @@ export async function renderBrowse(main: HTMLElement, ctx: PageContext): Promise
   try {
     answer = await api.records({
       kind: kind || undefined, type: p.get('type') ?? undefined, place: p.get('place') ?? undefined,
-      date: p.get('date') ?? undefined, refers_to: p.get('refers_to') ?? undefined, limit: PER_PAGE, offset,
+      date: p.get('date') ?? undefined, refers_to: p.get('refers_to') ?? undefined, limit: PER_PAGE, after,
     });
   } catch (e) {
     if (ctx.alive()) clear(results, notice('error', e instanceof ApiError ? e.readable : String(e)));
@@ -73,26 +85,34 @@ export async function renderBrowse(main: HTMLElement, ctx: PageContext): Promise
 
   const rows = await Promise.all(answer.records.map((v) => row(v)));
   if (!ctx.alive()) return;
-  const page = (o: number) => {
+  const page = (cursors: string[]) => {
     const n = new URLSearchParams(p);
-    n.set('offset', String(o));
-    return `#/browse?${n.toString()}`;
+    n.delete('offset');
+    if (cursors.length) n.set('after', cursors.join(','));
+    else n.delete('after');
+    return hashWith('#/browse', n);
   };
-  const last = offset + answer.records.length;
+  const first = stack.length * PER_PAGE;
+  const last = first + answer.records.length;
+  if (answer.records.length === 0 && stack.length > 0) {
+    clear(results, notice('info', `No ${kind ? `${kind}s` : 'records'} follow ${after}. `, h('a', { href: page([]), rel: 'first' }, 'First page')));
+    return;
+  }
   clear(results,
     h('div', { class: 'table-wrap' }, h('table', { class: 'data', 'data-testid': 'browse' },
       h('thead', null, h('tr', null, ['Record', 'Id', 'Date', 'Place', 'Last written'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows))),
     h('nav', { class: 'pager', 'aria-label': 'Pages' },
-      offset > 0 ? h('a', { href: page(Math.max(0, offset - PER_PAGE)), rel: 'prev' }, '← Previous') : null,
-      h('span', null, answer.total === 0 ? 'No records.' : `${offset + 1}–${last} of ${answer.total}`),
-      last < answer.total ? h('a', { href: page(offset + PER_PAGE), rel: 'next' }, 'Next →') : null));
+      stack.length > 1 ? h('a', { href: page([]), rel: 'first' }, '« First page') : null,
+      stack.length > 0 ? h('a', { href: page(stack.slice(0, -1)), rel: 'prev' }, '← Previous') : null,
+      h('span', null, answer.total === 0 ? 'No records.' : `${first + 1}–${last} of ${answer.total}`),
+      answer.next ? h('a', { href: page([...stack, answer.next]), rel: 'next' }, 'Next →') : null));
 }
 
 async function row(v: RecordView): Promise<HTMLElement> {
   const r = v.record;
   const placeId = (r.place ?? r.location ?? r.origin) as string | undefined;
-  return h('tr', null,
+  return h('tr', { 'data-id': r.id },
     h('td', null, h('a', { href: `#/record/${encodeURIComponent(r.id)}` }, await recordTitle(v)),
       r.sealed?.length ? h('span', { class: 'muted small' }, ` (sealed: ${r.sealed.join(', ')})`) : null),
     h('td', null, h('code', null, r.id)),

@@ -1,17 +1,18 @@
-// Adding a claim or a dossier (#/new/claim, #/new/dossier), with the kinds' real fields
-// (docs/formats/records.md): a claim is a statement about one record (its subject) with one or
-// more sources, each graded for reliability (A-F) and credibility (1-6); a dossier is a working
-// file with a title, a type and the records it holds. The record page links here with the
-// subject, source or record filled in (?subject=, ?source=, ?records=), and offers "Add to a
-// dossier" (renderAddToDossier), which amends a dossier's list of records with a reason.
-// Admins, investigators and legal officers may add both; the server decides in the end.
+// Adding a claim or a dossier (#/new/claim, #/new/dossier), with the kinds' fields as the
+// server's schema gives them (GET /api/v1/schema, docs/formats/records.md): a claim is a
+// statement about one record (its subject) with one or more sources, each graded for reliability
+// (A-F) and credibility (1-6); a dossier is a working file with a title, a type and the records
+// it holds. The record page links here with the subject, source or record filled in (?subject=,
+// ?source=, ?records=), and offers "Add to a dossier" (renderAddToDossier), which amends a
+// dossier's list of records with a reason. Admins, investigators and legal officers may add
+// both; the server decides in the end.
 
 import { api, ApiError, type RecordView } from '../api.ts';
 import { h, clear, notice } from '../dom.ts';
 import { fieldEditor, loadVocabularies, editorGrid, readDocument, FieldError, type FieldEditor } from '../editor.ts';
 import { recordTitle } from '../labels.ts';
 import { forgetTitles } from '../picker.ts';
-import { SCHEMA, mayWrite } from '../schema.ts';
+import { fieldsOf, mayWrite, type FieldSpec } from '../schema.ts';
 import type { PageContext } from '../main.ts';
 
 const KINDS: [string, string][] = [['claim', 'New claim'], ['dossier', 'New dossier']];
@@ -31,8 +32,19 @@ export async function renderNew(main: HTMLElement, ctx: PageContext): Promise<vo
       notice('warn', `Your account's role (${ctx.session.role}) may not add ${kind}s; an admin, an investigator or a legal officer can.`));
     return;
   }
-  const specs = SCHEMA[kind];
   clear(main, h('h1', { tabindex: '-1' }, title), tabs, h('p', { class: 'loading' }, 'Loading the form…'));
+  let specs: FieldSpec[];
+  try {
+    specs = await fieldsOf(kind);
+  } catch (e) {
+    if (ctx.alive()) clear(main, h('h1', { tabindex: '-1' }, title), tabs, notice('error', `The form cannot be shown: the server did not give its record fields (${e instanceof ApiError ? e.readable : String(e)}).`));
+    return;
+  }
+  if (!ctx.alive()) return;
+  if (specs.length === 0) {
+    clear(main, h('h1', { tabindex: '-1' }, title), tabs, notice('error', `The server's schema has no fields for the kind '${kind}'.`));
+    return;
+  }
   const vocabs = await loadVocabularies(specs);
   if (!ctx.alive()) return;
 

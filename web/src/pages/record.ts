@@ -7,16 +7,15 @@
 
 import { api, ApiError, type Fields, type Name, type RecordView } from '../api.ts';
 import { h, clear, notice, formatTime } from '../dom.ts';
-import { FIELD_VOCABULARY, vocabulary, termLabel, humanDate, kindOfId, refLabel, recordTitle } from '../labels.ts';
+import { vocabulary, termLabel, humanDate, kindOfId, refLabel, recordTitle } from '../labels.ts';
 import { verifyInclusionProof, type ProofResult } from '../verify.ts';
 import { REVEALERS, SIGNERS, type PageContext } from '../main.ts';
-import { mayWrite, AUDITORS } from '../schema.ts';
+import { mayWrite, AUDITORS, fieldsOf } from '../schema.ts';
 import { trustedKey } from '../trust.ts';
 import { renderAmendForm } from './amend.ts';
 import { renderAddToDossier } from './new.ts';
 
 const HIDDEN = new Set(['kind', 'id', 'sealed']);
-const DATE_FIELDS = new Set(['date', 'born']);
 const SEALED_PASSAGE = /\[sealed passage \d+\]/;
 
 export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise<void> {
@@ -122,7 +121,11 @@ export async function renderRecord(main: HTMLElement, ctx: PageContext): Promise
 
 /** The record's fields; with `only`, just those keys (the ones a reveal disclosed). */
 async function fieldList(r: Fields, revealed: boolean, only?: Set<string>): Promise<HTMLElement> {
-  const vocabFields = FIELD_VOCABULARY[r.kind] ?? {};
+  // Which fields are terms of a vocabulary, and which are dates: the server's schema says.
+  // Without it the values are shown as stored.
+  const specs = await fieldsOf(r.kind).catch(() => []);
+  const vocabFields = new Map(specs.filter((s) => s.vocabulary).map((s) => [s.name, s.vocabulary]));
+  const dateFields = new Set(specs.filter((s) => s.type === 'date').map((s) => s.name));
   const dl = h('dl', { class: 'fields', 'data-testid': revealed ? 'revealed-fields' : 'fields' });
   if (!revealed && r.sealed && r.sealed.length > 0) {
     dl.append(h('dt', null, 'sealed'), h('dd', { class: 'sealed', 'data-testid': 'sealed' },
@@ -131,12 +134,12 @@ async function fieldList(r: Fields, revealed: boolean, only?: Set<string>): Prom
   const keys = Object.keys(r).filter((k) => !HIDDEN.has(k) && (!only || only.has(k))).sort();
   for (const key of keys) {
     const value = r[key];
-    dl.append(h('dt', null, key.replace(/_/g, ' ')), h('dd', null, await fieldValue(key, value, vocabFields[key])));
+    dl.append(h('dt', null, key.replace(/_/g, ' ')), h('dd', null, await fieldValue(key, value, vocabFields.get(key), dateFields.has(key))));
   }
   return dl;
 }
 
-async function fieldValue(key: string, value: unknown, vocabName: string | undefined): Promise<Node | string> {
+async function fieldValue(key: string, value: unknown, vocabName: string | undefined, isDate: boolean): Promise<Node | string> {
   if (vocabName) {
     const terms = await vocabulary(vocabName).catch(() => new Map());
     const codes = Array.isArray(value) ? (value as string[]) : [String(value)];
@@ -145,7 +148,7 @@ async function fieldValue(key: string, value: unknown, vocabName: string | undef
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
-    if (DATE_FIELDS.has(key)) {
+    if (isDate) {
       const human = humanDate(value);
       return human === value ? value : `${human}  [${value}]`;
     }
