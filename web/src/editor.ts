@@ -5,8 +5,8 @@
 // for an amendment, where null removes the field. What is sent is checked again by the server,
 // whose message is shown.
 
-import type { Name, Term } from './api.ts';
-import { h, clear } from './dom.ts';
+import { ApiError, type Name, type Term } from './api.ts';
+import { h, clear, notice } from './dom.ts';
 import { vocabulary, termLabel, termTree, humanDate } from './labels.ts';
 import { refPicker, refList } from './picker.ts';
 import { fieldLabel, type FieldSpec } from './schema.ts';
@@ -382,4 +382,13 @@ export function readPatch(editors: FieldEditor[]): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   for (const e of editors) if (e.changed()) changes[e.spec.name] = e.patch();
   return changes;
+}
+
+/** A refused save: the server's reason, the promise that nothing was written, and the focus on
+ * the field the server named ("field 'date': ..."), so that the form can be corrected. */
+export function showSaveError(status: HTMLElement, editors: FieldEditor[], e: unknown): void {
+  clear(status, notice('error', `Not saved: ${e instanceof ApiError ? e.readable : String(e)}`),
+    h('p', { class: 'muted small' }, 'Nothing was written. The form keeps what you typed: correct it and save again.'));
+  const field = e instanceof ApiError ? /^field '([a-z_]+)'/.exec(e.message)?.[1] : undefined;
+  editors.find((x) => x.spec.name === field)?.focus();
 }

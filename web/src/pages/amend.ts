@@ -7,7 +7,7 @@
 
 import { api, ApiError, type RecordView } from '../api.ts';
 import { h, clear, notice } from '../dom.ts';
-import { fieldEditor, loadVocabularies, editorGrid, readPatch, FieldError, SEALED_PASSAGE, type FieldEditor } from '../editor.ts';
+import { fieldEditor, loadVocabularies, editorGrid, showSaveError, readPatch, FieldError, SEALED_PASSAGE, type FieldEditor } from '../editor.ts';
 import { fieldsOf, fieldLabel, type FieldSpec } from '../schema.ts';
 import { forgetNamed } from '../labels.ts';
 import { forgetTitles } from '../picker.ts';
@@ -78,10 +78,7 @@ export async function renderAmendForm(area: HTMLElement, view: RecordView, ctx: 
         ctx.navigate(`#/record/${encodeURIComponent(r.id)}?amended=${amended.version}`);
       } catch (e) {
         if (!ctx.alive()) return;
-        clear(status, notice('error', `Not saved: ${e instanceof ApiError ? e.readable : String(e)}`),
-          h('p', { class: 'muted small' }, 'Nothing was written. The form keeps what you typed: correct it and save again.'));
-        const field = e instanceof ApiError ? /^field '([a-z_]+)'/.exec(e.message)?.[1] : undefined;
-        editors.find((x) => x.spec.name === field)?.focus();
+        showSaveError(status, editors, e);
       } finally {
         save.disabled = false;
       }
