@@ -736,8 +736,10 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> DeleteTokens(std::string_view account, std::string_view prefix) override {
+    // Bound without a copy (SQLITE_STATIC): the pattern must outlive the step.
+    const std::string pattern = std::string(prefix) + "%";
     Use q(delete_tokens_);
-    q.Text(account).Text(std::string(prefix) + "%");
+    q.Text(account).Text(pattern);
     RETURN_IF_ERROR(Done(q.Step(), "deleting tokens"));
     return static_cast<int64_t>(sqlite3_changes(db_));
   }
