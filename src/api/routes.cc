@@ -377,9 +377,10 @@ Json AccountJson(const repo::AccountInfo& a) {
 }
 
 Result<bool> BoolMember(const Json& body, const std::string& name) {
-  if (!body[name].is_boolean())
-    return InvalidArgumentError("field '" + name + "' must be true or false");
-  return body[name].get<bool>();
+  auto it = body.find(name);
+  if (it == body.end()) return InvalidArgumentError("field '" + name + "' is required");
+  if (!it->is_boolean()) return InvalidArgumentError("field '" + name + "' must be true or false");
+  return it->get<bool>();
 }
 
 Status ListAccounts(Call& call) {

@@ -388,6 +388,12 @@ TEST_F(ApiTest, AccountsTokensErasureExportAndImportThroughTheApi) {
   EXPECT_EQ(post("/api/v1/accounts/inv2/grants", admin, R"({"dossier":"dos-nope","granted":true})")
                 ->status,
             400);
+  for (const char* bad : {R"({"dossier":"dos-secret"})", R"({"dossier":"dos-secret","granted":1})",
+                          R"({"granted":true})"}) {
+    httplib::Result r = post("/api/v1/accounts/inv2/grants", admin, bad);
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_FALSE(ErrorCode(r).empty()) << bad;
+  }
   httplib::Result granted =
       post("/api/v1/accounts/inv2/grants", admin, R"({"dossier":"dos-secret","granted":true})");
   ASSERT_EQ(granted->status, 200) << granted->body;
