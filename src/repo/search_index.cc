@@ -265,9 +265,14 @@ class CloseAfter {
 
 Result<uint64_t> Repository::UpdateSearchIndex(const Progress& progress) {
   RETURN_IF_ERROR(Authorize(protect::Action::kReadRecords));
+  ASSIGN_OR_RETURN(uint64_t size, store_->EntryCount());
+  // Most of the time the index is current: finding that out takes no writer's lock.
+  if (auto reader = search::Index::OpenForReading(dir_ + "/" + kSearchDir);
+      reader.ok() && (*reader)->last_seq() == size) {
+    return uint64_t{0};
+  }
   CloseAfter close(search_);
   ASSIGN_OR_RETURN(search::Index * index, OpenSearchIndex());
-  ASSIGN_OR_RETURN(uint64_t size, store_->EntryCount());
   uint64_t from = index->last_seq();
   if (from == size) return uint64_t{0};
   if (!keys_->unlocked()) return LockedError("update the search index");
@@ -309,8 +314,16 @@ Result<uint64_t> Repository::UpdateSearchIndex(const Progress& progress) {
     }));
   }
 
+  // Documents go to the index in batches, which it indexes on several threads.
+  constexpr size_t kBatch = 512;
   SearchIndexer indexer(*this);
+  std::vector<search::Document> batch;
   uint64_t done = 0;
+  auto flush = [&]() -> Status {
+    RETURN_IF_ERROR(index->PutAll(batch));
+    batch.clear();
+    return OkStatus();
+  };
   for (const std::string& id : touched) {
     Result<Record> record = ReadRecord(id);
     if (record.status().code() == StatusCode::kNotFound) {
@@ -318,10 +331,12 @@ Result<uint64_t> Repository::UpdateSearchIndex(const Progress& progress) {
     } else {
       RETURN_IF_ERROR(record.status());
       ASSIGN_OR_RETURN(search::Document doc, indexer.Build(*record));
-      RETURN_IF_ERROR(index->Put(doc).WithContext("indexing " + id));
+      batch.push_back(std::move(doc));
+      if (batch.size() == kBatch) RETURN_IF_ERROR(flush());
     }
     if (progress && ++done % 1024 == 0) progress(done, touched.size());
   }
+  RETURN_IF_ERROR(flush());
   RETURN_IF_ERROR(index->Commit(size));
   if (progress) progress(touched.size(), touched.size());
   return size - from;
@@ -340,8 +355,18 @@ Result<SearchReport> Repository::Search(const SearchRequest& request) {
   if (!updated.ok() && updated.status().code() != StatusCode::kFailedPrecondition) {
     return updated.status();
   }
-  CloseAfter close(search_);
-  ASSIGN_OR_RETURN(search::Index * index, OpenSearchIndex());
+  // Searching needs no writer's lock, so a search runs while another process indexes; an index
+  // never built (a locked repository) is made, empty.
+  Result<std::unique_ptr<search::Index>> reader =
+      search::Index::OpenForReading(dir_ + "/" + kSearchDir);
+  if (reader.status().code() == StatusCode::kNotFound) {
+    CloseAfter close(search_);
+    RETURN_IF_ERROR(OpenSearchIndex().status());
+    search_.reset();
+    reader = search::Index::OpenForReading(dir_ + "/" + kSearchDir);
+  }
+  RETURN_IF_ERROR(reader.status());
+  search::Index* index = reader->get();
   ASSIGN_OR_RETURN(uint64_t size, store_->EntryCount());
   report.behind = size - std::min(size, index->last_seq());
 

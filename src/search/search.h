@@ -6,7 +6,8 @@
 // - The same folding at index and query time: NFKC, case folding, diacritics and in-word
 //   apostrophes removed, so Ch'ŏl = Chol = chol and Sinŭiju = Sinuiju. Hangul, Han and kana are
 //   indexed as character unigrams and bigrams, so they are found without spaces (신의주 in
-//   신의주에서) and a quoted phrase or a run of them matches that exact sequence.
+//   신의주에서): a word of them matches a document holding all of its bigrams, and a quoted
+//   phrase matches that exact sequence.
 // - Names across scripts: 김철수, "Gim Cheol-su", "KIM Chol-su" and "Kim Chol Su" share the
 //   canonical key of link::ParseKoreanName. Names in Document::names are keyed; names mentioned
 //   in free text (김철수가, "My name is Chol-su Kim") are detected and keyed too; a query, or a
@@ -26,7 +27,9 @@
 // only the id, kind and the texts given for snippets; never names, blind terms or facets.
 //
 // Thread-safety: an Index serialises its own calls with a mutex, so it may be shared between
-// threads; Xapian allows one writer per directory, so one process opens a directory once.
+// threads; Xapian allows one writer per directory, so one process opens a directory once for
+// writing (readers: OpenForReading).
+// PutAll and Commit use a thread per shard of the index (docs/formats/search.md, "Layout").
 #ifndef CUSTODIAN_SEARCH_SEARCH_H_
 #define CUSTODIAN_SEARCH_SEARCH_H_
 
@@ -36,6 +39,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -158,6 +162,11 @@ class Index {
   // version of this module is cleared (last_seq() 0), so the caller rebuilds it. Unavailable if
   // another writer holds it; DataLoss if it is corrupt.
   static Result<std::unique_ptr<Index>> Open(const std::string& dir);
+  // Opens an existing index for searching only. It takes no lock, so any number of readers
+  // and one writer may have the index open together; a reader sees it as of the last Commit
+  // before it was opened. NotFound if `dir` holds no index of this format (Open makes one);
+  // Put, PutAll, Remove, Commit and Clear are then FailedPrecondition.
+  static Result<std::unique_ptr<Index>> OpenForReading(const std::string& dir);
   ~Index();
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
@@ -166,6 +175,10 @@ class Index {
   // over kMaxKeyBytes or containing NUL, or an inverted or impossible date range. Visible to
   // Search at once, durable after Commit.
   Status Put(const Document& document);
+  // Put for many documents, indexed on several threads: the way to rebuild or catch up. If one
+  // is invalid, none is put and the error names it. (A Xapian error while writing may leave
+  // some put: the caller replays from last_seq(), as after a crash.)
+  Status PutAll(std::span<const Document> documents);
   // Removes the document with this id; removing a missing id is not an error.
   Status Remove(std::string_view id);
   // Makes every change durable together with the ledger sequence number they reflect.

@@ -230,6 +230,23 @@ TEST_F(SearchIndexTest, FollowsAmendmentsErasureAndRebuild) {
   EXPECT_TRUE(Has(Ids(MustSearch(*admin_, {.text = "Onsong"})), "src-w"));
 }
 
+TEST_F(SearchIndexTest, SearchesWhileAnotherHolderHasTheIndexOpenForWriting) {
+  // As when the server catches the index up while a CLI user searches: the search needs no
+  // writer's lock once the index is current.
+  Result<std::unique_ptr<search::Index>> writer = search::Index::Open(dir_ / "r/search");
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  SearchReport report = MustSearch(*SignedIn("admin"), {.text = "Onsong"});
+  EXPECT_EQ(report.behind, 0u);
+  EXPECT_TRUE(Has(Ids(report), "src-w"));
+  // A change the index has not seen needs the writer: that is still refused, clearly.
+  ASSERT_TRUE(
+      admin_->Add({{"kind", "place"}, {"id", "plc-new"}, {"type", "county"}, {"names", {"Musan"}}})
+          .ok());
+  EXPECT_EQ(admin_->Search({.text = "Musan"}).status().code(), StatusCode::kUnavailable);
+  writer->reset();
+  EXPECT_EQ(Ids(MustSearch(*admin_, {.text = "Musan"})), std::vector<std::string>{"plc-new"});
+}
+
 TEST_F(SearchIndexTest, LockedRepositorySearchesWhatIsIndexedAndSaysItIsBehind) {
   auto locked = SignedIn("admin", /*unlock=*/false);
   ASSERT_TRUE(

@@ -2,7 +2,7 @@
 // without spaces, names and places across scripts (in name fields and in free text), the query
 // language and every kind of bad query, facet filters and counts, date overlap, access tags,
 // sealed names (the index files are scanned for the plaintext), snippets, pagination,
-// replacement and removal, and last_seq across reopening.
+// replacement and removal, batches over the shards, and last_seq across reopening.
 #include "search/search.h"
 
 #include <gtest/gtest.h>
@@ -495,13 +495,16 @@ TEST_F(SearchTest, LargeMatchSetsGiveFlaggedEstimatesThatRespectAccess) {
 
 // Two characters are matched by their bigram, which exists only where they are adjacent in a
 // run; longer runs and quoted phrases are matched at consecutive positions.
-TEST_F(SearchTest, HangulRunsAreExactSequences) {
+TEST_F(SearchTest, HangulWordsMatchByTheirBigramsAndPhrasesExactly) {
   Put(Doc("run", "보위부 구류장에서 조사를 받았다."));
   Put(Doc("spaced", "보 위 부 구 류 장"));
   Put(Doc("reordered", "부위보 장류구"));
   Put(Doc("split", "보위 부에서 구류 장소"));
+  // Every bigram of 구류장 (구류, 류장), but not in one run: a word matches it, a phrase not.
+  Put(Doc("scattered", "구류소에 있다가 류장을 만났다"));
   EXPECT_EQ(Find("보위"), (Ids{"run", "split"}));
-  EXPECT_EQ(Find("구류장"), Ids{"run"});
+  EXPECT_EQ(Find("구류장"), (Ids{"run", "scattered"}));
+  EXPECT_EQ(Find("\"구류장\""), Ids{"run"});
   EXPECT_EQ(Find("구류장에서"), Ids{"run"});
   EXPECT_EQ(Find("보"), (Ids{"reordered", "run", "spaced", "split"}));
   EXPECT_EQ(Find("\"보위부 구류장\""), Ids{"run"});
@@ -679,6 +682,125 @@ TEST_F(SearchTest, LastSeqPersistsAndClearResets) {
   Reopen();
   EXPECT_EQ(index_->last_seq(), 7u);
   EXPECT_EQ(Find("rebuilt"), Ids{"b"});
+}
+
+TEST_F(SearchTest, PutAllIndexesABatchOnEveryShardOrNothing) {
+  std::vector<Document> batch;
+  for (int i = 0; i < 300; ++i) {
+    batch.push_back(Doc("doc-" + std::to_string(i),
+                        "testimony " + std::to_string(i) + (i % 3 == 0 ? " 신의주에서 체포" : "")));
+  }
+  ASSERT_TRUE(index_->PutAll(batch).ok());
+  EXPECT_EQ(index_->size(), 300u);
+  EXPECT_EQ(Find("testimony").size(), 300u);
+  EXPECT_EQ(Find("신의주").size(), 100u);
+  EXPECT_EQ(Find("17"), Ids{"doc-17"});
+
+  // Both shards hold some of them, and Xapian opens the directory as one database.
+  ASSERT_TRUE(index_->Commit(1).ok());
+  for (const char* shard : {"0", "1"}) {
+    EXPECT_GT(Xapian::Database(dir_ / ("index/" + std::string(shard))).get_doccount(), 50u)
+        << shard;
+  }
+  EXPECT_EQ(Xapian::Database(dir_ / "index").get_doccount(), 300u);
+
+  // A replacement lands where the old version is, whichever call made either.
+  Put(Doc("doc-5", "amended"));
+  std::vector<Document> again = {Doc("doc-6", "amended"), Doc("doc-7", "amended")};
+  ASSERT_TRUE(index_->PutAll(again).ok());
+  EXPECT_EQ(Find("amended"), (Ids{"doc-5", "doc-6", "doc-7"}));
+  EXPECT_EQ(index_->size(), 300u);
+
+  // One bad document: none of the batch is put, and the error names it.
+  std::vector<Document> bad;
+  for (int i = 0; i < 40; ++i) bad.push_back(Doc("new-" + std::to_string(i), "fresh"));
+  bad[25].texts[0].second = "bad \xff utf-8";
+  Status status = index_->PutAll(bad);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("new-25"), std::string::npos) << status.ToString();
+  bad[25] = Doc(std::string("bad\xff", 4), "fresh");
+  status = index_->PutAll(bad);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("document 26 of the batch"), std::string::npos)
+      << status.ToString();
+  EXPECT_EQ(Find("fresh"), Ids{});
+  EXPECT_EQ(index_->size(), 300u);
+  EXPECT_TRUE(index_->PutAll({}).ok());
+}
+
+TEST_F(SearchTest, ReadersSearchBesideTheWriterWithoutItsLock) {
+  EXPECT_EQ(Index::OpenForReading(dir_ / "elsewhere").status().code(), StatusCode::kNotFound);
+  Put(Doc("a", "committed testimony"));
+  ASSERT_TRUE(index_->Commit(3).ok());
+  Put(Doc("b", "uncommitted testimony"));
+
+  auto opened = Index::OpenForReading(dir_ / "index");
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<Index> reader = std::move(opened).value();
+  auto second = Index::OpenForReading(dir_ / "index");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(reader->last_seq(), 3u);
+  Query q;
+  q.text = "testimony";
+  q.all_access = true;
+  auto found = reader->Search(q);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->hits.size(), 1u);  // as of the last commit
+  EXPECT_EQ(found->hits[0].id, "a");
+
+  for (Status s :
+       {reader->Put(Doc("c", "x")), reader->Remove("a"), reader->Commit(4), reader->Clear()}) {
+    EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  }
+  EXPECT_EQ(Find("testimony"), (Ids{"a", "b"}));  // the writer is untouched
+
+  // An index of another format is not one to read.
+  index_.reset();
+  reader.reset();
+  {
+    Xapian::WritableDatabase shard(dir_ / "index/0", Xapian::DB_OPEN);
+    shard.set_metadata("custodian.format", "custodian-search/2");
+    shard.commit();
+  }
+  EXPECT_EQ(Index::OpenForReading(dir_ / "index").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(SearchTest, AShardCommittedLastDecidesWhereToReplayFrom) {
+  std::vector<Document> batch;
+  for (int i = 0; i < 20; ++i) batch.push_back(Doc("d" + std::to_string(i), "text"));
+  ASSERT_TRUE(index_->PutAll(batch).ok());
+  ASSERT_TRUE(index_->Commit(9).ok());
+  index_.reset();
+  {
+    // As if the process died after committing shard 1 at 12 but before shard 0.
+    Xapian::WritableDatabase shard(dir_ / "index/1", Xapian::DB_OPEN);
+    shard.set_metadata("custodian.last_seq", "12");
+    shard.commit();
+  }
+  Reopen();
+  EXPECT_EQ(index_->last_seq(), 9u);
+  EXPECT_EQ(Find("text").size(), 20u);
+}
+
+TEST_F(SearchTest, AnIndexOfAnEarlierFormatIsClearedForARebuild) {
+  index_.reset();
+  std::filesystem::remove_all(dir_ / "index");
+  {
+    // Format /2: one database in the directory itself.
+    Xapian::WritableDatabase old(dir_ / "index", Xapian::DB_CREATE);
+    old.set_metadata("custodian.format", "custodian-search/2");
+    old.set_metadata("custodian.last_seq", "40");
+    Xapian::Document doc;
+    doc.add_term("old");
+    old.add_document(doc);
+    old.commit();
+  }
+  Reopen();
+  EXPECT_EQ(index_->last_seq(), 0u);
+  EXPECT_EQ(index_->size(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "index/iamglass"));
+  Put(Doc("new", "text"));
+  EXPECT_EQ(Find("text"), Ids{"new"});
 }
 
 TEST_F(SearchTest, OpenFailsCleanlyOnAFile) {
