@@ -350,24 +350,21 @@ Result<SearchReport> Repository::Search(const SearchRequest& request) {
     if (!keys_->unlocked()) return LockedError("search sealed names");
   }
   SearchReport report;
-  Result<uint64_t> updated = UpdateSearchIndex();
-  // A locked repository cannot index sealed names: search what is indexed, and say so.
-  if (!updated.ok() && updated.status().code() != StatusCode::kFailedPrecondition) {
-    return updated.status();
-  }
-  // Searching needs no writer's lock, so a search runs while another process indexes; an index
-  // never built (a locked repository) is made, empty.
-  Result<std::unique_ptr<search::Index>> reader =
-      search::Index::OpenForReading(dir_ + "/" + kSearchDir);
-  if (reader.status().code() == StatusCode::kNotFound) {
-    CloseAfter close(search_);
-    RETURN_IF_ERROR(OpenSearchIndex().status());
-    search_.reset();
-    reader = search::Index::OpenForReading(dir_ + "/" + kSearchDir);
+  // Searching needs no writer's lock, so a search runs while another process indexes. Only an
+  // index behind the ledger (or none yet) is caught up first, which makes it if missing.
+  const std::string search_dir = dir_ + "/" + kSearchDir;
+  ASSIGN_OR_RETURN(uint64_t size, store_->EntryCount());
+  Result<std::unique_ptr<search::Index>> reader = search::Index::OpenForReading(search_dir);
+  if (!reader.ok() || (*reader)->last_seq() != size) {
+    Result<uint64_t> updated = UpdateSearchIndex();
+    // A locked repository cannot index sealed names: search what is indexed, and say so.
+    if (!updated.ok() && updated.status().code() != StatusCode::kFailedPrecondition) {
+      return updated.status();
+    }
+    reader = search::Index::OpenForReading(search_dir);
   }
   RETURN_IF_ERROR(reader.status());
   search::Index* index = reader->get();
-  ASSIGN_OR_RETURN(uint64_t size, store_->EntryCount());
   report.behind = size - std::min(size, index->last_seq());
 
   search::Query query;
