@@ -5,7 +5,7 @@
 //
 //   link_bench [--runs R] [--data DIR] [--json FILE] [--korean-persons N] [--korean-seeds 1,7]
 //              [--threads T] [--only febrl|korean|scale] [--scale-records N]
-//              [--max-block-size N]
+//              [--max-block-size N] [--errors FILE]
 //
 // It also generates synthetic Korean corpora in memory (src/synth: N victims, default 100,000,
 // seeds 1 and 7; names in Hangul and five romanizations) and reports the unsupervised pairwise
@@ -14,7 +14,10 @@
 //
 // DIR holds febrl/dataset{1,2,3}.csv (default: $CUSTODIAN_SHARED_DATA, else ../shared/data
 // beside the source tree). Prints aggregate figures only: names never leave memory, except the
-// temporary file of string pairs handed to the Python peer (synthetic FEBRL names; removed).
+// temporary file of string pairs handed to the Python peer (synthetic FEBRL names; removed) and,
+// with --errors FILE, every pair of the synthetic Korean corpus the linkage got wrong (JSON
+// Lines: both records, whether blocking found the pair, its explanation), for a developer
+// studying the errors of generated data.
 #include <unistd.h>
 
 #include <cmath>
@@ -169,11 +172,72 @@ link::PlaceParents GazetteerParents() {
   return parents;
 }
 
+OJson RecordJson(const link::Record& r, uint32_t person) {
+  OJson events = OJson::array();
+  for (const link::Event& e : r.events) events.push_back(e.place + "@" + std::to_string(e.year));
+  return OJson{{"person", person},
+               {"surname", r.surname},
+               {"given", r.given_name},
+               {"other", r.other_names},
+               {"born", std::to_string(r.birth_year) + "-" + std::to_string(r.birth_year_latest)},
+               {"sex", static_cast<int>(r.sex)},
+               {"place", r.place_path},
+               {"source", r.source},
+               {"events", events}};
+}
+
+// Every pair the linkage got wrong, as JSON Lines for a developer reading the errors of the
+// synthetic corpus (never real data): the two records, whether blocking produced the pair, and
+// its score explained.
+void WriteErrors(const std::string& path, const link::LabelledRecords& file,
+                 const link::LinkOptions& options, const link::LinkResult& result) {
+  auto linker = Must(link::Linker::Create(file.records, options), "linker");
+  std::unordered_map<uint64_t, double> scored;
+  for (const link::ScoredPair& p : result.pairs) scored[uint64_t{p.a} << 32 | p.b] = p.probability;
+  std::ofstream out(path);
+  auto write = [&](uint32_t a, uint32_t b, const char* kind) {
+    const link::Explanation e = linker->Explain(result.model, linker->Compare(a, b));
+    OJson parts = OJson::object();
+    for (const auto& part : e.parts) {
+      if (part.level == link::kMissing) continue;
+      parts[std::string(link::FieldName(part.field))] = {
+          part.level, RoundTo(part.weight + part.tf_adjustment, 2)};
+    }
+    const auto it = scored.find(uint64_t{a} << 32 | b);
+    out << OJson{{"kind", kind},
+                 {"candidate", it != scored.end()},
+                 {"probability", RoundTo(e.probability, 4)},
+                 {"weight", RoundTo(e.total_weight, 2)},
+                 {"parts", parts},
+                 {"a", RecordJson(file.records[a], file.person[a])},
+                 {"b", RecordJson(file.records[b], file.person[b])}}
+               .dump()
+        << "\n";
+  };
+  std::unordered_map<uint32_t, std::vector<uint32_t>> by_person, by_cluster;
+  for (uint32_t i = 0; i < file.records.size(); ++i) {
+    by_person[file.person[i]].push_back(i);
+    by_cluster[result.clustering.cluster_of[i]].push_back(i);
+  }
+  for (const auto& [person, members] : by_person) {
+    for (size_t i = 0; i < members.size(); ++i)
+      for (size_t j = i + 1; j < members.size(); ++j)
+        if (result.clustering.cluster_of[members[i]] != result.clustering.cluster_of[members[j]])
+          write(members[i], members[j], "missed");
+  }
+  for (const auto& [cluster, members] : by_cluster) {
+    for (size_t i = 0; i < members.size(); ++i)
+      for (size_t j = i + 1; j < members.size(); ++j)
+        if (file.person[members[i]] != file.person[members[j]])
+          write(members[i], members[j], "wrong");
+  }
+}
+
 // A synthetic Korean corpus (src/synth, `persons` victims, `seed`), generated in memory, read
 // with the gazetteer and deduplicated with KoreanBlockingRules; pairwise F1 of the clusters
 // against the generator's ground truth. The labels are used only to score.
-Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads,
-                    const link::PlaceParents& places) {
+Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads, size_t max_block_size,
+                    const link::PlaceParents& places, const std::string& errors_path) {
   custodian::synth::Options synth_options;
   synth_options.persons = persons;
   synth_options.seed = seed;
@@ -188,15 +252,14 @@ Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads,
   corpus_buf.text().shrink_to_fit();
   truth_buf.text().clear();
   truth_buf.text().shrink_to_fit();
-  link::LinkOptions korean;
-  korean.names = link::NameSystem::kKorean;
-  korean.blocking = link::KoreanBlockingRules();
-  korean.training_blocking = link::KoreanTrainingRules();
+  link::LinkOptions korean = link::KoreanLinkOptions();
   korean.threads = threads;
+  if (max_block_size != 0) korean.max_block_size = max_block_size;
   const auto start = Clock::now();
   const link::LinkResult result = Must(link::Deduplicate(file.records, korean), "deduplicate");
   const double seconds = Seconds(start, Clock::now());
   const link::PairwiseMetrics m = link::EvaluateClusters(result.clustering.cluster_of, file.person);
+  if (!errors_path.empty()) WriteErrors(errors_path, file, korean, result);
   std::vector<std::pair<uint32_t, uint32_t>> all;
   for (const link::ScoredPair& p : result.pairs) all.emplace_back(p.a, p.b);
   const link::PairwiseMetrics completeness = link::EvaluatePairs(all, file.person);
@@ -287,12 +350,9 @@ std::vector<Figure> Scale(uint64_t target_records, int threads, size_t max_block
     }
     identity_offset += identities;
   }
-  link::LinkOptions korean;
-  korean.names = link::NameSystem::kKorean;
-  korean.blocking = link::KoreanBlockingRules();
-  korean.training_blocking = link::KoreanTrainingRules();
+  link::LinkOptions korean = link::KoreanLinkOptions();
   korean.threads = threads;
-  korean.max_block_size = max_block_size;
+  if (max_block_size != 0) korean.max_block_size = max_block_size;
   ResetPeakRss();
   const auto start = Clock::now();
   const link::LinkResult result = Must(link::Deduplicate(all.records, korean), "deduplicate");
@@ -307,7 +367,7 @@ std::vector<Figure> Scale(uint64_t target_records, int threads, size_t max_block
       "deduplicated end to end in %.1f s with %d threads, peak RSS %.0f MB during it; %zu "
       "candidate pairs, %zu comparisons "
       "(%.0f/s overall); EM %d iterations%s; precision %.4f recall %.4f F1 %.4f\n",
-      all.records.size(), persons.size(), generate_seconds, max_block_size, seconds, threads,
+      all.records.size(), persons.size(), generate_seconds, korean.max_block_size, seconds, threads,
       peak_mb, result.blocking.candidate_pairs, comparisons, comparisons / seconds,
       result.model.iterations, result.model.converged ? "" : " (not converged)", m.precision,
       m.recall, m.f1);
@@ -320,7 +380,7 @@ std::vector<Figure> Scale(uint64_t target_records, int threads, size_t max_block
               .runs = 1,
               .unit = "s"};
   time.extra = {{"threads", threads},
-                {"max_block_size", max_block_size},
+                {"max_block_size", korean.max_block_size},
                 {"candidate_pairs", result.blocking.candidate_pairs},
                 {"comparisons", comparisons},
                 {"comparisons_per_second", std::round(comparisons / seconds)},
@@ -348,8 +408,8 @@ int main(int argc, char** argv) {
   int threads = 2;
   std::string only;
   uint64_t scale_records = 1000000;
-  size_t max_block_size = link::LinkOptions{}.max_block_size;
-  std::string data_flag, json_path;
+  size_t max_block_size = 0;  // the options' own
+  std::string data_flag, json_path, errors_path;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&]() -> std::string {
@@ -376,6 +436,8 @@ int main(int argc, char** argv) {
       if (only != "febrl" && only != "korean" && only != "scale") Die("--only febrl|korean|scale");
     } else if (arg == "--data") {
       data_flag = next();
+    } else if (arg == "--errors") {
+      errors_path = next();
     } else if (arg == "--json") {
       json_path = next();
     } else if (arg == "--records" || arg == "--seed") {
@@ -384,7 +446,7 @@ int main(int argc, char** argv) {
       std::printf(
           "usage: link_bench [--runs R] [--data DIR] [--json FILE] [--korean-persons N] "
           "[--korean-seeds 1,7] [--threads T] [--only febrl|korean|scale] [--scale-records N] "
-          "[--max-block-size N]\n");
+          "[--max-block-size N] [--errors FILE]\n");
       return 0;
     } else {
       Die("unknown argument " + arg + " (try --help)");
@@ -606,7 +668,8 @@ int main(int argc, char** argv) {
   // ---- 4. The synthetic Korean corpus (one run per seed) ------------------------------------
   if (only.empty() || only == "korean") {
     for (uint64_t seed : korean_seeds) {
-      figures.push_back(KoreanCorpus(korean_persons, seed, threads, places));
+      figures.push_back(
+          KoreanCorpus(korean_persons, seed, threads, max_block_size, places, errors_path));
     }
   }
 

@@ -82,7 +82,10 @@ void RegisterRun(CLI::App& link, Globals& g, Action& run) {
                 << report.clusters << " clusters hold " << report.linked_persons
                 << " records: about " << report.persons - report.linked_persons + report.clusters
                 << " distinct persons\n"
-                << (report.trained ? "model fitted now" : "model recorded earlier")
+                << (report.model_outdated ? "model fitted now (the recorded one is from an "
+                                            "earlier version of the engine)"
+                    : report.trained      ? "model fitted now"
+                                          : "model recorded earlier")
                 << " (ledger entry " << report.model_seq << ", " << report.iterations
                 << " EM iterations" << (report.converged ? "" : ", not converged") << ")\n"
                 << "recorded as ledger entries " << report.first_seq << "-"

@@ -122,7 +122,21 @@ Record PersonRecord(const Json& person, const PlaceParents& places) {
   r.birth_year_latest = last != first ? last : 0;
   const std::string origin = StringMember(person, "origin");
   if (!origin.empty()) r.place_path = PlacePath(origin, places);
+  std::vector<std::string> roles;
+  if (auto it = person.find("roles"); it != person.end() && it->is_array()) {
+    for (const Json& role : *it) {
+      if (role.is_string()) roles.push_back(role.get<std::string>());
+    }
+  }
+  r.role = PrimaryRole(roles);
   return r;
+}
+
+std::string PrimaryRole(std::span<const std::string> roles) {
+  for (std::string_view telling : {"victim", "perpetrator", "relative"}) {
+    if (std::find(roles.begin(), roles.end(), telling) != roles.end()) return std::string(telling);
+  }
+  return roles.empty() ? std::string() : roles.front();
 }
 
 int CorpusBirthYear(std::string_view born) {

@@ -92,8 +92,9 @@ bool StartsWith(std::u32string_view text, size_t at, std::u32string_view prefix)
 
 // Splits one run of Latin letters into syllables with the least cost: one per syllable, plus
 // 0.4 for a syllable without an onset after the first (so "mina" is mi-na, not min-a), plus 0.5
-// for splitting n|g (so "kwangil" is kwang-il: ng is far more often a coda than n + g).
-Result<std::vector<Syllable>> ParseLatinRun(std::u32string_view run) {
+// for splitting n|g (so "kwangil" is kwang-il: ng is far more often a coda than n + g). Returns
+// the cost, infinite (and `out` untouched) when the letters are not Korean syllables.
+double SplitLatinRun(std::u32string_view run, std::vector<Syllable>& out) {
   const size_t n = run.size();
   constexpr double kInf = std::numeric_limits<double>::infinity();
   std::vector<double> cost(n + 1, kInf);
@@ -135,13 +136,48 @@ Result<std::vector<Syllable>> ParseLatinRun(std::u32string_view run) {
       }
     }
   }
-  if (cost[n] == kInf) {
-    return InvalidArgumentError("Latin letters that do not read as Korean syllables");
-  }
-  std::vector<Syllable> out;
+  if (cost[n] == kInf) return kInf;
+  out.clear();
   for (size_t at = n; at > 0; at = back[at].from) out.push_back(back[at].syllable);
   std::reverse(out.begin(), out.end());
-  return out;
+  return cost[n];
+}
+
+// A run that does not split into syllables is most often a slip of the pen or the ear in a
+// romanized name ("Okk", "Myogn", "Dongill"). The run is read with one slip undone when that
+// makes it Korean: a doubled letter written once, two letters swapped back, or one letter
+// dropped, preferred in that order, then by the cost of the split. Without such a reading
+// the name falls back to being compared letter by letter, and one typo would separate a person
+// from their other records.
+Result<std::vector<Syllable>> ParseLatinRun(std::u32string_view run) {
+  std::vector<Syllable> best;
+  if (SplitLatinRun(run, best) < std::numeric_limits<double>::infinity()) return best;
+  double best_cost = std::numeric_limits<double>::infinity();
+  std::vector<Syllable> attempt;
+  std::u32string repaired;
+  auto consider = [&](double penalty) {
+    const double cost = SplitLatinRun(repaired, attempt) + penalty;
+    if (cost < best_cost) best_cost = cost, best.swap(attempt);
+  };
+  for (size_t i = 0; i + 1 < run.size(); ++i) {
+    if (run[i] == run[i + 1]) {
+      repaired = std::u32string(run.substr(0, i)) + std::u32string(run.substr(i + 1));
+      consider(0);
+    }
+    repaired = run;
+    std::swap(repaired[i], repaired[i + 1]);
+    consider(0.2);
+  }
+  if (run.size() > 2) {
+    for (size_t i = 0; i < run.size(); ++i) {
+      repaired = std::u32string(run.substr(0, i)) + std::u32string(run.substr(i + 1));
+      consider(0.4);
+    }
+  }
+  if (best_cost == std::numeric_limits<double>::infinity()) {
+    return InvalidArgumentError("Latin letters that do not read as Korean syllables");
+  }
+  return best;
 }
 
 // Splits folded text at breaks.

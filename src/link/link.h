@@ -147,7 +147,15 @@ struct Record {
   std::string id_number;                // a document or social security number
   std::string source;                   // the source (list) the record comes from
   std::vector<Event> events;
+  // The person's part in what the record tells (PrimaryRole): "victim", "relative", ... The
+  // records of one person mostly agree on it, and a victim and the relative who told their story
+  // share a surname, an origin and often a name's syllables, so this is what tells them apart.
+  std::string role;
 };
+
+// The role that says most about who a person is in a record, from a record's `roles`: victim,
+// then perpetrator, then relative, then the first one given; "" for none.
+std::string PrimaryRole(std::span<const std::string> roles);
 
 // How names in Latin letters are read. kLatin: as they are (FEBRL-style). kKorean: as
 // romanized Korean names, keyed by KoreanName so that every system and Hangul meet; a name that
@@ -170,8 +178,9 @@ enum class Field : uint8_t {
   kIdNumber,
   kSource,
   kEvents,
+  kRole,
 };
-inline constexpr size_t kFieldCount = 14;
+inline constexpr size_t kFieldCount = 15;
 std::string_view FieldName(Field field);
 // Agreement levels of a field: 0 is disagreement, the highest is exact agreement.
 int LevelCount(Field field);
@@ -255,6 +264,13 @@ struct LinkOptions {
   int threads = 1;
 };
 
+// The options for Korean persons, as a repository runs them: NameSystem::kKorean, the Korean
+// blocking and training rules, and blocks of at most 100 records. At 100,000 persons no block
+// under these rules is that large; at a million, the blocks of the commonest names in a province
+// or a birth-year band are, and their pairs (which such a key cannot tell apart) would be most
+// of the work.
+LinkOptions KoreanLinkOptions();
+
 // A comparison of two records (indexes into the Linker's records, a < b).
 struct Comparison {
   uint32_t a = 0;
@@ -273,6 +289,11 @@ struct Model {
   std::array<std::vector<double>, kFieldCount> m;
   std::array<std::vector<double>, kFieldCount> u;
   std::array<bool, kFieldCount> active{};  // false when no pair had the field
+  // u of the events field among pairs whose origins share a province: people from one province
+  // left by the same crossings, were held in the same centres and sent to the same camps, so
+  // a shared route says far less about two of them than about two people picked at random.
+  // Used instead of u[kEvents] when the place level is 1 or more; empty when not estimated.
+  std::vector<double> u_events_same_province;
   int iterations = 0;
   bool converged = false;
 };

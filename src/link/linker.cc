@@ -49,6 +49,8 @@ std::string_view FieldName(Field field) {
       return "source";
     case Field::kEvents:
       return "events";
+    case Field::kRole:
+      return "role";
   }
   return "?";
 }
@@ -58,12 +60,12 @@ int LevelCount(Field field) {
     case Field::kBirthDate:
     case Field::kGivenName:
     case Field::kSurname:
+    case Field::kEvents:
       return 5;
     case Field::kStreet:
     case Field::kAddressExtra:
     case Field::kLocality:
     case Field::kPlace:
-    case Field::kEvents:
       return 4;
     case Field::kPostcode:
     case Field::kIdNumber:
@@ -72,6 +74,7 @@ int LevelCount(Field field) {
     case Field::kStreetNumber:
     case Field::kRegion:
     case Field::kSource:
+    case Field::kRole:
       return 2;
   }
   return 2;
@@ -103,7 +106,18 @@ std::vector<BlockingRule> KoreanBlockingRules() {
       {K::kSurnamePhonetic, K::kGivenSyllable, K::kBirthYearBand, K::kProvince, K::kSex},
       {K::kGivenPhonetic, K::kBirthYearBand, K::kProvince},
       {K::kSurnamePhonetic, K::kEvent, K::kBirthYearBand, K::kSex},
+      {K::kSurnamePhonetic, K::kGivenSyllable, K::kPlace},
+      {K::kSurnamePhonetic, K::kEvent, K::kPlace},
   };
+}
+
+LinkOptions KoreanLinkOptions() {
+  LinkOptions options;
+  options.names = NameSystem::kKorean;
+  options.blocking = KoreanBlockingRules();
+  options.training_blocking = KoreanTrainingRules();
+  options.max_block_size = 100;
+  return options;
 }
 
 namespace {
@@ -130,7 +144,7 @@ struct Prepared {
   Sex sex = Sex::kUnknown;
   std::string street_number;
   std::u32string street, extra, locality;
-  std::string postcode, region, id_number, source;
+  std::string postcode, region, id_number, source, role;
   std::vector<std::string> place_path;
   std::vector<Event> events;  // sorted by place and year, without repeats
 };
@@ -252,21 +266,45 @@ uint8_t PlaceLevel(const std::vector<std::string>& a, const std::vector<std::str
   return common == 1 ? 1 : 0;
 }
 
-// 3: an event at the same place in the same year; 2: at the same place a year apart, or with
-// the year unknown on one side; 1: at the same place in other years; 0: no place in common.
+// How much two accounts of what happened to a person agree, by place: a place both name is
+// matched when some pair of its years is at most one apart (or a year is unknown). Sources that
+// document one person tell a part of the same story, so the places of the shorter account are
+// all among the other's; strangers from one county who fled the same year share much of a route
+// (the crossing, the Chinese county, the holding centre they were returned to) but rarely all
+// of it. So: 4 every place of the account with fewer places matched, four or more; 3 every
+// one, two or three, or five or more matched though not every one; 2 the one place of an
+// account of one place; 1 some matched, but not every place of the shorter account; 0 none.
 uint8_t EventLevel(const std::vector<Event>& a, const std::vector<Event>& b) {
   if (a.empty() || b.empty()) return kMissing;
-  uint8_t best = 0;
-  for (const Event& x : a) {
-    for (const Event& y : b) {
-      if (x.place != y.place) continue;
-      const int gap = std::abs(x.year - y.year);
-      const uint8_t level = x.year == 0 || y.year == 0 ? 2 : gap == 0 ? 3 : gap == 1 ? 2 : 1;
-      best = std::max(best, level);
-      if (best == 3) return best;
+  int matched = 0, places_a = 0, places_b = 0;
+  // Both are sorted by place and year: walk them place by place.
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    const int order = i == a.size() ? 1 : j == b.size() ? -1 : a[i].place.compare(b[j].place);
+    const std::string& place = order <= 0 ? a[i].place : b[j].place;
+    size_t i_end = i, j_end = j;
+    if (order <= 0) {
+      while (i_end < a.size() && a[i_end].place == place) ++i_end;
+      ++places_a;
     }
+    if (order >= 0) {
+      while (j_end < b.size() && b[j_end].place == place) ++j_end;
+      ++places_b;
+    }
+    bool match = false;
+    for (size_t x = i; x < i_end && !match && order == 0; ++x) {
+      for (size_t y = j; y < j_end && !match; ++y) {
+        match = a[x].year == 0 || b[y].year == 0 || std::abs(a[x].year - b[y].year) <= 1;
+      }
+    }
+    matched += match ? 1 : 0;
+    i = i_end;
+    j = j_end;
   }
-  return best;
+  const bool every = matched == std::min(places_a, places_b);
+  if (matched == 0) return 0;
+  if (every) return matched >= 4 ? 4 : matched >= 2 ? 3 : 2;
+  return matched >= 5 ? 3 : 1;
 }
 
 uint8_t EqualLevel(const std::string& a, const std::string& b) {
@@ -467,8 +505,8 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
     for (const CodeField& c :
          {CodeField{"street_number", r.street_number, p.street_number},
           CodeField{"postcode", r.postcode, p.postcode}, CodeField{"region", r.region, p.region},
-          CodeField{"id_number", r.id_number, p.id_number},
-          CodeField{"source", r.source, p.source}}) {
+          CodeField{"id_number", r.id_number, p.id_number}, CodeField{"source", r.source, p.source},
+          CodeField{"role", r.role, p.role}}) {
       Result<std::string> folded = FoldCode(c.in);
       if (!folded.ok()) return where(c.name, folded.status());
       c.out = std::move(*folded);
@@ -794,6 +832,7 @@ Comparison Linker::Compare(uint32_t a, uint32_t b) const {
   level[F(Field::kIdNumber)] = CodeLevel(x.id_number, y.id_number);
   level[F(Field::kSource)] = EqualLevel(x.source, y.source);
   level[F(Field::kEvents)] = EventLevel(x.events, y.events);
+  level[F(Field::kRole)] = EqualLevel(x.role, y.role);
   return c;
 }
 
@@ -853,6 +892,17 @@ struct EmPlan {
 // EM for a two-class latent model with conditionally independent fields; a missing field is
 // ignorable (it contributes to neither class). Updates `model` in place; returns whether it
 // converged and adds the iterations to model.iterations.
+// u of a field's level in a comparison: for events, the one among people of the same province
+// when the origins share one.
+double UOfLevels(const Model& model, const std::array<uint8_t, kFieldCount>& level, size_t f) {
+  const uint8_t place = level[F(Field::kPlace)];
+  if (f == F(Field::kEvents) && !model.u_events_same_province.empty() && place != kMissing &&
+      place >= 1) {
+    return model.u_events_same_province[level[f]];
+  }
+  return model.u[f][level[f]];
+}
+
 bool RunEm(const std::vector<Pattern>& patterns, const EmPlan& plan, Model& model) {
   constexpr double kFloor = 1e-6;
   std::array<std::vector<double>, kFieldCount> m_sum, u_sum;
@@ -868,7 +918,8 @@ bool RunEm(const std::vector<Pattern>& patterns, const EmPlan& plan, Model& mode
       for (size_t f = 0; f < kFieldCount; ++f) {
         if (level[f] == kMissing || !plan.use[f]) continue;
         lm += std::log(model.m[f][level[f]]);
-        lu += std::log(model.u[f][level[f]]);
+        // With u fixed (the prior's fit), the u a pair is scored with.
+        lu += std::log(plan.fit_u ? model.u[f][level[f]] : UOfLevels(model, level, f));
       }
       const double g = 1.0 / (1.0 + std::exp(lu - lm));  // P(match | pattern)
       match_total += g * count;
@@ -980,6 +1031,52 @@ Model Linker::Train(std::span<const Comparison> comparisons) const {
       }
     }
   }
+  // The same, for the events of pairs from one province: a random record, and a random other
+  // record of its province.
+  {
+    std::unordered_map<std::string_view, std::vector<uint32_t>> by_province;
+    for (uint32_t i = 0; i < n; ++i) {
+      const Prepared& r = impl_->records[i];
+      if (!r.place_path.empty() && !r.events.empty()) by_province[r.place_path[0]].push_back(i);
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> sampled;
+    std::vector<const std::vector<uint32_t>*> groups;
+    size_t members = 0;
+    for (const auto& [province, group] : by_province) {
+      if (group.size() >= 2) groups.push_back(&group), members += group.size();
+    }
+    // Provinces in a fixed order, so that the sample depends on the records only.
+    std::sort(groups.begin(), groups.end(), [](const auto* x, const auto* y) { return *x < *y; });
+    if (members >= 2) {
+      std::uniform_int_distribution<size_t> pick(0, members - 1);
+      const size_t samples = std::min<size_t>(options.random_pairs, members * (members - 1) / 2);
+      for (size_t s = 0; s < samples; ++s) {
+        size_t at = pick(rng);
+        const std::vector<uint32_t>* group = nullptr;
+        for (const auto* g : groups) {
+          if (at < g->size()) {
+            group = g;
+            break;
+          }
+          at -= g->size();
+        }
+        std::uniform_int_distribution<size_t> other(0, group->size() - 1);
+        const uint32_t a = (*group)[at], b = (*group)[other(rng)];
+        if (a != b) sampled.emplace_back(std::min(a, b), std::max(a, b));
+      }
+    }
+    if (!sampled.empty()) {
+      std::vector<double> counts(static_cast<size_t>(LevelCount(Field::kEvents)), 1.0);
+      for (const auto& [a, b] : sampled) {
+        const uint8_t level = EventLevel(impl_->records[a].events, impl_->records[b].events);
+        if (level != kMissing) counts[level] += 1;
+      }
+      double total = 0;
+      for (double v : counts) total += v;
+      for (double& v : counts) v /= total;
+      model.u_events_same_province = std::move(counts);
+    }
+  }
   for (size_t f = 0; f < kFieldCount; ++f) {
     const size_t levels = random_counts[f].size();
     double total = 0;
@@ -1062,7 +1159,8 @@ Explanation Linker::Explain(const Model& model, const Comparison& comparison) co
   for (size_t f = 0; f < kFieldCount; ++f) {
     Explanation::Part part{static_cast<Field>(f), comparison.level[f], 0, 0};
     if (comparison.level[f] != kMissing && model.active[f]) {
-      part.weight = Log2Ratio(model.m[f][comparison.level[f]], model.u[f][comparison.level[f]]);
+      part.weight =
+          Log2Ratio(model.m[f][comparison.level[f]], UOfLevels(model, comparison.level, f));
       if (f == F(Field::kGivenName)) part.tf_adjustment = comparison.tf_given;
       if (f == F(Field::kSurname)) part.tf_adjustment = comparison.tf_surname;
     }
@@ -1078,7 +1176,7 @@ double Linker::Probability(const Model& model, const Comparison& comparison) con
   for (size_t f = 0; f < kFieldCount; ++f) {
     const uint8_t l = comparison.level[f];
     if (l == kMissing || !model.active[f]) continue;
-    w += Log2Ratio(model.m[f][l], model.u[f][l]);
+    w += Log2Ratio(model.m[f][l], UOfLevels(model, comparison.level, f));
   }
   return 1.0 / (1.0 + std::exp2(-w));
 }

@@ -22,13 +22,16 @@ constexpr size_t kPairsPerEntry = 1000;
 constexpr size_t kClustersPerEntry = 2000;
 
 link::LinkOptions RepositoryLinkOptions(int threads) {
-  link::LinkOptions options;
-  options.names = link::NameSystem::kKorean;
-  options.blocking = link::KoreanBlockingRules();
-  options.training_blocking = link::KoreanTrainingRules();
+  link::LinkOptions options = link::KoreanLinkOptions();
   options.threads = std::max(1, threads);
   return options;
 }
+
+// The comparison vectors a recorded model was fitted on. 1 (no "engine" member): events in four
+// levels, no role. 2: events counted by place in five levels, the person's role, and u of events
+// among people of one province. A model of another engine cannot score today's vectors; it stays
+// in the ledger as history, and the next run fits a new one.
+constexpr int kLinkEngine = 2;
 
 Json ModelToJson(const link::Model& model) {
   Json fields = Json::object();
@@ -37,17 +40,29 @@ Json ModelToJson(const link::Model& model) {
     fields[std::string(link::FieldName(static_cast<link::Field>(f)))] = {{"m", model.m[f]},
                                                                          {"u", model.u[f]}};
   }
-  return {{"prior", model.prior},
-          {"fields", std::move(fields)},
-          {"iterations", model.iterations},
-          {"converged", model.converged}};
+  Json out = {{"engine", kLinkEngine},
+              {"prior", model.prior},
+              {"fields", std::move(fields)},
+              {"iterations", model.iterations},
+              {"converged", model.converged}};
+  if (!model.u_events_same_province.empty()) {
+    out["u_events_same_province"] = model.u_events_same_province;
+  }
+  return out;
 }
 
-Result<link::Model> ModelFromJson(const Json& j, uint64_t seq) {
+// nullopt for a model of an earlier engine (kLinkEngine).
+Result<std::optional<link::Model>> ModelFromJson(const Json& j, uint64_t seq) {
   auto bad = [&](const std::string& why) {
     return DataLossError("ledger entry " + std::to_string(seq) + " (link_model): " + why);
   };
   if (!j.is_object() || !j.contains("prior") || !j["prior"].is_number()) return bad("no prior");
+  const Json& engine = j.contains("engine") ? j["engine"] : Json(1);
+  if (!engine.is_number_integer() || engine.get<int64_t>() < 1 ||
+      engine.get<int64_t>() > kLinkEngine) {
+    return bad("an engine this version does not know");
+  }
+  if (engine.get<int64_t>() != kLinkEngine) return std::optional<link::Model>();
   link::Model model;
   model.prior = j["prior"].get<double>();
   model.iterations = j.value("iterations", 0);
@@ -70,7 +85,18 @@ Result<link::Model> ModelFromJson(const Json& j, uint64_t seq) {
     }
     model.active[f] = true;
   }
-  return model;
+  if (j.contains("u_events_same_province")) {
+    const Json& u = j["u_events_same_province"];
+    const size_t levels = static_cast<size_t>(link::LevelCount(link::Field::kEvents));
+    if (!u.is_array() || u.size() != levels) {
+      return bad("u_events_same_province has the wrong number of levels");
+    }
+    for (const Json& p : u) {
+      if (!p.is_number()) return bad("a probability is not a number");
+      model.u_events_same_province.push_back(p.get<double>());
+    }
+  }
+  return std::optional<link::Model>(std::move(model));
 }
 
 // Why a pair scored as it did, for reviewers: each field that said something, its level among
@@ -149,6 +175,7 @@ Json LinkRunJson(const LinkRunReport& r) {
           {"linked_persons", r.linked_persons},
           {"model", r.model_seq},
           {"trained", r.trained},
+          {"model_outdated", r.model_outdated},
           {"iterations", r.iterations},
           {"converged", r.converged},
           {"first_entry", r.first_seq},
@@ -163,7 +190,7 @@ Status Repository::ApplyLinkEntry(uint64_t seq, const std::string& op, const Jso
   };
   if (op == "link_model") {
     if (!entry.contains("model")) return bad("no model");
-    ASSIGN_OR_RETURN(link::Model unused, ModelFromJson(entry["model"], seq));
+    ASSIGN_OR_RETURN(std::optional<link::Model> unused, ModelFromJson(entry["model"], seq));
     (void)unused;
     return store_->SetMeta("link_model_seq", std::to_string(seq));
   }
@@ -347,6 +374,7 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     report.model_seq = std::stoull(*model_seq);
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, report.model_seq));
     ASSIGN_OR_RETURN(model, ModelFromJson(entry.value("model", Json()), report.model_seq));
+    report.model_outdated = !model.has_value();
   }
   // A model is fitted on candidate pairs; with none there is nothing to fit it on, and a
   // model recorded from none would score every later run as a coin toss.

@@ -173,6 +173,7 @@ struct LinkRunReport {
   uint64_t linked_persons = 0;   // records in those clusters
   uint64_t model_seq = 0;        // the link_model entry used
   bool trained = false;          // that model was fitted by this run
+  bool model_outdated = false;   // because the recorded one was fitted by an earlier version
   int iterations = 0;
   bool converged = false;
   uint64_t first_seq = 0, entries = 0;  // the run's link_run entries

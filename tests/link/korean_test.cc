@@ -118,6 +118,18 @@ TEST(KoreanNameTest, NameOrderAndCompoundSurnames) {
   EXPECT_EQ(separate->Key(), Key("리설주"));
 }
 
+TEST(KoreanNameTest, OneSlipInARomanizationIsUndone) {
+  // A doubled letter, two letters swapped, one letter too many: the name still reads as Korean,
+  // and as the name it was meant to be.
+  EXPECT_EQ(Key("Kim Okk Ryon"), Key("Kim Ok-ryon"));
+  EXPECT_EQ(Key("Park Dongill"), Key("Park Dong-il"));
+  EXPECT_EQ(Word("Myogn"), Word("Myong"));
+  EXPECT_EQ(Key("Yang Ok Myogn"), Key("Yang Ok-myong"));
+  // Spellings that parse as they are keep their reading.
+  EXPECT_EQ(Word("Okryon"), Word("Ok-ryon"));
+  EXPECT_NE(Word("Myong"), Word("Myon"));
+}
+
 TEST(KoreanNameTest, BadInputIsAClearError) {
   for (const char* bad :
        {"", "   ", "Smith John", "Kim", "김", "Kim \xff\xfe", "Kim Chol\xc0\xaf"}) {

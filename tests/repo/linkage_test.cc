@@ -144,10 +144,12 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
     for (const Json& n : j.value("names", Json::array())) names.insert(n.value("text", ""));
   }
   std::vector<std::string> ops;
+  Json model;
   ASSERT_TRUE(admin_
                   ->Log(before, UINT64_MAX,
                         [&](uint64_t, const ledger::Hash&, const Json& entry) {
                           ops.push_back(entry.value("op", ""));
+                          if (ops.back() == "link_model") model = entry["model"];
                           const std::string text = entry.dump();
                           for (const std::string& name : names) {
                             EXPECT_EQ(text.find(name), std::string::npos)
@@ -160,6 +162,12 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
   EXPECT_EQ(ops[0], "access");
   EXPECT_EQ(ops[1], "link_model");
   EXPECT_EQ(ops[2], "link_run");
+  // The model says which comparisons it was fitted on, and holds what scoring needs.
+  EXPECT_EQ(model.value("engine", 0), 2);
+  EXPECT_FALSE(report.model_outdated);
+  ASSERT_TRUE(model["fields"].contains("role"));
+  EXPECT_EQ(model["fields"]["events"]["m"].size(), 5u);
+  EXPECT_EQ(model["u_events_same_province"].size(), 5u);
   Result<std::vector<AccessEvent>> audit = admin_->Audit("", "admin", 5);
   ASSERT_TRUE(audit.ok());
   ASSERT_FALSE(audit->empty());
