@@ -237,7 +237,8 @@ void WriteErrors(const std::string& path, const link::LabelledRecords& file,
 // with the gazetteer and deduplicated with KoreanBlockingRules; pairwise F1 of the clusters
 // against the generator's ground truth. The labels are used only to score.
 Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads, size_t max_block_size,
-                    const link::PlaceParents& places, const std::string& errors_path) {
+                    double match_threshold, const link::PlaceParents& places,
+                    const std::string& errors_path) {
   custodian::synth::Options synth_options;
   synth_options.persons = persons;
   synth_options.seed = seed;
@@ -255,6 +256,7 @@ Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads, size_t max_blo
   link::LinkOptions korean = link::KoreanLinkOptions();
   korean.threads = threads;
   if (max_block_size != 0) korean.max_block_size = max_block_size;
+  if (match_threshold > 0) korean.match_threshold = match_threshold;
   const auto start = Clock::now();
   const link::LinkResult result = Must(link::Deduplicate(file.records, korean), "deduplicate");
   const double seconds = Seconds(start, Clock::now());
@@ -353,25 +355,26 @@ std::vector<Figure> Scale(uint64_t target_records, int threads, size_t max_block
   link::LinkOptions korean = link::KoreanLinkOptions();
   korean.threads = threads;
   if (max_block_size != 0) korean.max_block_size = max_block_size;
+  const size_t records = all.records.size();
   ResetPeakRss();
   const auto start = Clock::now();
-  const link::LinkResult result = Must(link::Deduplicate(all.records, korean), "deduplicate");
+  const link::LinkResult result =
+      Must(link::Deduplicate(std::move(all.records), korean), "deduplicate");
   const double seconds = Seconds(start, Clock::now());
   const double peak_mb = PeakRssMb();
   const link::PairwiseMetrics m = link::EvaluateClusters(result.clustering.cluster_of, all.person);
   const size_t comparisons = result.blocking.candidate_pairs +
                              result.clustering.pairs_scored_on_demand +
-                             std::min<size_t>(korean.random_pairs, all.records.size());
+                             std::min<size_t>(korean.random_pairs, records);
   std::printf(
       "scale: %zu person records (%zu corpora, generated in %.1f s); max_block_size %zu; "
       "deduplicated end to end in %.1f s with %d threads, peak RSS %.0f MB during it; %zu "
       "candidate pairs, %zu comparisons "
       "(%.0f/s overall); EM %d iterations%s; precision %.4f recall %.4f F1 %.4f\n",
-      all.records.size(), persons.size(), generate_seconds, korean.max_block_size, seconds, threads,
-      peak_mb, result.blocking.candidate_pairs, comparisons, comparisons / seconds,
-      result.model.iterations, result.model.converged ? "" : " (not converged)", m.precision,
-      m.recall, m.f1);
-  const std::string label = std::to_string(all.records.size()) + " synthetic person records";
+      records, persons.size(), generate_seconds, korean.max_block_size, seconds, threads, peak_mb,
+      result.blocking.candidate_pairs, comparisons, comparisons / seconds, result.model.iterations,
+      result.model.converged ? "" : " (not converged)", m.precision, m.recall, m.f1);
+  const std::string label = std::to_string(records) + " synthetic person records";
   Figure time{.figure = "deduplicate " + label + " end to end (s)",
               .value = RoundTo(seconds, 1),
               .target = "<= 180",
@@ -408,7 +411,8 @@ int main(int argc, char** argv) {
   int threads = 2;
   std::string only;
   uint64_t scale_records = 1000000;
-  size_t max_block_size = 0;  // the options' own
+  size_t max_block_size = 0;   // the options' own
+  double match_threshold = 0;  // the options' own
   std::string data_flag, json_path, errors_path;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -436,6 +440,8 @@ int main(int argc, char** argv) {
       if (only != "febrl" && only != "korean" && only != "scale") Die("--only febrl|korean|scale");
     } else if (arg == "--data") {
       data_flag = next();
+    } else if (arg == "--match-threshold") {
+      match_threshold = std::stod(next());
     } else if (arg == "--errors") {
       errors_path = next();
     } else if (arg == "--json") {
@@ -668,8 +674,8 @@ int main(int argc, char** argv) {
   // ---- 4. The synthetic Korean corpus (one run per seed) ------------------------------------
   if (only.empty() || only == "korean") {
     for (uint64_t seed : korean_seeds) {
-      figures.push_back(
-          KoreanCorpus(korean_persons, seed, threads, max_block_size, places, errors_path));
+      figures.push_back(KoreanCorpus(korean_persons, seed, threads, max_block_size, match_threshold,
+                                     places, errors_path));
     }
   }
 

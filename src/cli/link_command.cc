@@ -331,6 +331,13 @@ void RegisterModel(CLI::App& link, Globals& g, Action& run) {
         }
         std::cout << "\n";
       }
+      if (const Json& near = model.value("u_events_same_province", Json()); near.is_array()) {
+        std::cout << "  events, u among people of one province:";
+        for (size_t l = 0; l < near.size(); ++l) {
+          std::cout << "  " << l << ": " << near[l].get<double>();
+        }
+        std::cout << "\n";
+      }
       return OkStatus();
     };
   });

@@ -321,6 +321,8 @@ struct BlockingStats {
   size_t candidate_pairs = 0;
 };
 
+struct LinkResult;
+
 // Holds prepared (normalised) records and runs the stages of linkage over them.
 class Linker {
  public:
@@ -349,7 +351,13 @@ class Linker {
 
  private:
   struct Impl;
+  struct PatternsOf;
+  friend Result<LinkResult> Deduplicate(std::span<const Record> records,
+                                        const LinkOptions& options);
+  friend Result<LinkResult> Deduplicate(std::vector<Record>&& records, const LinkOptions& options);
   explicit Linker(std::unique_ptr<Impl> impl);
+  Model TrainOn(const PatternsOf& candidates) const;
+  LinkResult DeduplicateAll() const;
   std::unique_ptr<Impl> impl_;
 };
 
@@ -381,6 +389,9 @@ struct LinkResult {
 
 // The whole pipeline: candidates, comparisons, EM, probabilities, clusters.
 Result<LinkResult> Deduplicate(std::span<const Record> records, const LinkOptions& options);
+// The same, letting go of the records once they are prepared: at a million records they are a
+// gigabyte that the rest of the pipeline does not need.
+Result<LinkResult> Deduplicate(std::vector<Record>&& records, const LinkOptions& options);
 
 // ---- Evaluation ---------------------------------------------------------------------------
 

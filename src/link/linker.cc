@@ -108,6 +108,7 @@ std::vector<BlockingRule> KoreanBlockingRules() {
       {K::kSurnamePhonetic, K::kEvent, K::kBirthYearBand, K::kSex},
       {K::kSurnamePhonetic, K::kGivenSyllable, K::kPlace},
       {K::kSurnamePhonetic, K::kEvent, K::kPlace},
+      {K::kEvent, K::kPlace},
   };
 }
 
@@ -197,6 +198,31 @@ uint8_t NameLevel(std::u32string_view a, std::u32string_view b, std::u32string_v
   if (jw >= 0.92) return 2;
   if (jw >= 0.80) return 1;
   return 0;
+}
+
+// Korean given names, syllable by syllable: a typo or a mishearing changes one letter of one
+// syllable (련 heard as 런, Myong written Myogn), which Jaro-Winkler on a key of five or six
+// letters cannot tell from two different names sharing a syllable. 4 and 3 as NameLevel; 2 the
+// same number of syllables, all but one the same and that one a letter apart; 1 some syllable
+// the same in the same place; 0 none.
+uint8_t KoreanGivenLevel(const PreparedName& a, const PreparedName& b) {
+  if (a.given.empty() || b.given.empty()) return kMissing;
+  if (a.given == b.given) {
+    return a.given_hangul.empty() || b.given_hangul.empty() || a.given_hangul == b.given_hangul ? 4
+                                                                                                : 3;
+  }
+  const std::vector<std::string>& x = a.given_syllables;
+  const std::vector<std::string>& y = b.given_syllables;
+  size_t same = 0, near = 0;
+  for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+    if (x[i] == y[i]) {
+      ++same;
+    } else if (Levenshtein(Widen(x[i]), Widen(y[i])) <= 1) {
+      ++near;
+    }
+  }
+  if (x.size() == y.size() && same + 1 == x.size() && near == 1) return 2;
+  return same > 0 ? 1 : 0;
 }
 
 // A Hangul syllable with the initial-sound rule (두음법칙) applied, as the ROK spells it: ㄹ
@@ -787,7 +813,9 @@ Comparison Linker::Compare(uint32_t a, uint32_t b) const {
   bool best_crossed = false;
   for (const PreparedName& nx : x.names) {
     for (const PreparedName& ny : y.names) {
-      uint8_t given = NameLevel(nx.given, ny.given, nx.given_hangul, ny.given_hangul);
+      uint8_t given = !nx.given_syllables.empty() && !ny.given_syllables.empty()
+                          ? KoreanGivenLevel(nx, ny)
+                          : NameLevel(nx.given, ny.given, nx.given_hangul, ny.given_hangul);
       uint8_t surname = NameLevel(nx.surname, ny.surname, nx.surname_hangul, ny.surname_hangul);
       // Given name and surname exchanged between the records (a common clerical error, and the
       // usual confusion of Korean and Western order): take the crossed reading if it agrees
@@ -860,11 +888,15 @@ namespace {
 
 using Pattern = std::pair<std::array<uint8_t, kFieldCount>, double>;  // levels, pair count
 
+using PatternCounts = std::unordered_map<uint64_t, double>;  // packed levels -> pairs
+
+void CountPatterns(std::span<const Comparison> comparisons, PatternCounts& counts) {
+  for (const Comparison& c : comparisons) counts[Pack(c.level)] += 1;
+}
+
 // Distinct patterns with their counts: EM then costs per pattern, not per pair. Sorted, so that
 // the sums (and the model) do not depend on hashing.
-std::vector<Pattern> Patterns(std::span<const Comparison> comparisons) {
-  std::unordered_map<uint64_t, double> pattern_count;
-  for (const Comparison& c : comparisons) pattern_count[Pack(c.level)] += 1;
+std::vector<Pattern> SortedPatterns(const PatternCounts& pattern_count) {
   std::vector<Pattern> patterns;
   patterns.reserve(pattern_count.size());
   for (const auto& [key, count] : pattern_count) {
@@ -879,6 +911,12 @@ std::vector<Pattern> Patterns(std::span<const Comparison> comparisons) {
   return patterns;
 }
 
+std::vector<Pattern> Patterns(std::span<const Comparison> comparisons) {
+  PatternCounts counts;
+  CountPatterns(comparisons, counts);
+  return SortedPatterns(counts);
+}
+
 struct EmPlan {
   std::array<bool, kFieldCount> use{};  // fields in the likelihood; the others are ignored
   bool fit_m = true, fit_u = true;      // the prior is always fitted
@@ -889,9 +927,6 @@ struct EmPlan {
   double all_pairs = 0;
 };
 
-// EM for a two-class latent model with conditionally independent fields; a missing field is
-// ignorable (it contributes to neither class). Updates `model` in place; returns whether it
-// converged and adds the iterations to model.iterations.
 // u of a field's level in a comparison: for events, the one among people of the same province
 // when the origins share one.
 double UOfLevels(const Model& model, const std::array<uint8_t, kFieldCount>& level, size_t f) {
@@ -903,6 +938,9 @@ double UOfLevels(const Model& model, const std::array<uint8_t, kFieldCount>& lev
   return model.u[f][level[f]];
 }
 
+// EM for a two-class latent model with conditionally independent fields; a missing field is
+// ignorable (it contributes to neither class). Updates `model` in place; returns whether it
+// converged and adds the iterations to model.iterations.
 bool RunEm(const std::vector<Pattern>& patterns, const EmPlan& plan, Model& model) {
   constexpr double kFloor = 1e-6;
   std::array<std::vector<double>, kFieldCount> m_sum, u_sum;
@@ -1003,10 +1041,20 @@ std::array<bool, kFieldCount> FieldsOf(const BlockingRule& rule) {
 
 }  // namespace
 
+// The candidates' comparison patterns with their counts, and how many candidates there were.
+struct Linker::PatternsOf {
+  std::vector<Pattern> patterns;
+  size_t comparisons = 0;
+};
+
 Model Linker::Train(std::span<const Comparison> comparisons) const {
+  return TrainOn(PatternsOf{Patterns(comparisons), comparisons.size()});
+}
+
+Model Linker::TrainOn(const PatternsOf& candidates) const {
   const LinkOptions& options = impl_->options;
+  const std::vector<Pattern>& patterns = candidates.patterns;
   Model model;
-  const std::vector<Pattern> patterns = Patterns(comparisons);
 
   // u starts from random record pairs, which are almost all of different persons; m starts
   // from a guess that favours the top levels.
@@ -1147,7 +1195,7 @@ Model Linker::Train(std::span<const Comparison> comparisons) const {
   prior_plan.fit_m = false;
   prior_plan.fit_u = false;
   prior_plan.all_pairs = static_cast<double>(n) * static_cast<double>(n - 1) / 2;
-  model.prior = std::min(0.1, comparisons.size() / prior_plan.all_pairs);
+  model.prior = std::min(0.1, candidates.comparisons / prior_plan.all_pairs);
   model.converged = RunEm(patterns, prior_plan, model) && model.converged;
   return model;
 }
@@ -1181,27 +1229,47 @@ double Linker::Probability(const Model& model, const Comparison& comparison) con
   return 1.0 / (1.0 + std::exp2(-w));
 }
 
-Result<LinkResult> Deduplicate(std::span<const Record> records, const LinkOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Linker> linker, Linker::Create(records, options));
+LinkResult Linker::DeduplicateAll() const {
   LinkResult result;
-  std::vector<Comparison> comparisons;
+  // Comparison vectors are made in parts, and each part is dropped as soon as its pairs are
+  // scored: at a million records the vectors take 3 GB and the scored pairs 1.5 GB, and the two
+  // are never whole in memory together.
+  constexpr size_t kPart = size_t{1} << 22;
+  std::vector<std::vector<Comparison>> parts;
+  PatternCounts counts;
+  size_t total = 0;
   {
-    // The pairs are in the comparisons; not kept twice at a million records.
-    const auto candidates = linker->Candidates(&result.blocking);
-    comparisons = linker->CompareAll(candidates);
+    const std::vector<std::pair<uint32_t, uint32_t>> candidates = Candidates(&result.blocking);
+    const std::span<const std::pair<uint32_t, uint32_t>> all(candidates);
+    for (size_t at = 0; at < all.size(); at += kPart) {
+      parts.push_back(CompareAll(all.subspan(at, std::min(kPart, all.size() - at))));
+      CountPatterns(parts.back(), counts);
+    }
+    total = candidates.size();
   }
-  result.model = linker->Train(comparisons);
-  result.pairs.reserve(comparisons.size());
-  for (const Comparison& c : comparisons) {
-    result.pairs.push_back({c.a, c.b, linker->Probability(result.model, c)});
+  result.model = TrainOn(PatternsOf{SortedPatterns(counts), total});
+  PatternCounts().swap(counts);
+  result.pairs.reserve(total);
+  for (std::vector<Comparison>& part : parts) {
+    for (const Comparison& c : part)
+      result.pairs.push_back({c.a, c.b, Probability(result.model, c)});
+    std::vector<Comparison>().swap(part);  // (`part = {}` would keep the memory)
   }
-  comparisons = {};
-  const Linker& l = *linker;
-  const Model& model = result.model;
-  result.clustering = Cluster(records.size(), result.pairs, options, [&](uint32_t a, uint32_t b) {
-    return l.Probability(model, l.Compare(a, b));
+  result.clustering = Cluster(size(), result.pairs, impl_->options, [&](uint32_t a, uint32_t b) {
+    return Probability(result.model, Compare(a, b));
   });
   return result;
+}
+
+Result<LinkResult> Deduplicate(std::span<const Record> records, const LinkOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Linker> linker, Linker::Create(records, options));
+  return linker->DeduplicateAll();
+}
+
+Result<LinkResult> Deduplicate(std::vector<Record>&& records, const LinkOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Linker> linker, Linker::Create(records, options));
+  std::vector<Record>().swap(records);  // what linkage needs of them is in the linker now
+  return linker->DeduplicateAll();
 }
 
 }  // namespace custodian::link

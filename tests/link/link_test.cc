@@ -278,6 +278,26 @@ TEST(LinkerTest, HangulSpellingsSeparateNamesThatShareAKey) {
   EXPECT_EQ(linker->Compare(0, 1).level[static_cast<size_t>(Field::kSurname)], 4);
 }
 
+TEST(LinkerTest, KoreanGivenNamesAreComparedSyllableBySyllable) {
+  std::vector<Record> records(6);
+  records[0].surname = "박련심";
+  records[1].surname = "박런심";           // ㅕ heard as ㅓ: one letter of one syllable
+  records[2].surname = "Pak Ryon Sin";     // a final ㄴ for ㅁ, romanized
+  records[3].surname = "박련희";           // another second syllable
+  records[4].surname = "박영희";           // nothing in common but the surname
+  records[5].surname = "Pak Ryon Sim Ok";  // three syllables
+  LinkOptions options;
+  options.names = NameSystem::kKorean;
+  auto linker = Linker::Create(records, options).value();
+  const auto given = static_cast<size_t>(Field::kGivenName);
+  EXPECT_EQ(linker->Compare(0, 1).level[given], 2);
+  EXPECT_EQ(linker->Compare(0, 2).level[given], 2);
+  EXPECT_EQ(linker->Compare(0, 3).level[given], 1);
+  EXPECT_EQ(linker->Compare(0, 4).level[given], 0);
+  EXPECT_EQ(linker->Compare(0, 5).level[given], 1);
+  EXPECT_EQ(linker->Compare(1, 2).level[given], 0);  // each syllable a letter apart: none equal
+}
+
 TEST(LinkerTest, OtherNamesAreComparedAndBlocked) {
   std::vector<Record> records(3);
   records[0].surname = "김철수";
@@ -506,6 +526,34 @@ TEST(LinkerTest, ThreadsDoNotChangeTheResult) {
   EXPECT_EQ(a.clustering.cluster_of, b.clustering.cluster_of);
 }
 
+TEST(LinkerTest, DeduplicateGivenTheRecordsToKeepGivesTheSameResult) {
+  const Population p = MakePopulation(1500, 300, 7);
+  LinkOptions options;
+  options.random_pairs = 20000;
+  const LinkResult viewed = Deduplicate(p.records, options).value();
+  std::vector<Record> copy = p.records;
+  const LinkResult taken = Deduplicate(std::move(copy), options).value();
+  EXPECT_TRUE(copy.empty());
+  ASSERT_EQ(viewed.pairs.size(), taken.pairs.size());
+  for (size_t i = 0; i < viewed.pairs.size(); ++i) {
+    EXPECT_EQ(viewed.pairs[i].a, taken.pairs[i].a);
+    EXPECT_EQ(viewed.pairs[i].b, taken.pairs[i].b);
+    EXPECT_EQ(viewed.pairs[i].probability, taken.pairs[i].probability);
+  }
+  EXPECT_EQ(viewed.clustering.cluster_of, taken.clustering.cluster_of);
+  // Scored as Train and Probability score them one by one.
+  auto linker = Linker::Create(p.records, options).value();
+  const auto comparisons = linker->CompareAll(linker->Candidates());
+  const Model model = linker->Train(comparisons);
+  ASSERT_EQ(comparisons.size(), viewed.pairs.size());
+  for (size_t i = 0; i < comparisons.size(); i += 37) {
+    EXPECT_EQ(linker->Probability(model, comparisons[i]), viewed.pairs[i].probability);
+  }
+  std::vector<Record> bad = p.records;
+  bad[3].given_name = "\xff";
+  EXPECT_EQ(Deduplicate(std::move(bad), options).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(LinkerTest, TrainingSessionsEstimateMWithoutLabels) {
   // Sessions on rules that block on names, then on dates: each field's m comes from a session
   // that does not block on it, u from random pairs, the prior over all record pairs.
@@ -632,7 +680,7 @@ TEST(BadInputTest, EmptyRecordsAndBadOptions) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_TRUE(result->pairs.empty());
   EXPECT_EQ(result->clustering.clusters, 5u);
-  Result<LinkResult> none = Deduplicate({}, LinkOptions{});
+  Result<LinkResult> none = Deduplicate(std::vector<Record>(), LinkOptions{});
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->clustering.clusters, 0u);
 
