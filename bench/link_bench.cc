@@ -183,6 +183,7 @@ OJson RecordJson(const link::Record& r, uint32_t person) {
                {"sex", static_cast<int>(r.sex)},
                {"place", r.place_path},
                {"source", r.source},
+               {"role", r.role},
                {"events", events}};
 }
 

@@ -362,7 +362,7 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
   const link::LinkOptions link_options = RepositoryLinkOptions(options.threads);
   ASSIGN_OR_RETURN(std::unique_ptr<link::Linker> linker,
                    link::Linker::Create(persons, link_options));
-  persons.clear();  // the names leave memory with the linker
+  std::vector<link::Record>().swap(persons);  // the names leave memory with the linker
   link::BlockingStats blocking;
   std::vector<std::pair<uint32_t, uint32_t>> candidates = linker->Candidates(&blocking);
   report.candidate_pairs = candidates.size();
