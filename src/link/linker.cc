@@ -206,10 +206,8 @@ uint8_t NameLevel(std::u32string_view a, std::u32string_view b, std::u32string_v
 // same number of syllables, all but one the same and that one a letter apart; 1 some syllable
 // the same in the same place; 0 none.
 uint8_t KoreanGivenLevel(const PreparedName& a, const PreparedName& b) {
-  if (a.given.empty() || b.given.empty()) return kMissing;
-  if (a.given == b.given) {
-    return a.given_hangul.empty() || b.given_hangul.empty() || a.given_hangul == b.given_hangul ? 4
-                                                                                                : 3;
+  if (a.given.empty() || b.given.empty() || a.given == b.given) {
+    return NameLevel(a.given, b.given, a.given_hangul, b.given_hangul);
   }
   const std::vector<std::string>& x = a.given_syllables;
   const std::vector<std::string>& y = b.given_syllables;
@@ -339,6 +337,7 @@ uint8_t EqualLevel(const std::string& a, const std::string& b) {
 }
 
 // Levels packed 4 bits per field (kMissing as 15), the key of a comparison pattern for EM.
+static_assert(kFieldCount * 4 <= 64, "a comparison pattern no longer fits in 64 bits");
 uint64_t Pack(const std::array<uint8_t, kFieldCount>& level) {
   uint64_t key = 0;
   for (size_t f = 0; f < kFieldCount; ++f) {
@@ -1039,6 +1038,43 @@ std::array<bool, kFieldCount> FieldsOf(const BlockingRule& rule) {
   return fields;
 }
 
+// u of the events levels among pairs from one province (Model::u_events_same_province): a
+// random record with an origin and events, and a random other record of its province; Laplace-
+// smoothed. Empty when no province has two such records.
+std::vector<double> EventsUWithinProvinces(const std::vector<Prepared>& records, size_t pairs,
+                                           std::mt19937_64& rng) {
+  std::unordered_map<std::string_view, std::vector<uint32_t>> by_province;
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    const Prepared& r = records[i];
+    if (!r.place_path.empty() && !r.events.empty()) by_province[r.place_path[0]].push_back(i);
+  }
+  // Provinces in a fixed order (by their members), so that the sample depends on the records
+  // only; a sample is a record of this list, then another of its province.
+  std::vector<const std::vector<uint32_t>*> provinces;
+  for (const auto& [name, members] : by_province) {
+    if (members.size() >= 2) provinces.push_back(&members);
+  }
+  std::sort(provinces.begin(), provinces.end(),
+            [](const auto* x, const auto* y) { return *x < *y; });
+  std::vector<uint32_t> eligible;
+  for (const auto* members : provinces)
+    eligible.insert(eligible.end(), members->begin(), members->end());
+  if (eligible.size() < 2) return {};
+  std::vector<double> counts(static_cast<size_t>(LevelCount(Field::kEvents)), 1.0);
+  std::uniform_int_distribution<size_t> pick(0, eligible.size() - 1);
+  const size_t samples = std::min(pairs, eligible.size() * (eligible.size() - 1) / 2);
+  for (size_t s = 0; s < samples; ++s) {
+    const uint32_t a = eligible[pick(rng)];
+    const std::vector<uint32_t>& province = by_province[records[a].place_path[0]];
+    const uint32_t b = province[std::uniform_int_distribution<size_t>(0, province.size() - 1)(rng)];
+    if (a != b) counts[EventLevel(records[a].events, records[b].events)] += 1;
+  }
+  double total = 0;
+  for (double v : counts) total += v;
+  for (double& v : counts) v /= total;
+  return counts;
+}
+
 }  // namespace
 
 // The candidates' comparison patterns with their counts, and how many candidates there were.
@@ -1079,52 +1115,7 @@ Model Linker::TrainOn(const PatternsOf& candidates) const {
       }
     }
   }
-  // The same, for the events of pairs from one province: a random record, and a random other
-  // record of its province.
-  {
-    std::unordered_map<std::string_view, std::vector<uint32_t>> by_province;
-    for (uint32_t i = 0; i < n; ++i) {
-      const Prepared& r = impl_->records[i];
-      if (!r.place_path.empty() && !r.events.empty()) by_province[r.place_path[0]].push_back(i);
-    }
-    std::vector<std::pair<uint32_t, uint32_t>> sampled;
-    std::vector<const std::vector<uint32_t>*> groups;
-    size_t members = 0;
-    for (const auto& [province, group] : by_province) {
-      if (group.size() >= 2) groups.push_back(&group), members += group.size();
-    }
-    // Provinces in a fixed order, so that the sample depends on the records only.
-    std::sort(groups.begin(), groups.end(), [](const auto* x, const auto* y) { return *x < *y; });
-    if (members >= 2) {
-      std::uniform_int_distribution<size_t> pick(0, members - 1);
-      const size_t samples = std::min<size_t>(options.random_pairs, members * (members - 1) / 2);
-      for (size_t s = 0; s < samples; ++s) {
-        size_t at = pick(rng);
-        const std::vector<uint32_t>* group = nullptr;
-        for (const auto* g : groups) {
-          if (at < g->size()) {
-            group = g;
-            break;
-          }
-          at -= g->size();
-        }
-        std::uniform_int_distribution<size_t> other(0, group->size() - 1);
-        const uint32_t a = (*group)[at], b = (*group)[other(rng)];
-        if (a != b) sampled.emplace_back(std::min(a, b), std::max(a, b));
-      }
-    }
-    if (!sampled.empty()) {
-      std::vector<double> counts(static_cast<size_t>(LevelCount(Field::kEvents)), 1.0);
-      for (const auto& [a, b] : sampled) {
-        const uint8_t level = EventLevel(impl_->records[a].events, impl_->records[b].events);
-        if (level != kMissing) counts[level] += 1;
-      }
-      double total = 0;
-      for (double v : counts) total += v;
-      for (double& v : counts) v /= total;
-      model.u_events_same_province = std::move(counts);
-    }
-  }
+  model.u_events_same_province = EventsUWithinProvinces(impl_->records, options.random_pairs, rng);
   for (size_t f = 0; f < kFieldCount; ++f) {
     const size_t levels = random_counts[f].size();
     double total = 0;

@@ -496,6 +496,9 @@ class Repository {
   class Transaction;           // repo/internal.h
   friend class SearchIndexer;  // repo/search_index.cc
   Result<search::Index*> OpenSearchIndex();
+  // Indexes what the ledger's first `size` entries changed since the index's last_seq(),
+  // under the writer's lock (UpdateSearchIndex without its check that nothing is to be done).
+  Result<uint64_t> CatchUpSearchIndex(uint64_t size, const Progress& progress = {});
   // Deletes the search index's files; the next update rebuilds it from the ledger.
   Status DropSearchIndex();
   Repository(std::string dir, const Options& options, std::unique_ptr<store::Store> store);

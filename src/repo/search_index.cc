@@ -271,6 +271,10 @@ Result<uint64_t> Repository::UpdateSearchIndex(const Progress& progress) {
       reader.ok() && (*reader)->last_seq() == size) {
     return uint64_t{0};
   }
+  return CatchUpSearchIndex(size, progress);
+}
+
+Result<uint64_t> Repository::CatchUpSearchIndex(uint64_t size, const Progress& progress) {
   CloseAfter close(search_);
   ASSIGN_OR_RETURN(search::Index * index, OpenSearchIndex());
   uint64_t from = index->last_seq();
@@ -356,7 +360,7 @@ Result<SearchReport> Repository::Search(const SearchRequest& request) {
   ASSIGN_OR_RETURN(uint64_t size, store_->EntryCount());
   Result<std::unique_ptr<search::Index>> reader = search::Index::OpenForReading(search_dir);
   if (!reader.ok() || (*reader)->last_seq() != size) {
-    Result<uint64_t> updated = UpdateSearchIndex();
+    Result<uint64_t> updated = CatchUpSearchIndex(size);
     // A locked repository cannot index sealed names: search what is indexed, and say so.
     if (!updated.ok() && updated.status().code() != StatusCode::kFailedPrecondition) {
       return updated.status();
