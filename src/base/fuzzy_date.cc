@@ -938,6 +938,10 @@ Result<FuzzyDate> ParseFuzzyDate(std::string_view text) {
 
 std::string DayToIso(int32_t day) { return FormatIsoDay(CivilFromDays(day)); }
 
+int64_t YearOfDay(int32_t day) { return CivilFromDays(day).year; }
+
+int MonthOfDay(int32_t day) { return CivilFromDays(day).month; }
+
 Result<int32_t> IsoToDay(std::string_view iso) {
   const auto fail = [&](std::string_view reason) {
     return InvalidArgumentError(QuoteForMessage(iso) + " is not an ISO date (YYYY-MM-DD" +

@@ -81,6 +81,11 @@ Result<FuzzyDate> ParseFuzzyDate(std::string_view text);
 // every int32_t has an answer.
 std::string DayToIso(int32_t day);
 
+// The proleptic Gregorian year and month (1-12) of a day number (day 0 is 1970-01-01), for
+// every int32_t.
+int64_t YearOfDay(int32_t day);
+int MonthOfDay(int32_t day);
+
 // Exactly YYYY-MM-DD, a real calendar day with a year in 1000-2999.
 Result<int32_t> IsoToDay(std::string_view iso);
 

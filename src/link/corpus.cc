@@ -6,12 +6,24 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "base/fuzzy_date.h"
 #include "link/link.h"
 
 namespace custodian::link {
 namespace {
 
 using Json = nlohmann::json;
+
+// An act of the corpus as an event of its victim: the place, and its date as a repository
+// reads it (EventOnDays); a date ParseFuzzyDate does not read gives the first year in it.
+Event CorpusEvent(const std::string& place, const Json& act) {
+  auto date = act.find("date");
+  if (date == act.end() || !date->is_string()) return Event{.place = place};
+  Result<FuzzyDate> parsed = ParseFuzzyDate(date->get<std::string>());
+  if (!parsed.ok())
+    return {.place = place, .year = CorpusBirthYears(date->get<std::string>()).first};
+  return EventOnDays(place, parsed->first_day, parsed->last_day);
+}
 
 // Calls `line_fn(line_number, object)` for each non-blank JSON Lines line.
 template <typename Fn>
@@ -132,6 +144,17 @@ Record PersonRecord(const Json& person, const PlaceParents& places) {
   return r;
 }
 
+Event EventOnDays(std::string place, int32_t first_day, int32_t last_day) {
+  Event event{.place = std::move(place)};
+  const int64_t first = YearOfDay(first_day), last = YearOfDay(last_day);
+  if (first < 1 || last > 9999 || last < first) return event;
+  event.year = static_cast<int>(first);
+  if (last == first && MonthOfDay(first_day) == MonthOfDay(last_day)) {
+    event.month = MonthOfDay(first_day);
+  }
+  return event;
+}
+
 std::string PrimaryRole(std::span<const std::string> roles) {
   for (std::string_view telling : {"victim", "perpetrator", "relative"}) {
     if (std::find(roles.begin(), roles.end(), telling) != roles.end()) return std::string(telling);
@@ -185,10 +208,7 @@ Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::strin
                                     ": an act names a person record not on an earlier line");
       }
       const std::string place = StringMember(j, "place");
-      if (!place.empty()) {
-        out.records[it->second].events.push_back(
-            {place, CorpusBirthYears(StringMember(j, "date")).first});
-      }
+      if (!place.empty()) out.records[it->second].events.push_back(CorpusEvent(place, j));
       return OkStatus();
     }
     if (kind != "person") return OkStatus();

@@ -109,14 +109,23 @@ Result<KoreanName> ParseKoreanName(std::string_view surname, std::string_view gi
 enum class Sex : uint8_t { kUnknown, kFemale, kMale };
 
 // Something that happened to the person as a source records it: where (a gazetteer id, or any
-// place code) and the year (0 if unknown). Sources that document the same victim describe the
-// same arrests, detentions and executions, so a shared place and year says much that a shared
-// name cannot.
+// place code) and when: the first year its date allows (0 if unknown). Sources that document
+// the same victim describe the same arrests, detentions and executions, so a shared place and
+// time says much that a shared name cannot.
 struct Event {
   std::string place;
   int year = 0;
+  // 1-12 when the date names one month (a day or a month), else 0. Strangers from one county
+  // who were returned through the same holding centre in the same year rarely were in the
+  // same month; one person's sources mostly agree on it, even when one misremembers the year.
+  int month = 0;
   bool operator==(const Event&) const = default;
 };
+
+// An event at `place` on a date given as its first and last day (days since 1970-01-01, as
+// FuzzyDate holds them): the first year, and the month when both days fall in one. A range
+// outside the years 1-9999 (the unknown date) gives no year.
+Event EventOnDays(std::string place, int32_t first_day, int32_t last_day);
 
 // One record of a person as a source describes it. Empty strings and zeros mean "not known".
 // Dates are kept as recorded (a month of 13 is a typo to tolerate, not to reject), but each part
@@ -179,8 +188,9 @@ enum class Field : uint8_t {
   kSource,
   kEvents,
   kRole,
+  kEventMonths,
 };
-inline constexpr size_t kFieldCount = 15;
+inline constexpr size_t kFieldCount = 16;
 std::string_view FieldName(Field field);
 // Agreement levels of a field: 0 is disagreement, the highest is exact agreement.
 int LevelCount(Field field);
@@ -442,8 +452,8 @@ using PlaceParents = std::unordered_map<std::string, std::string>;
 // - `origin` as a place path without the country (province, county) when `places` knows it,
 //   else the id alone;
 // - the documentation source key (from the record id) as `source`;
-// - `events`: the place and the (first) year of the date of each "act" line whose `victim` is
-//   the record.
+// - `events`: the place and the date (EventOnDays: the first year, and the month when the date
+//   gives one) of each "act" line whose `victim` is the record.
 // `person` gives each record's true identity: a victim's `person` records share one, the
 // informant (`interviewee` when it is not the victim) records of one victim another.
 // InvalidArgument (with the line number, never a value) for a line that is not a JSON object,

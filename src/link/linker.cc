@@ -51,6 +51,8 @@ std::string_view FieldName(Field field) {
       return "events";
     case Field::kRole:
       return "role";
+    case Field::kEventMonths:
+      return "event_months";
   }
   return "?";
 }
@@ -75,6 +77,7 @@ int LevelCount(Field field) {
     case Field::kRegion:
     case Field::kSource:
     case Field::kRole:
+    case Field::kEventMonths:
       return 2;
   }
   return 2;
@@ -139,6 +142,14 @@ struct PreparedName {
   uint32_t given_value = 0, surname_value = 0;  // interned, for term frequencies; 0 = none
 };
 
+// An event with its place interned (Linker::Impl::Prepare): accounts are compared place by
+// place for every candidate pair, and place ids share long prefixes ("plc-kp-north-hamgyong-").
+struct PreparedEvent {
+  uint32_t place;
+  int year, month;
+  auto operator<=>(const PreparedEvent&) const = default;
+};
+
 struct Prepared {
   std::vector<PreparedName> names;                    // the record's main name first; may be empty
   int year = 0, year_latest = 0, month = 0, day = 0;  // year_latest == year when exact
@@ -147,7 +158,7 @@ struct Prepared {
   std::u32string street, extra, locality;
   std::string postcode, region, id_number, source, role;
   std::vector<std::string> place_path;
-  std::vector<Event> events;  // sorted by place and year, without repeats
+  std::vector<PreparedEvent> events;  // sorted, without repeats
 };
 
 std::string Trim(std::string_view s) {
@@ -298,14 +309,16 @@ uint8_t PlaceLevel(const std::vector<std::string>& a, const std::vector<std::str
 // of it. So: 4 every place of the account with fewer places matched, four or more; 3 every
 // one, two or three, or five or more matched though not every one; 2 the one place of an
 // account of one place; 1 some matched, but not every place of the shorter account; 0 none.
-uint8_t EventLevel(const std::vector<Event>& a, const std::vector<Event>& b) {
+uint8_t EventLevel(const std::vector<PreparedEvent>& a, const std::vector<PreparedEvent>& b) {
   if (a.empty() || b.empty()) return kMissing;
   int matched = 0, places_a = 0, places_b = 0;
   // Both are sorted by place and year: walk them place by place.
   size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
-    const int order = i == a.size() ? 1 : j == b.size() ? -1 : a[i].place.compare(b[j].place);
-    const std::string& place = order <= 0 ? a[i].place : b[j].place;
+    const int order = i == a.size()   ? 1
+                      : j == b.size() ? -1
+                                      : (a[i].place > b[j].place) - (a[i].place < b[j].place);
+    const uint32_t place = order <= 0 ? a[i].place : b[j].place;
     size_t i_end = i, j_end = j;
     if (order <= 0) {
       while (i_end < a.size() && a[i_end].place == place) ++i_end;
@@ -329,6 +342,34 @@ uint8_t EventLevel(const std::vector<Event>& a, const std::vector<Event>& b) {
   if (matched == 0) return 0;
   if (every) return matched >= 4 ? 4 : matched >= 2 ? 3 : 2;
   return matched >= 5 ? 3 : 1;
+}
+
+// Whether two accounts agree on the month of something that happened at one place: 1 when
+// some place both name has, in each, a date of one month, and two of these are the same month
+// of years at most one apart (a witness who misremembers the year keeps the season); 0 when
+// such dates exist at a shared place but none agree; missing when no shared place has them.
+uint8_t EventMonthLevel(const std::vector<PreparedEvent>& a, const std::vector<PreparedEvent>& b) {
+  bool comparable = false;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].place != b[j].place) {
+      (a[i].place < b[j].place ? i : j) += 1;
+      continue;
+    }
+    size_t i_end = i, j_end = j;
+    while (i_end < a.size() && a[i_end].place == a[i].place) ++i_end;
+    while (j_end < b.size() && b[j_end].place == b[j].place) ++j_end;
+    for (size_t x = i; x < i_end; ++x) {
+      for (size_t y = j; y < j_end; ++y) {
+        if (a[x].month == 0 || b[y].month == 0) continue;
+        comparable = true;
+        if (a[x].month == b[y].month && std::abs(a[x].year - b[y].year) <= 1) return 1;
+      }
+    }
+    i = i_end;
+    j = j_end;
+  }
+  return comparable ? 0 : kMissing;
 }
 
 uint8_t EqualLevel(const std::string& a, const std::string& b) {
@@ -451,6 +492,7 @@ Result<std::optional<PreparedName>> PrepareOtherName(std::string_view full, Name
 Status Linker::Impl::Prepare(std::span<const Record> input) {
   records.reserve(input.size());
   std::unordered_map<std::u32string, uint32_t> given_ids, surname_ids;
+  std::unordered_map<std::string, uint32_t> event_places;
   given_count.assign(1, 0);
   surname_count.assign(1, 0);
   auto Lookup = [](const std::unordered_map<std::u32string, uint32_t>& ids,
@@ -546,12 +588,15 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
       if (e.year < 0 || e.year > 9999) {
         return where("events", InvalidArgumentError("a year is out of range"));
       }
-      const std::string place = Trim(e.place);
-      if (!place.empty()) p.events.push_back({place, e.year});
+      if (e.month < 0 || e.month > 12) {
+        return where("events", InvalidArgumentError("a month is out of range"));
+      }
+      std::string place = Trim(e.place);
+      if (place.empty()) continue;
+      const uint32_t id = event_places.emplace(std::move(place), event_places.size()).first->second;
+      p.events.push_back({id, e.year, e.month});
     }
-    std::sort(p.events.begin(), p.events.end(), [](const Event& x, const Event& y) {
-      return std::tie(x.place, x.year) < std::tie(y.place, y.year);
-    });
+    std::sort(p.events.begin(), p.events.end());
     p.events.erase(std::unique(p.events.begin(), p.events.end()), p.events.end());
     records.push_back(std::move(p));
   }
@@ -653,8 +698,8 @@ std::vector<std::string> Linker::Impl::BlockKeys(const Prepared& r,
   };
   std::vector<std::string> events;
   if (std::find(rule.begin(), rule.end(), KeyPart::kEvent) != rule.end()) {
-    for (const Event& e : r.events) {
-      if (e.year != 0) events.push_back(e.place + '\x1e' + std::to_string(e.year));
+    for (const PreparedEvent& e : r.events) {
+      if (e.year != 0) events.push_back(std::to_string(e.place) + '\x1e' + std::to_string(e.year));
     }
   } else {
     events.emplace_back();  // one pass without an event part
@@ -859,6 +904,7 @@ Comparison Linker::Compare(uint32_t a, uint32_t b) const {
   level[F(Field::kIdNumber)] = CodeLevel(x.id_number, y.id_number);
   level[F(Field::kSource)] = EqualLevel(x.source, y.source);
   level[F(Field::kEvents)] = EventLevel(x.events, y.events);
+  level[F(Field::kEventMonths)] = EventMonthLevel(x.events, y.events);
   level[F(Field::kRole)] = EqualLevel(x.role, y.role);
   return c;
 }

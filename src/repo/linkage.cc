@@ -29,9 +29,10 @@ link::LinkOptions RepositoryLinkOptions(int threads) {
 
 // The comparison vectors a recorded model was fitted on. 1 (no "engine" member): events in four
 // levels, no role. 2: events counted by place in five levels, the person's role, and u of events
-// among people of one province. A model of another engine cannot score today's vectors; it stays
-// in the ledger as history, and the next run fits a new one.
-constexpr int kLinkEngine = 2;
+// among people of one province. 3: also the month of events (event_months). A model of another
+// engine cannot score today's vectors; it stays in the ledger as history, and the next run fits
+// a new one.
+constexpr int kLinkEngine = 3;
 
 Json ModelToJson(const link::Model& model) {
   Json fields = Json::object();
@@ -114,8 +115,6 @@ Json ExplanationJson(const link::Explanation& explanation) {
           {"prior", std::round(explanation.prior_weight * 100) / 100},
           {"total", std::round(explanation.total_weight * 100) / 100}};
 }
-
-int YearOfDay(int32_t day) { return std::stoi(DayToIso(day).substr(0, 4)); }
 
 // Probabilities are recorded to six places: enough to order a queue, and the same bytes on
 // every machine.
@@ -345,9 +344,10 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     // What happened to the person, where and when: acts that name them (as victim, most often).
     RETURN_IF_ERROR(store_->ListRecords(
         {.kind = "act", .refers_to = record.id}, [&](const store::RecordRow& act) {
-          if (!act.place.empty()) {
-            read.events.push_back({act.place, act.date_first ? YearOfDay(*act.date_first) : 0});
-          }
+          if (act.place.empty()) return true;
+          read.events.push_back(act.date_first && act.date_last
+                                    ? link::EventOnDays(act.place, *act.date_first, *act.date_last)
+                                    : link::Event{.place = act.place});
           return true;
         }));
     if (read.surname.empty() && read.given_name.empty() && read.other_names.empty()) {

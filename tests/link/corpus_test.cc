@@ -161,7 +161,7 @@ TEST(CorpusTest, ActsBecomeEvents) {
   ASSERT_EQ(r.records.size(), 1u);
   EXPECT_EQ(
       r.records[0].events,
-      (std::vector<Event>{{"plc-hoeryong", 2011}, {"plc-kyohwaso", 2012}, {"plc-onsong", 0}}));
+      (std::vector<Event>{{"plc-hoeryong", 2011, 8}, {"plc-kyohwaso", 2012}, {"plc-onsong", 0}}));
   // An act must follow the person it names.
   const std::string early =
       R"({"kind":"act","id":"act-s1-un-000001-1","victim":"per-s1-un-000001","place":"plc-x"})"

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "base/fuzzy_date.h"
+
 namespace custodian::link {
 namespace {
 
@@ -440,6 +442,48 @@ TEST(LinkerTest, EventsAgreeWhenTheShorterAccountIsPartOfTheLonger) {
   EXPECT_NE(bad.status().message().find("record 1: field 'events'"), std::string::npos);
   records[1].events = {{"plc-a", 12345}};
   EXPECT_FALSE(Linker::Create(records, LinkOptions{}).ok());
+}
+
+TEST(LinkerTest, MonthsOfEventsAgreeWhenAWitnessMisremembersOnlyTheYear) {
+  auto day = [](const char* iso) { return IsoToDay(iso).value(); };
+  auto on = [&](const char* place, const char* date) {
+    FuzzyDate d = ParseFuzzyDate(date).value();
+    return EventOnDays(place, d.first_day, d.last_day);
+  };
+  // A day or a month gives the month; a season, part of a year or a range gives only the year.
+  EXPECT_EQ(on("plc-a", "2009-03-14"), (Event{"plc-a", 2009, 3}));
+  EXPECT_EQ(on("plc-a", "2009년 3월"), (Event{"plc-a", 2009, 3}));
+  EXPECT_EQ(on("plc-a", "spring 2009"), (Event{"plc-a", 2009, 0}));
+  EXPECT_EQ(on("plc-a", "between 2008 and 2010"), (Event{"plc-a", 2008, 0}));
+  EXPECT_EQ(on("plc-a", "winter 2009"), (Event{"plc-a", 2009, 0}));  // December to February
+  EXPECT_EQ(on("plc-a", "unknown"), (Event{"plc-a", 0, 0}));
+  EXPECT_EQ(EventOnDays("plc-a", day("2009-12-31"), day("2009-12-31")), (Event{"plc-a", 2009, 12}));
+
+  std::vector<Record> records(6);
+  records[0].events = {{"plc-onsong-mss", 2012, 3}, {"plc-kyohwaso-12", 2012, 5}};
+  records[1].events = {{"plc-onsong-mss", 2013, 3}};  // the year misremembered
+  records[2].events = {{"plc-onsong-mss", 2012, 8}};  // another month: someone else
+  records[3].events = {{"plc-onsong-mss", 2012, 0}};  // "2012": nothing to compare
+  records[4].events = {{"plc-hoeryong", 2012, 3}};    // no place in common
+  records[5].events = {{"plc-onsong-mss", 2012, 8}, {"plc-onsong-mss", 2012, 3}};  // twice there
+  for (Record& r : records) r.surname = "x";
+  auto linker = Linker::Create(records, LinkOptions{}).value();
+  auto level = [&](uint32_t a, uint32_t b) {
+    return linker->Compare(a, b).level[static_cast<size_t>(Field::kEventMonths)];
+  };
+  EXPECT_EQ(level(0, 1), 1);
+  EXPECT_EQ(level(0, 2), 0);
+  EXPECT_EQ(level(0, 3), kMissing);
+  EXPECT_EQ(level(0, 4), kMissing);
+  EXPECT_EQ(level(0, 5), 1);  // one of the two stays agrees
+  EXPECT_EQ(level(2, 0), level(0, 2));
+  EXPECT_EQ(LevelCount(Field::kEventMonths), 2);
+  EXPECT_EQ(FieldName(Field::kEventMonths), "event_months");
+  // A month outside 1-12 is an error that names the field.
+  records[1].events = {{"plc-onsong-mss", 2013, 13}};
+  Result<std::unique_ptr<Linker>> bad = Linker::Create(records, LinkOptions{});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("record 1: field 'events'"), std::string::npos);
 }
 
 TEST(LinkerTest, RolesAreComparedAndPrimaryRoleChoosesTheTellingOne) {

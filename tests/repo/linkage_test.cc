@@ -163,9 +163,12 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
   EXPECT_EQ(ops[1], "link_model");
   EXPECT_EQ(ops[2], "link_run");
   // The model says which comparisons it was fitted on, and holds what scoring needs.
-  EXPECT_EQ(model.value("engine", 0), 2);
+  EXPECT_EQ(model.value("engine", 0), 3);
   EXPECT_FALSE(report.model_outdated);
   ASSERT_TRUE(model["fields"].contains("role"));
+  // Acts dated to a month give their persons' events a month: months are compared.
+  ASSERT_TRUE(model["fields"].contains("event_months"));
+  EXPECT_EQ(model["fields"]["event_months"]["m"].size(), 2u);
   EXPECT_EQ(model["fields"]["events"]["m"].size(), 5u);
   EXPECT_EQ(model["u_events_same_province"].size(), 5u);
   Result<std::vector<AccessEvent>> audit = admin_->Audit("", "admin", 5);

@@ -39,6 +39,8 @@ const FIELD_WORDS: Record<string, string> = {
   id_number: 'ID number',
   source: 'source',
   events: 'events',
+  role: 'role',
+  event_months: 'month of events',
 };
 
 /** What each agreement level means, from disagreement (0) to exact (docs/formats/linkage.md,
@@ -51,7 +53,14 @@ const LEVEL_WORDS: Record<string, string[]> = {
   address_extra: ['disagrees', 'partial', 'close', 'exact'],
   locality: ['disagrees', 'partial', 'close', 'exact'],
   place: ['disagrees', 'same province', 'one within the other', 'exact'],
-  events: ['no place in common', 'same place, other years', 'same place, a year apart', 'same place and year'],
+  events: [
+    'no place in common within a year',
+    'some places agree, not all of the shorter account',
+    'the one place of a one-place account',
+    'every place of the shorter account (two or three), or five or more',
+    'every place of the shorter account (four or more)',
+  ],
+  event_months: ['another month at a shared place', 'same month at a shared place'],
   postcode: ['disagrees', 'one character apart', 'exact'],
   id_number: ['disagrees', 'one character apart', 'exact'],
 };
