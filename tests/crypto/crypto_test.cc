@@ -90,7 +90,9 @@ TEST(CryptoTest, DefaultNoncesNeverRepeatAcrossThreadsAndForks) {
     for (int i = 0; i < n; ++i) {
       const std::string sealed = AeadSeal(key, "x", "ad", env);
       out.push_back(sealed.substr(0, kAeadNonceSize));
-      if (i % 1000 == 0) EXPECT_EQ(AeadOpen(key, sealed, "ad").value(), "x");
+      if (i % 1000 == 0) {
+        EXPECT_EQ(AeadOpen(key, sealed, "ad").value(), "x");
+      }
     }
     return out;
   };
