@@ -302,7 +302,8 @@ uint8_t PlaceLevel(const std::vector<std::string>& a, const std::vector<std::str
 }
 
 // How much two accounts of what happened to a person agree, by place: a place both name is
-// matched when some pair of its years is at most one apart (or a year is unknown). Sources that
+// matched when some pair of its dates has years at most one apart (or a year unknown) and, if
+// both give a month, the same month: two stays in different months are not one. Sources that
 // document one person tell a part of the same story, so the places of the shorter account are
 // all among the other's; strangers from one county who fled the same year share much of a route
 // (the crossing, the Chinese county, the holding centre they were returned to) but rarely all
@@ -331,7 +332,9 @@ uint8_t EventLevel(const std::vector<PreparedEvent>& a, const std::vector<Prepar
     bool match = false;
     for (size_t x = i; x < i_end && !match && order == 0; ++x) {
       for (size_t y = j; y < j_end && !match; ++y) {
-        match = a[x].year == 0 || b[y].year == 0 || std::abs(a[x].year - b[y].year) <= 1;
+        match = a[x].year == 0 || b[y].year == 0 ||
+                (std::abs(a[x].year - b[y].year) <= 1 &&
+                 (a[x].month == 0 || b[y].month == 0 || a[x].month == b[y].month));
       }
     }
     matched += match ? 1 : 0;

@@ -477,6 +477,13 @@ TEST(LinkerTest, MonthsOfEventsAgreeWhenAWitnessMisremembersOnlyTheYear) {
   EXPECT_EQ(level(0, 4), kMissing);
   EXPECT_EQ(level(0, 5), 1);  // one of the two stays agrees
   EXPECT_EQ(level(2, 0), level(0, 2));
+  // A place whose dates fall in different months is not matched for the events levels either.
+  auto events = [&](uint32_t a, uint32_t b) {
+    return linker->Compare(a, b).level[static_cast<size_t>(Field::kEvents)];
+  };
+  EXPECT_EQ(events(0, 1), 2);  // the one place of a one-place account, a year apart
+  EXPECT_EQ(events(0, 2), 0);  // the same place and year, another month
+  EXPECT_EQ(events(0, 3), 2);  // no month on one side: the year decides
   EXPECT_EQ(LevelCount(Field::kEventMonths), 2);
   EXPECT_EQ(FieldName(Field::kEventMonths), "event_months");
   // A month outside 1-12 is an error that names the field.
