@@ -2,9 +2,10 @@
 #
 # Nearly every translation unit includes nlohmann/json.hpp and much of the standard library, and
 # parsing them is about a third of compiling a file (measured on src/cli/link_command.cc under
-# the sanitizers: 5.8 s of 18.6). Each clean build compiles about 85 files, and CI builds twice
-# (dev, then asan), so one precompiled copy of these headers, reused by every target, saves
-# minutes. Tests get a second copy that also holds GoogleTest.
+# the sanitizers: 5.8 s of 18.6). One precompiled copy of these headers, reused by every target,
+# took a clean dev build from 5m48s to 4m52s; under the sanitizers, where code generation and
+# instrumentation dominate, compile time fell only about 5%. Tests get a second copy that also
+# holds GoogleTest.
 #
 # Reusing a header needs the same compile options everywhere; they are set once, at the top, for
 # the whole build. A target whose options differ only gets the headers parsed as usual: GCC
@@ -30,8 +31,9 @@ function(_custodian_pch_target name)
   target_precompile_headers(${name} PRIVATE ${headers})
 endfunction()
 
-# Every C++ library and program under `dir` reuses one of the two precompiled headers: tests
-# (they link GoogleTest) the one with GoogleTest, everything else the other.
+# Every C++ library and program of the project (each directory, from the top down) reuses one
+# of the two precompiled headers: tests (they link GoogleTest) the one with GoogleTest,
+# everything else the other. Called once, after every add_subdirectory.
 function(custodian_precompile_headers)
   _custodian_pch_target(custodian_pch)
   if(TARGET GTest::gtest)
