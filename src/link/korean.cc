@@ -348,6 +348,11 @@ Result<KoreanName> ParseKoreanName(std::string_view surname, std::string_view gi
 }
 
 Result<KoreanName> ParseKoreanName(std::string_view full_name) {
+  ASSIGN_OR_RETURN(std::vector<KoreanName> readings, KoreanNameReadings(full_name));
+  return std::move(readings.front());
+}
+
+Result<std::vector<KoreanName>> KoreanNameReadings(std::string_view full_name) {
   ASSIGN_OR_RETURN(std::u32string folded, FoldLetters(full_name, /*keep_breaks=*/true));
   if (folded.empty()) return InvalidArgumentError("empty name");
   KoreanName name;
@@ -356,7 +361,7 @@ Result<KoreanName> ParseKoreanName(std::string_view full_name) {
     if (words.size() >= 2) {  // 김 철수: surname first, as Korean is written
       ASSIGN_OR_RETURN(name.surname, SurnameFromFolded(words[0]));
       ASSIGN_OR_RETURN(name.given, GivenFromFolded(folded.substr(words[0].size() + 1)));
-      return name;
+      return std::vector{std::move(name)};
     }
     const std::u32string_view word = words[0];
     if (word.size() < 2) return InvalidArgumentError("a Hangul name needs at least two syllables");
@@ -366,12 +371,14 @@ Result<KoreanName> ParseKoreanName(std::string_view full_name) {
     }
     ASSIGN_OR_RETURN(name.surname, WordSyllables(word.substr(0, surname_length)));
     ASSIGN_OR_RETURN(name.given, WordSyllables(word.substr(surname_length)));
-    return name;
+    return std::vector{std::move(name)};
   }
 
   // Latin letters. A comma separates "Surname, Given".
   if (const size_t comma = full_name.find(','); comma != std::string_view::npos) {
-    return ParseKoreanName(full_name.substr(0, comma), full_name.substr(comma + 1));
+    ASSIGN_OR_RETURN(name,
+                     ParseKoreanName(full_name.substr(0, comma), full_name.substr(comma + 1)));
+    return std::vector{std::move(name)};
   }
   const std::vector<std::string_view> tokens = SplitSpaces(full_name);
   if (tokens.size() < 2) {
@@ -391,7 +398,10 @@ Result<KoreanName> ParseKoreanName(std::string_view full_name) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (AllCapitals(tokens[i])) ++capitals, capital_at = i;
   }
-  if (capitals == 1) return ParseKoreanName(tokens[capital_at], rest(capital_at));
+  if (capitals == 1) {
+    ASSIGN_OR_RETURN(name, ParseKoreanName(tokens[capital_at], rest(capital_at)));
+    return std::vector{std::move(name)};
+  }
 
   // Otherwise whichever end is a known surname; the more common if both are, the first (the
   // Korean order) if the table cannot tell.
@@ -402,7 +412,17 @@ Result<KoreanName> ParseKoreanName(std::string_view full_name) {
   const bool surname_last =
       last_known != nullptr && (first_known == nullptr || last_known->weight > first_known->weight);
   const size_t at = surname_last ? tokens.size() - 1 : 0;
-  return ParseKoreanName(tokens[at], rest(at));
+  ASSIGN_OR_RETURN(name, ParseKoreanName(tokens[at], rest(at)));
+  std::vector<KoreanName> readings{std::move(name)};
+  // A given name in two words puts a syllable at the other end too: "Sin Chul Jung" is 신철정
+  // in Korean order or 정신철 in Western order, and 정 being the commoner surname says little.
+  if (tokens.size() >= 3 && first_known != nullptr && last_known != nullptr) {
+    const size_t other_at = surname_last ? 0 : tokens.size() - 1;
+    if (Result<KoreanName> other = ParseKoreanName(tokens[other_at], rest(other_at)); other.ok()) {
+      readings.push_back(std::move(*other));
+    }
+  }
+  return readings;
 }
 
 }  // namespace custodian::link

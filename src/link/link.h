@@ -101,6 +101,10 @@ Result<std::vector<std::string>> KoreanSurnameSyllables(std::string_view surname
 // more common one if both are, the first if neither table decides). InvalidArgument when the
 // name is empty, not UTF-8, or not readable as Korean.
 Result<KoreanName> ParseKoreanName(std::string_view full_name);
+// Every reading of such a name, the one ParseKoreanName gives first. A second one only for
+// three or more Latin words whose first and last are both surnames, with no comma or capitals
+// to decide: "Sin Chul Jung" is 신철정 or, in Western order, 정신철.
+Result<std::vector<KoreanName>> KoreanNameReadings(std::string_view full_name);
 // Surname and given name already in separate fields.
 Result<KoreanName> ParseKoreanName(std::string_view surname, std::string_view given);
 

@@ -490,6 +490,15 @@ Result<std::optional<PreparedName>> PrepareOtherName(std::string_view full, Name
   return PrepareName(full.substr(0, cut), full.substr(cut + 1), NameSystem::kLatin);
 }
 
+// The other order of a Korean full name in Latin letters that reads both ways
+// (KoreanNameReadings), as one more name of the record.
+std::optional<PreparedName> SecondReading(std::string_view full, NameSystem system) {
+  if (system != NameSystem::kKorean) return std::nullopt;
+  Result<std::vector<KoreanName>> readings = KoreanNameReadings(full);
+  if (!readings.ok() || readings->size() < 2) return std::nullopt;
+  return FromKorean((*readings)[1]);
+}
+
 }  // namespace
 
 Status Linker::Impl::Prepare(std::span<const Record> input) {
@@ -518,18 +527,23 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
                                   "': " + s.message());
     };
     Prepared p;
+    auto add_name = [&p](std::optional<PreparedName> name) {
+      if (!name) return;
+      // A second spelling that gives the same keys adds nothing.
+      const bool known = std::any_of(p.names.begin(), p.names.end(), [&](const PreparedName& n) {
+        return n.given == name->given && n.surname == name->surname;
+      });
+      if (!known) p.names.push_back(std::move(*name));
+    };
     Result<std::optional<PreparedName>> main = PrepareName(r.given_name, r.surname, options.names);
     if (!main.ok()) return where("name", main.status());
-    if (*main) p.names.push_back(std::move(**main));
+    add_name(std::move(*main));
+    if (Trim(r.given_name).empty()) add_name(SecondReading(r.surname, options.names));
     for (size_t k = 0; k < r.other_names.size(); ++k) {
       Result<std::optional<PreparedName>> other = PrepareOtherName(r.other_names[k], options.names);
       if (!other.ok()) return where("other_names", other.status());
-      if (!*other) continue;
-      // A second spelling that gives the same keys adds nothing.
-      const bool known = std::any_of(p.names.begin(), p.names.end(), [&](const PreparedName& n) {
-        return n.given == (*other)->given && n.surname == (*other)->surname;
-      });
-      if (!known) p.names.push_back(std::move(**other));
+      add_name(std::move(*other));
+      add_name(SecondReading(r.other_names[k], options.names));
     }
     // Term frequencies count records, not spellings: a value is counted once per record.
     for (size_t k = 0; k < p.names.size(); ++k) {

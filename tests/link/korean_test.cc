@@ -118,6 +118,26 @@ TEST(KoreanNameTest, NameOrderAndCompoundSurnames) {
   EXPECT_EQ(separate->Key(), Key("리설주"));
 }
 
+TEST(KoreanNameTest, ANameWithASurnameAtBothEndsReadsBothWays) {
+  // 정 is commoner than 신, so ParseKoreanName reads Western order; the person may be 신철정.
+  Result<std::vector<KoreanName>> both = KoreanNameReadings("Sin Chul Jung");
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0].Key(), Key("Sin Chul Jung"));
+  EXPECT_EQ((*both)[0].Key(), Key("정신철"));
+  EXPECT_EQ((*both)[1].Key(), Key("신철정"));
+  // One reading where the order is decided, or only one end is a surname, or the given name
+  // is one word.
+  for (const char* decided :
+       {"SIN Chul Jung", "Jung, Sin Chul", "Pak Yong Sik", "Kim Song", "신철정", "신 철정"}) {
+    Result<std::vector<KoreanName>> one = KoreanNameReadings(decided);
+    ASSERT_TRUE(one.ok()) << decided << ": " << one.status().ToString();
+    EXPECT_EQ(one->size(), 1u) << decided;
+    EXPECT_EQ(one->front().Key(), Key(decided)) << decided;
+  }
+  EXPECT_EQ(KoreanNameReadings("Sin Chul \xff").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(KoreanNameTest, OneSlipInARomanizationIsUndone) {
   // A doubled letter, two letters swapped, one letter too many: the name still reads as Korean,
   // and as the name it was meant to be.

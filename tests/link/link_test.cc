@@ -328,6 +328,28 @@ TEST(LinkerTest, OtherNamesAreComparedAndBlocked) {
   EXPECT_EQ(bad.status().message().find("secret"), std::string::npos);
 }
 
+TEST(LinkerTest, ARomanizedNameThatReadsBothWaysMeetsEitherHangulName) {
+  std::vector<Record> records(4);
+  records[0].surname = "Sin Chul Jung";  // 정신철 in Western order, or 신철정
+  records[1].surname = "신철정";
+  records[2].surname = "Park";
+  records[2].other_names = {"Hong Hak Song"};  // in another name too
+  records[3].surname = "홍학송";
+  LinkOptions options;
+  options.names = NameSystem::kKorean;
+  options.blocking = {{KeyPart::kSurnamePhonetic, KeyPart::kGivenPhonetic}};
+  auto linker = Linker::Create(records, options).value();
+  EXPECT_EQ(linker->Candidates(), (std::vector<std::pair<uint32_t, uint32_t>>{{0, 1}, {2, 3}}));
+  for (auto [a, b] : {std::pair{0u, 1u}, std::pair{2u, 3u}}) {
+    const Comparison c = linker->Compare(a, b);
+    EXPECT_EQ(c.level[static_cast<size_t>(Field::kSurname)], 4) << a;
+    EXPECT_EQ(c.level[static_cast<size_t>(Field::kGivenName)], 4) << a;
+  }
+  // Latin names are read one way only: the second reading is a Korean-name rule.
+  options.names = NameSystem::kLatin;
+  EXPECT_TRUE(Linker::Create(records, options).value()->Candidates().empty());
+}
+
 TEST(LinkerTest, GivenSyllableBlockingSurvivesATypoInOneSyllable) {
   std::vector<Record> records(3);
   records[0].surname = "Kim Chol Su";
