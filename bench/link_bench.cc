@@ -78,8 +78,8 @@ class LineSink : public std::streambuf {
 };
 
 // Keeps the lines of a stream that start with `prefix` (the person records of a generated
-// corpus) and its act lines cut down to what linkage reads, without holding the rest (sources,
-// transcripts) in memory.
+// corpus), and its act and source lines cut down to what linkage reads, without holding the rest
+// (transcripts, summaries) in memory.
 class LineFilter : public LineSink {
  public:
   explicit LineFilter(std::string prefix) : prefix_(std::move(prefix)) {}
@@ -89,19 +89,31 @@ class LineFilter : public LineSink {
     if (line.starts_with(prefix_)) {
       text += line;
     } else if (line.starts_with("{\"kind\":\"act\"")) {
-      // An act as the linkage reads it (victim, place, date), without its text: acts outnumber
-      // persons several times over.
-      text += "{\"kind\":\"act\"";
-      for (std::string_view key : {"\"victim\":\"", "\"place\":\"", "\"date\":\""}) {
-        const size_t at = line.find(key);
-        if (at == std::string::npos) continue;
-        const size_t end = line.find('"', at + key.size());  // ids and dates have no quotes
-        if (end == std::string::npos) continue;
-        text += ',';
-        text.append(line, at, end + 1 - at);
-      }
-      text += "}\n";
+      // An act as the linkage reads it (victim, place, date, sources): acts outnumber persons
+      // several times over.
+      Cut(line, "act", {"\"victim\":\"", "\"place\":\"", "\"date\":\"", "\"sources\":["}, text);
+    } else if (line.starts_with("{\"kind\":\"source\"")) {
+      Cut(line, "source", {"\"id\":\"", "\"interviewee\":\""}, text);  // who told the story
     }
+  }
+
+ private:
+  // {"kind":kind,...} with the members of `line` that start with the given keys: a string (ids
+  // and dates have no quotes) or an array of ids.
+  static void Cut(const std::string& line, std::string_view kind,
+                  std::initializer_list<std::string_view> keys, std::string& text) {
+    text += "{\"kind\":\"";
+    text += kind;
+    text += '"';
+    for (std::string_view key : keys) {
+      const size_t at = line.find(key);
+      if (at == std::string::npos) continue;
+      const size_t end = line.find(key.back() == '[' ? ']' : '"', at + key.size());
+      if (end == std::string::npos) continue;
+      text += ',';
+      text.append(line, at, end + 1 - at);
+    }
+    text += "}\n";
   }
 
  private:
@@ -184,6 +196,7 @@ OJson RecordJson(const link::Record& r, uint32_t person) {
                {"place", r.place_path},
                {"source", r.source},
                {"role", r.role},
+               {"companions", r.companions.size()},
                {"events", events}};
 }
 

@@ -194,9 +194,17 @@ std::pair<int, int> CorpusBirthYears(std::string_view born) {
 Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::string_view truth,
                                              const PlaceParents& places) {
   LabelledRecords out;
-  std::unordered_map<std::string, uint32_t> index;  // person record id -> record index
+  std::unordered_map<std::string, uint32_t> index;           // person record id -> record index
+  std::unordered_map<std::string, uint32_t> interviewee_of;  // source id -> record index
   RETURN_IF_ERROR(ForEachLine(corpus, "corpus", [&](size_t line, const Json& j) -> Status {
     const std::string kind = StringMember(j, "kind");
+    if (kind == "source") {
+      // An interviewee the corpus has no person line for (a source that is a document) ties
+      // nobody.
+      auto it = index.find(StringMember(j, "interviewee"));
+      if (it != index.end()) interviewee_of[StringMember(j, "id")] = it->second;
+      return OkStatus();
+    }
     if (kind == "act") {
       // What happened to the victim, where and when: the evidence that sources which name a
       // person differently still describe the same one. Records refer only to earlier lines.
@@ -209,6 +217,23 @@ Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::strin
       }
       const std::string place = StringMember(j, "place");
       if (!place.empty()) out.records[it->second].events.push_back(CorpusEvent(place, j));
+      // The victim and whoever told their story to the act's sources are companions.
+      auto tie = [&](uint32_t from, uint32_t to) {
+        std::vector<uint32_t>& companions = out.records[from].companions;
+        if (std::find(companions.begin(), companions.end(), to) == companions.end()) {
+          companions.push_back(to);
+        }
+      };
+      const auto sources = j.find("sources");
+      if (sources != j.end() && sources->is_array()) {
+        for (const Json& source : *sources) {
+          if (!source.is_string()) continue;
+          auto told = interviewee_of.find(source.get<std::string>());
+          if (told == interviewee_of.end() || told->second == it->second) continue;
+          tie(it->second, told->second);
+          tie(told->second, it->second);
+        }
+      }
       return OkStatus();
     }
     if (kind != "person") return OkStatus();

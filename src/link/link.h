@@ -164,6 +164,12 @@ struct Record {
   // records of one person mostly agree on it, and a victim and the relative who told their story
   // share a surname, an origin and often a name's syllables, so this is what tells them apart.
   std::string role;
+  // The records (indexes into the same input) tied to this one by a source: the person who told
+  // a victim's story to it, and the persons whose story an informant told. A mother who told two
+  // organisations of her son's arrest is one informant in both, so when the companions of two
+  // records are one person the records are likelier one too, and when they are clearly two
+  // people, less likely (Field::kCompanions).
+  std::vector<uint32_t> companions;
 };
 
 // The role that says most about who a person is in a record, from a record's `roles`: victim,
@@ -193,8 +199,9 @@ enum class Field : uint8_t {
   kEvents,
   kRole,
   kEventMonths,
+  kCompanions,
 };
-inline constexpr size_t kFieldCount = 16;
+inline constexpr size_t kFieldCount = 17;
 std::string_view FieldName(Field field);
 // Agreement levels of a field: 0 is disagreement, the highest is exact agreement.
 int LevelCount(Field field);
@@ -363,6 +370,14 @@ class Linker {
   double Probability(const Model& model, const Comparison& comparison) const;
   Explanation Explain(const Model& model, const Comparison& comparison) const;
 
+  // Companions are compared through a first clustering of the same records (a linkage run
+  // without them): two records agree when a companion of one is in a cluster with a companion
+  // of the other. Until such a clustering is given, and for records without companions, the
+  // field is missing; Compare fills it once it is given.
+  bool has_companions() const;
+  void CompareCompanionsBy(std::vector<uint32_t> first_cluster_of);
+  uint8_t CompanionLevel(uint32_t a, uint32_t b) const;
+
  private:
   struct Impl;
   struct PatternsOf;
@@ -371,7 +386,7 @@ class Linker {
   friend Result<LinkResult> Deduplicate(std::vector<Record>&& records, const LinkOptions& options);
   explicit Linker(std::unique_ptr<Impl> impl);
   Model TrainOn(const PatternsOf& candidates) const;
-  LinkResult DeduplicateAll() const;
+  LinkResult DeduplicateAll();
   std::unique_ptr<Impl> impl_;
 };
 
@@ -380,6 +395,17 @@ struct ScoredPair {
   uint32_t b = 0;
   double probability = 0;
 };
+
+// Fits m and u of Field::kCompanions into `model` (and makes it active) from the candidate pairs
+// scored without it, the first pass, and their companion levels: each pair counts as a
+// match by its probability and as a non-match by the rest, as an M step of EM counts them. u is
+// taken over candidates, not all pairs: strangers who look alike are likelier than strangers
+// at random to have companions who look alike too, so the weight of an agreement is the smaller.
+// Leaves the field inactive when no pair has a level.
+void FitCompanions(Model& model, std::span<const ScoredPair> first_pass,
+                   std::span<const uint8_t> levels);
+// `probability` with `bits` of evidence added: 1 / (1 + 2^-(w + bits)) for its weight w.
+double AddWeight(double probability, double bits);
 
 struct Clustering {
   std::vector<uint32_t> cluster_of;  // per record; cluster ids are 0..clusters-1
@@ -457,7 +483,9 @@ using PlaceParents = std::unordered_map<std::string, std::string>;
 //   else the id alone;
 // - the documentation source key (from the record id) as `source`;
 // - `events`: the place and the date (EventOnDays: the first year, and the month when the date
-//   gives one) of each "act" line whose `victim` is the record.
+//   gives one) of each "act" line whose `victim` is the record;
+// - `companions`: a victim and the `interviewee` of each source its acts cite (a "source" line
+//   before the act; an interviewee without a person line, or the victim itself, ties nobody).
 // `person` gives each record's true identity: a victim's `person` records share one, the
 // informant (`interviewee` when it is not the victim) records of one victim another.
 // InvalidArgument (with the line number, never a value) for a line that is not a JSON object,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <string>
@@ -53,6 +54,8 @@ std::string_view FieldName(Field field) {
       return "role";
     case Field::kEventMonths:
       return "event_months";
+    case Field::kCompanions:
+      return "companions";
   }
   return "?";
 }
@@ -78,6 +81,7 @@ int LevelCount(Field field) {
     case Field::kSource:
     case Field::kRole:
     case Field::kEventMonths:
+    case Field::kCompanions:
       return 2;
   }
   return 2;
@@ -159,6 +163,7 @@ struct Prepared {
   std::string postcode, region, id_number, source, role;
   std::vector<std::string> place_path;
   std::vector<PreparedEvent> events;  // sorted, without repeats
+  std::vector<uint32_t> companions;   // sorted, without repeats
 };
 
 std::string Trim(std::string_view s) {
@@ -380,17 +385,23 @@ uint8_t EqualLevel(const std::string& a, const std::string& b) {
   return a == b ? 1 : 0;
 }
 
-// Levels packed 4 bits per field (kMissing as 15), the key of a comparison pattern for EM.
-static_assert(kFieldCount * 4 <= 64, "a comparison pattern no longer fits in 64 bits");
+// Levels packed 3 bits per field (kMissing as 7), the key of a comparison pattern for EM.
+constexpr int kPackBits = 3;
+constexpr uint64_t kPackedMissing = (1 << kPackBits) - 1;
+static_assert(kFieldCount * kPackBits <= 64, "a comparison pattern no longer fits in 64 bits");
 uint64_t Pack(const std::array<uint8_t, kFieldCount>& level) {
   uint64_t key = 0;
   for (size_t f = 0; f < kFieldCount; ++f) {
-    key |= static_cast<uint64_t>(level[f] == kMissing ? 15 : level[f]) << (4 * f);
+    key |= (level[f] == kMissing ? kPackedMissing : level[f]) << (kPackBits * f);
   }
   return key;
 }
 
 double Log2Ratio(double m, double u) { return std::log2(m / u); }
+
+// Every probability EM (or the companions' fit) estimates is at least this: no level is
+// impossible, and no weight infinite.
+constexpr double kMinProbability = 1e-6;
 
 // SplitMix64's finaliser: a well-spread hash of a pair code, for sampling pairs.
 uint64_t MixBits(uint64_t x) {
@@ -408,6 +419,8 @@ struct Linker::Impl {
   std::vector<Prepared> records;
   std::vector<uint32_t> given_count, surname_count;  // by interned value
   double given_sum_sq = 0, surname_sum_sq = 0;       // Σ tf(v)^2: random exact agreement
+  bool has_companions = false;
+  std::vector<uint32_t> first_cluster_of;  // CompareCompanionsBy; empty before
 
   Status Prepare(std::span<const Record> input);
   // The record's keys under a rule: one per name (and per given-name syllable when the rule
@@ -564,6 +577,15 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
         (r.birth_year_latest != 0 && (r.birth_year == 0 || r.birth_year_latest < r.birth_year))) {
       return where("birth_date", InvalidArgumentError("a date part is out of range"));
     }
+    for (uint32_t companion : r.companions) {
+      if (companion >= input.size() || companion == i) {
+        return where("companions", InvalidArgumentError("names no other record of the input"));
+      }
+    }
+    p.companions = r.companions;
+    std::sort(p.companions.begin(), p.companions.end());
+    p.companions.erase(std::unique(p.companions.begin(), p.companions.end()), p.companions.end());
+    has_companions = has_companions || !p.companions.empty();
     p.year = r.birth_year;
     p.year_latest = r.birth_year_latest != 0 ? r.birth_year_latest : r.birth_year;
     p.month = r.birth_month;
@@ -923,7 +945,28 @@ Comparison Linker::Compare(uint32_t a, uint32_t b) const {
   level[F(Field::kEvents)] = EventLevel(x.events, y.events);
   level[F(Field::kEventMonths)] = EventMonthLevel(x.events, y.events);
   level[F(Field::kRole)] = EqualLevel(x.role, y.role);
+  level[F(Field::kCompanions)] = CompanionLevel(a, b);
   return c;
+}
+
+bool Linker::has_companions() const { return impl_->has_companions; }
+
+void Linker::CompareCompanionsBy(std::vector<uint32_t> first_cluster_of) {
+  impl_->first_cluster_of = std::move(first_cluster_of);
+}
+
+uint8_t Linker::CompanionLevel(uint32_t a, uint32_t b) const {
+  const std::vector<uint32_t>& cluster_of = impl_->first_cluster_of;
+  const std::vector<uint32_t>& x = impl_->records[a].companions;
+  const std::vector<uint32_t>& y = impl_->records[b].companions;
+  if (cluster_of.size() != impl_->records.size() || x.empty() || y.empty()) return kMissing;
+  for (uint32_t cx : x) {
+    for (uint32_t cy : y) {
+      // One account that tells of both records says nothing of whether they are one person.
+      if (cx != cy && cluster_of[cx] == cluster_of[cy]) return 1;
+    }
+  }
+  return 0;
 }
 
 std::vector<Comparison> Linker::CompareAll(
@@ -964,8 +1007,8 @@ std::vector<Pattern> SortedPatterns(const PatternCounts& pattern_count) {
   for (const auto& [key, count] : pattern_count) {
     std::array<uint8_t, kFieldCount> level;
     for (size_t f = 0; f < kFieldCount; ++f) {
-      const auto l = static_cast<uint8_t>((key >> (4 * f)) & 15);
-      level[f] = l == 15 ? kMissing : l;
+      const auto l = static_cast<uint8_t>((key >> (kPackBits * f)) & kPackedMissing);
+      level[f] = l == kPackedMissing ? kMissing : l;
     }
     patterns.emplace_back(level, count);
   }
@@ -1004,7 +1047,6 @@ double UOfLevels(const Model& model, const std::array<uint8_t, kFieldCount>& lev
 // ignorable (it contributes to neither class). Updates `model` in place; returns whether it
 // converged and adds the iterations to model.iterations.
 bool RunEm(const std::vector<Pattern>& patterns, const EmPlan& plan, Model& model) {
-  constexpr double kFloor = 1e-6;
   std::array<std::vector<double>, kFieldCount> m_sum, u_sum;
   for (int iteration = 1; iteration <= plan.max_iterations; ++iteration) {
     for (size_t f = 0; f < kFieldCount; ++f) {
@@ -1037,7 +1079,8 @@ bool RunEm(const std::vector<Pattern>& patterns, const EmPlan& plan, Model& mode
       if (s <= 0) return;
       double norm = 0;
       std::vector<double> next(p.size());
-      for (size_t l = 0; l < p.size(); ++l) norm += next[l] = std::max(sums[l] / s, kFloor);
+      for (size_t l = 0; l < p.size(); ++l)
+        norm += next[l] = std::max(sums[l] / s, kMinProbability);
       for (size_t l = 0; l < p.size(); ++l) {
         change = std::max(change, std::abs(next[l] / norm - p[l]));
         p[l] = next[l] / norm;
@@ -1049,7 +1092,8 @@ bool RunEm(const std::vector<Pattern>& patterns, const EmPlan& plan, Model& mode
       if (plan.fit_u) update(model.u[f], u_sum[f]);
     }
     if (plan.all_pairs > 0) total = plan.all_pairs;
-    const double prior = total > 0 ? std::clamp(match_total / total, 1e-15, 1 - kFloor) : 0.1;
+    const double prior =
+        total > 0 ? std::clamp(match_total / total, 1e-15, 1 - kMinProbability) : 0.1;
     change = std::max(change, std::abs(prior - model.prior));
     model.prior = prior;
     ++model.iterations;
@@ -1283,7 +1327,39 @@ double Linker::Probability(const Model& model, const Comparison& comparison) con
   return 1.0 / (1.0 + std::exp2(-w));
 }
 
-LinkResult Linker::DeduplicateAll() const {
+void FitCompanions(Model& model, std::span<const ScoredPair> first_pass,
+                   std::span<const uint8_t> levels) {
+  const size_t f = F(Field::kCompanions);
+  const size_t n = static_cast<size_t>(LevelCount(Field::kCompanions));
+  std::vector<double> m(n, 0), u(n, 0);
+  bool any = false;
+  for (size_t i = 0; i < levels.size() && i < first_pass.size(); ++i) {
+    if (levels[i] == kMissing || levels[i] >= n) continue;
+    m[levels[i]] += first_pass[i].probability;
+    u[levels[i]] += 1 - first_pass[i].probability;
+    any = true;
+  }
+  model.active[f] = any;
+  model.m[f].clear();
+  model.u[f].clear();
+  if (!any) return;
+  // As EM's M step: shares of the weighted counts, floored so that no level is impossible.
+  auto shares = [&](std::vector<double>& counts) {
+    const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    for (double& c : counts) c = std::max(kMinProbability, total > 0 ? c / total : 1.0 / n);
+  };
+  shares(m);
+  shares(u);
+  model.m[f] = std::move(m);
+  model.u[f] = std::move(u);
+}
+
+double AddWeight(double probability, double bits) {
+  if (probability <= 0 || probability >= 1) return probability;
+  return 1.0 / (1.0 + std::exp2(-(std::log2(probability / (1 - probability)) + bits)));
+}
+
+LinkResult Linker::DeduplicateAll() {
   LinkResult result;
   // Comparison vectors are made in parts, and each part is dropped as soon as its pairs are
   // scored: at a million records the vectors take 3 GB and the scored pairs 1.5 GB, and the two
@@ -1309,9 +1385,26 @@ LinkResult Linker::DeduplicateAll() const {
       result.pairs.push_back({c.a, c.b, Probability(result.model, c)});
     std::vector<Comparison>().swap(part);  // (`part = {}` would keep the memory)
   }
-  result.clustering = Cluster(size(), result.pairs, impl_->options, [&](uint32_t a, uint32_t b) {
-    return Probability(result.model, Compare(a, b));
-  });
+  auto score = [&](uint32_t a, uint32_t b) { return Probability(result.model, Compare(a, b)); };
+  result.clustering = Cluster(size(), result.pairs, impl_->options, score);
+  if (!has_companions()) return result;
+  // The second pass: companions compared through the first clustering. The field is independent
+  // of the others in the model, so its weight adds to each pair's first-pass weight.
+  CompareCompanionsBy(result.clustering.cluster_of);
+  std::vector<uint8_t> levels(result.pairs.size());
+  for (size_t i = 0; i < result.pairs.size(); ++i) {
+    levels[i] = CompanionLevel(result.pairs[i].a, result.pairs[i].b);
+  }
+  FitCompanions(result.model, result.pairs, levels);
+  if (!result.model.active[F(Field::kCompanions)]) return result;
+  const std::vector<double>& m = result.model.m[F(Field::kCompanions)];
+  const std::vector<double>& u = result.model.u[F(Field::kCompanions)];
+  for (size_t i = 0; i < result.pairs.size(); ++i) {
+    if (levels[i] == kMissing) continue;
+    result.pairs[i].probability =
+        AddWeight(result.pairs[i].probability, Log2Ratio(m[levels[i]], u[levels[i]]));
+  }
+  result.clustering = Cluster(size(), result.pairs, impl_->options, score);
   return result;
 }
 

@@ -29,10 +29,10 @@ link::LinkOptions RepositoryLinkOptions(int threads) {
 
 // The comparison vectors a recorded model was fitted on. 1 (no "engine" member): events in four
 // levels, no role. 2: events counted by place in five levels, the person's role, and u of events
-// among people of one province. 3: also the month of events (event_months). A model of another
-// engine cannot score today's vectors; it stays in the ledger as history, and the next run fits
-// a new one.
-constexpr int kLinkEngine = 3;
+// among people of one province. 3: also the month of events (event_months). 4: also the
+// companions of a second pass (fitted on the first). A model of another engine cannot score
+// today's vectors; it stays in the ledger as history, and the next run fits a new one.
+constexpr int kLinkEngine = 4;
 
 Json ModelToJson(const link::Model& model) {
   Json fields = Json::object();
@@ -334,6 +334,7 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
   LinkRunReport report;
   std::vector<link::Record> persons;
   std::vector<std::string> ids;
+  std::unordered_map<std::string, std::vector<uint32_t>> persons_of_act;  // as named by the act
   persons.reserve(rows.size());
   ids.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -344,6 +345,7 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     // What happened to the person, where and when: acts that name them (as victim, most often).
     RETURN_IF_ERROR(store_->ListRecords(
         {.kind = "act", .refers_to = record.id}, [&](const store::RecordRow& act) {
+          persons_of_act[act.id].push_back(static_cast<uint32_t>(i));
           if (act.place.empty()) return true;
           read.events.push_back(act.date_first && act.date_last
                                     ? link::EventOnDays(act.place, *act.date_first, *act.date_last)
@@ -357,6 +359,28 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     if (options.progress && (i + 1) % 4096 == 0) options.progress(i + 1, rows.size());
   }
   if (options.progress) options.progress(rows.size(), rows.size());
+  // Companions: the interviewee of a source and the persons named by the acts it documents.
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::vector<std::string> sources;
+    RETURN_IF_ERROR(store_->ListRecords({.kind = "source", .refers_to = ids[i]},
+                                        [&](const store::RecordRow& source) {
+                                          sources.push_back(source.id);
+                                          return true;
+                                        }));
+    for (const std::string& source : sources) {
+      RETURN_IF_ERROR(store_->ListRecords(
+          {.kind = "act", .refers_to = source}, [&](const store::RecordRow& act) {
+            auto named = persons_of_act.find(act.id);
+            if (named == persons_of_act.end()) return true;
+            for (uint32_t j : named->second) {
+              if (j == i) continue;
+              persons[i].companions.push_back(j);
+              persons[j].companions.push_back(static_cast<uint32_t>(i));
+            }
+            return true;
+          }));
+    }
+  }
 
   report.persons = persons.size();
   const link::LinkOptions link_options = RepositoryLinkOptions(options.threads);
@@ -366,7 +390,7 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
   link::BlockingStats blocking;
   std::vector<std::pair<uint32_t, uint32_t>> candidates = linker->Candidates(&blocking);
   report.candidate_pairs = candidates.size();
-  const std::vector<link::Comparison> comparisons = linker->CompareAll(candidates);
+  std::vector<link::Comparison> comparisons = linker->CompareAll(candidates);
 
   std::optional<link::Model> model;
   ASSIGN_OR_RETURN(std::optional<std::string> model_seq, store_->GetMeta("link_model_seq"));
@@ -394,10 +418,27 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
   for (const link::Comparison& c : comparisons) {
     scored.push_back({c.a, c.b, linker->Probability(*model, c)});
   }
-  const link::Model& fitted = *model;
-  const link::Clustering clustering = link::Cluster(
-      ids.size(), scored, link_options,
-      [&](uint32_t a, uint32_t b) { return linker->Probability(fitted, linker->Compare(a, b)); });
+  link::Model& fitted = *model;
+  auto score = [&](uint32_t a, uint32_t b) {
+    return linker->Probability(fitted, linker->Compare(a, b));
+  };
+  link::Clustering clustering = link::Cluster(ids.size(), scored, link_options, score);
+  if (linker->has_companions()) {
+    // The second pass: companions compared through the first clustering (link.h). A model
+    // trained now fits their weights on the first pass; a recorded model brings its own.
+    linker->CompareCompanionsBy(std::move(clustering.cluster_of));
+    std::vector<uint8_t> levels(comparisons.size());
+    for (size_t i = 0; i < comparisons.size(); ++i) {
+      link::Comparison& c = comparisons[i];
+      levels[i] = c.level[static_cast<size_t>(link::Field::kCompanions)] =
+          linker->CompanionLevel(c.a, c.b);
+    }
+    if (report.trained) link::FitCompanions(fitted, scored, levels);
+    for (size_t i = 0; i < comparisons.size(); ++i) {
+      scored[i].probability = linker->Probability(fitted, comparisons[i]);
+    }
+    clustering = link::Cluster(ids.size(), scored, link_options, score);
+  }
 
   // The run's entries: pairs worth keeping (ordered by id), then clusters of two or more.
   Json pairs = Json::array();

@@ -172,6 +172,38 @@ TEST(CorpusTest, ActsBecomeEvents) {
   EXPECT_NE(bad.status().message().find("corpus line 1"), std::string::npos);
 }
 
+TEST(CorpusTest, InterviewsMakeCompanions) {
+  // A victim (0) whose relative (1) told the story; a survivor (2) who told their own, which
+  // ties them to nobody; an act citing a source the corpus lacks.
+  const std::string corpus =
+      R"({"kind":"person","id":"per-s1-un-000001-r","names":[{"text":"박영희","lang":"ko"}]})"
+      "\n"
+      R"({"kind":"person","id":"per-s1-un-000001","names":[{"text":"김철수","lang":"ko"}]})"
+      "\n"
+      R"({"kind":"person","id":"per-s1-un-000002","names":[{"text":"리영호","lang":"ko"}]})"
+      "\n"
+      R"({"kind":"source","id":"src-s1-un-000001","interviewee":"per-s1-un-000001-r"})"
+      "\n"
+      R"({"kind":"source","id":"src-s1-un-000002","interviewee":"per-s1-un-000002"})"
+      "\n"
+      R"({"kind":"act","id":"act-1","victim":"per-s1-un-000001","sources":["src-s1-un-000001"]})"
+      "\n"
+      R"({"kind":"act","id":"act-2","victim":"per-s1-un-000001","sources":["src-s1-un-000001","src-x"]})"
+      "\n"
+      R"({"kind":"act","id":"act-3","victim":"per-s1-un-000002","sources":["src-s1-un-000002"]})"
+      "\n";
+  const std::string truth =
+      R"({"type":"victim","records":{"un":{"person":"per-s1-un-000001","interviewee":"per-s1-un-000001-r"}}})"
+      "\n"
+      R"({"type":"victim","records":{"un":{"person":"per-s1-un-000002","interviewee":"per-s1-un-000002"}}})"
+      "\n";
+  const LabelledRecords r = ParseSyntheticCorpus(corpus, truth).value();
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[0].companions, std::vector<uint32_t>{1});
+  EXPECT_EQ(r.records[1].companions, std::vector<uint32_t>{0});
+  EXPECT_TRUE(r.records[2].companions.empty());
+}
+
 TEST(CorpusTest, MalformedInputIsAClearError) {
   const std::string person =
       R"({"kind":"person","id":"per-s1-un-000001","names":[{"text":"김철수","lang":"ko"}]})"

@@ -593,6 +593,73 @@ void ExpectSameResult(const LinkResult& a, const LinkResult& b) {
   EXPECT_EQ(a.clustering.cluster_of, b.clustering.cluster_of);
 }
 
+TEST(LinkerTest, CompanionsAgreeWhenTheyWereClusteredTogetherFirst) {
+  // Two victims (0, 2) and the relatives who told their stories (1, 3); a victim (4) with a
+  // relative (5) who is someone else; a victim (6) without one; two victims (7, 8) told of in
+  // one account by the same relative (9).
+  std::vector<Record> records(10);
+  const std::vector<std::pair<uint32_t, uint32_t>> ties = {{0, 1}, {2, 3}, {4, 5}, {7, 9}, {8, 9}};
+  for (auto [victim, relative] : ties) {
+    records[victim].companions.push_back(relative);
+    records[relative].companions.push_back(victim);
+  }
+  records[0].companions.push_back(1);  // a repeat says nothing more
+  LinkOptions options;
+  auto linker = Linker::Create(records, options).value();
+  ASSERT_TRUE(linker->has_companions());
+  // Before a first clustering the field says nothing.
+  EXPECT_EQ(linker->CompanionLevel(0, 2), kMissing);
+  EXPECT_EQ(linker->Compare(0, 2).level[static_cast<size_t>(Field::kCompanions)], kMissing);
+  // A first clustering put the two relatives (1, 3) together, and 5 alone.
+  linker->CompareCompanionsBy({0, 1, 2, 1, 4, 5, 6, 7, 8, 9});
+  EXPECT_EQ(linker->CompanionLevel(0, 2), 1);
+  EXPECT_EQ(linker->Compare(0, 2).level[static_cast<size_t>(Field::kCompanions)], 1);
+  EXPECT_EQ(linker->CompanionLevel(0, 4), 0);
+  EXPECT_EQ(linker->CompanionLevel(0, 6), kMissing);
+  EXPECT_EQ(linker->CompanionLevel(7, 8), 0);  // one account of two people: not a match by it
+  // A clustering of other records is not used.
+  linker->CompareCompanionsBy({0, 1});
+  EXPECT_EQ(linker->CompanionLevel(0, 2), kMissing);
+  // Without companions, nothing to compare.
+  EXPECT_FALSE(Linker::Create(std::vector<Record>(3), options).value()->has_companions());
+
+  // A companion must be another record of the input; the error names the record and field.
+  for (uint32_t bad : {10u, 6u}) {
+    records[6].companions = {bad};
+    Result<std::unique_ptr<Linker>> refused = Linker::Create(records, options);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find("record 6: field 'companions'"), std::string::npos);
+  }
+}
+
+TEST(LinkerTest, CompanionWeightsAreFittedOnTheFirstPass) {
+  Model model;
+  // Likely matches mostly have companions clustered together, likely non-matches mostly not.
+  const std::vector<uint8_t> levels = {1, 1, 1, 0, 0, 0, 0, 1, kMissing};
+  std::vector<ScoredPair> first;
+  for (double p : {0.9, 0.8, 0.9, 0.1, 0.2, 0.05, 0.6, 0.1, 0.99}) first.push_back({0, 1, p});
+  FitCompanions(model, first, levels);
+  const size_t f = static_cast<size_t>(Field::kCompanions);
+  ASSERT_TRUE(model.active[f]);
+  // m(1) = (0.9 + 0.8 + 0.9 + 0.1) / 3.65, u(1) = (0.1 + 0.2 + 0.1 + 0.9) / 4.35.
+  EXPECT_NEAR(model.m[f][1], 2.7 / 3.65, 1e-12);
+  EXPECT_NEAR(model.u[f][1], 1.3 / 4.35, 1e-12);
+  EXPECT_NEAR(model.m[f][0] + model.m[f][1], 1.0, 1e-12);
+  EXPECT_NEAR(model.u[f][0] + model.u[f][1], 1.0, 1e-12);
+  // No pair with a level: the field stays out of the model.
+  Model none;
+  FitCompanions(none, std::vector<ScoredPair>{{0, 1, 0.5}}, std::vector<uint8_t>{kMissing});
+  EXPECT_FALSE(none.active[f]);
+
+  // Evidence adds to a probability's weight: 0.5 is weight 0, one bit makes it 2/3.
+  EXPECT_NEAR(AddWeight(0.5, 1), 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(AddWeight(0.2, 0), 0.2, 1e-12);
+  EXPECT_NEAR(AddWeight(0.2, -2), 1.0 / 17.0, 1e-12);
+  EXPECT_EQ(AddWeight(1.0, -5), 1.0);
+  EXPECT_EQ(AddWeight(0.0, 5), 0.0);
+}
+
 TEST(LinkerTest, ThreadsDoNotChangeTheResult) {
   const Population p = MakePopulation(1500, 300, 5);
   LinkOptions one;

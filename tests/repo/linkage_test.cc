@@ -163,7 +163,7 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
   EXPECT_EQ(ops[1], "link_model");
   EXPECT_EQ(ops[2], "link_run");
   // The model says which comparisons it was fitted on, and holds what scoring needs.
-  EXPECT_EQ(model.value("engine", 0), 3);
+  EXPECT_EQ(model.value("engine", 0), 4);
   EXPECT_FALSE(report.model_outdated);
   ASSERT_TRUE(model["fields"].contains("role"));
   // Acts dated to a month give their persons' events a month: months are compared.
@@ -171,6 +171,13 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
   EXPECT_EQ(model["fields"]["event_months"]["m"].size(), 2u);
   EXPECT_EQ(model["fields"]["events"]["m"].size(), 5u);
   EXPECT_EQ(model["u_events_same_province"].size(), 5u);
+  // Interviews tie victims to the relatives who told their story: companions are compared, and
+  // companions matched are evidence for a pair, companions apart against it.
+  ASSERT_TRUE(model["fields"].contains("companions"));
+  const Json& companions = model["fields"]["companions"];
+  ASSERT_EQ(companions["m"].size(), 2u);
+  EXPECT_GT(companions["m"][1].get<double>(), companions["u"][1].get<double>());
+  EXPECT_LT(companions["m"][0].get<double>(), companions["u"][0].get<double>());
   Result<std::vector<AccessEvent>> audit = admin_->Audit("", "admin", 5);
   ASSERT_TRUE(audit.ok());
   ASSERT_FALSE(audit->empty());

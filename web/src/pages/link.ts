@@ -41,6 +41,7 @@ const FIELD_WORDS: Record<string, string> = {
   events: 'events',
   role: 'role',
   event_months: 'month of events',
+  companions: 'who told the story, or whose',
 };
 
 /** What each agreement level means, from disagreement (0) to exact (docs/formats/linkage.md,
@@ -61,6 +62,7 @@ const LEVEL_WORDS: Record<string, string[]> = {
     'every place of the shorter account (four or more)',
   ],
   event_months: ['another month at a shared place', 'same month at a shared place'],
+  companions: ['their informants (or the victims they told of) are other people', 'their informants (or the victims they told of) were matched'],
   postcode: ['disagrees', 'one character apart', 'exact'],
   id_number: ['disagrees', 'one character apart', 'exact'],
 };
