@@ -89,9 +89,11 @@ class LineFilter : public LineSink {
     if (line.starts_with(prefix_)) {
       text += line;
     } else if (line.starts_with("{\"kind\":\"act\"")) {
-      // An act as the linkage reads it (victim, place, date, sources): acts outnumber persons
-      // several times over.
-      Cut(line, "act", {"\"victim\":\"", "\"place\":\"", "\"date\":\"", "\"sources\":["}, text);
+      // An act as the linkage reads it (victim, violation, place, date, sources): acts outnumber
+      // persons several times over.
+      Cut(line, "act",
+          {"\"victim\":\"", "\"violation\":\"", "\"place\":\"", "\"date\":\"", "\"sources\":["},
+          text);
     } else if (line.starts_with("{\"kind\":\"source\"")) {
       Cut(line, "source", {"\"id\":\"", "\"interviewee\":\""}, text);  // who told the story
     }

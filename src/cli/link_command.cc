@@ -331,8 +331,10 @@ void RegisterModel(CLI::App& link, Globals& g, Action& run) {
         }
         std::cout << "\n";
       }
-      if (const Json& near = model.value("u_events_same_province", Json()); near.is_array()) {
-        std::cout << "  events, u among people of one province:";
+      for (const char* field : {"events", "violations"}) {
+        const Json& near = model.value("u_" + std::string(field) + "_same_province", Json());
+        if (!near.is_array()) continue;
+        std::cout << "  " << field << ", u among people of one province:";
         for (size_t l = 0; l < near.size(); ++l) {
           std::cout << "  " << l << ": " << near[l].get<double>();
         }

@@ -217,6 +217,8 @@ Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::strin
       }
       const std::string place = StringMember(j, "place");
       if (!place.empty()) out.records[it->second].events.push_back(CorpusEvent(place, j));
+      const std::string violation = StringMember(j, "violation");
+      if (!violation.empty()) out.records[it->second].violations.push_back(violation);
       // The victim and whoever told their story to the act's sources are companions.
       auto tie = [&](uint32_t from, uint32_t to) {
         std::vector<uint32_t>& companions = out.records[from].companions;

@@ -170,6 +170,10 @@ struct Record {
   // records are one person the records are likelier one too, and when they are clearly two
   // people, less likely (Field::kCompanions).
   std::vector<uint32_t> companions;
+  // What the sources say was done to the person: the violation types of the acts that name them
+  // ("arbitrary_arrest", "public_execution", ...). Sources that document one victim tell of the
+  // same violations; strangers from one county share the common ones (Field::kViolations).
+  std::vector<std::string> violations;
 };
 
 // The role that says most about who a person is in a record, from a record's `roles`: victim,
@@ -200,8 +204,9 @@ enum class Field : uint8_t {
   kRole,
   kEventMonths,
   kCompanions,
+  kViolations,
 };
-inline constexpr size_t kFieldCount = 17;
+inline constexpr size_t kFieldCount = 18;
 std::string_view FieldName(Field field);
 // Agreement levels of a field: 0 is disagreement, the highest is exact agreement.
 int LevelCount(Field field);
@@ -235,7 +240,10 @@ std::vector<BlockingRule> DefaultBlockingRules();
 // the surname with one given-name syllable, the band, the province and sex (a typo or a misheard
 // syllable); the given name with the band and the province (a surname written unexpectedly); the
 // surname with an event (place and year), the band and sex (a survivor's other name, a surname
-// given alone). Every rule has a name and two more parts, so that pairs sharing only a surname
+// given alone), or with the county, or with the province and sex (a surname given alone with
+// only a province for an origin, as news reports give them); the surname and a given-name
+// syllable with the county; an event with the county (no name at all). Every rule but the last
+// has a name and two more parts, so that pairs sharing only a surname
 // or a given name do not make up the candidates and blocks stay small as the population grows.
 std::vector<BlockingRule> KoreanBlockingRules();
 // EM sessions for Korean names (LinkOptions::training_blocking): the full name key (m of birth
@@ -315,6 +323,9 @@ struct Model {
   // a shared route says far less about two of them than about two people picked at random.
   // Used instead of u[kEvents] when the place level is 1 or more; empty when not estimated.
   std::vector<double> u_events_same_province;
+  // The same for the violations field: the common violations of one province (detention after
+  // repatriation) are shared by strangers more often than by people picked at random.
+  std::vector<double> u_violations_same_province;
   int iterations = 0;
   bool converged = false;
 };
@@ -485,7 +496,8 @@ using PlaceParents = std::unordered_map<std::string, std::string>;
 // - `events`: the place and the date (EventOnDays: the first year, and the month when the date
 //   gives one) of each "act" line whose `victim` is the record;
 // - `companions`: a victim and the `interviewee` of each source its acts cite (a "source" line
-//   before the act; an interviewee without a person line, or the victim itself, ties nobody).
+//   before the act; an interviewee without a person line, or the victim itself, ties nobody);
+// - `violations`: the `violation` of each such act.
 // `person` gives each record's true identity: a victim's `person` records share one, the
 // informant (`interviewee` when it is not the victim) records of one victim another.
 // InvalidArgument (with the line number, never a value) for a line that is not a JSON object,

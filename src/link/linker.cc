@@ -56,12 +56,16 @@ std::string_view FieldName(Field field) {
       return "event_months";
     case Field::kCompanions:
       return "companions";
+    case Field::kViolations:
+      return "violations";
   }
   return "?";
 }
 
 int LevelCount(Field field) {
   switch (field) {
+    case Field::kViolations:
+      return 3;
     case Field::kBirthDate:
     case Field::kGivenName:
     case Field::kSurname:
@@ -116,6 +120,7 @@ std::vector<BlockingRule> KoreanBlockingRules() {
       {K::kSurnamePhonetic, K::kGivenSyllable, K::kPlace},
       {K::kSurnamePhonetic, K::kEvent, K::kPlace},
       {K::kEvent, K::kPlace},
+      {K::kSurnamePhonetic, K::kEvent, K::kProvince, K::kSex},
   };
 }
 
@@ -164,6 +169,7 @@ struct Prepared {
   std::vector<std::string> place_path;
   std::vector<PreparedEvent> events;  // sorted, without repeats
   std::vector<uint32_t> companions;   // sorted, without repeats
+  std::vector<uint32_t> violations;   // interned, sorted, without repeats
 };
 
 std::string Trim(std::string_view s) {
@@ -352,6 +358,23 @@ uint8_t EventLevel(const std::vector<PreparedEvent>& a, const std::vector<Prepar
   return matched >= 5 ? 3 : 1;
 }
 
+// How the violations two accounts tell of agree, as the events do: 2 every violation of the
+// account with fewer is in the other; 1 some, not every one; 0 none.
+uint8_t ViolationLevel(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  if (a.empty() || b.empty()) return kMissing;
+  size_t shared = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j])
+      ++shared, ++i, ++j;
+    else if (a[i] < b[j])
+      ++i;
+    else
+      ++j;
+  }
+  if (shared == 0) return 0;
+  return shared == std::min(a.size(), b.size()) ? 2 : 1;
+}
+
 // Whether two accounts agree on the month of something that happened at one place: 1 when
 // some place both name has, in each, a date of one month, and two of these are the same month
 // of years at most one apart (a witness who misremembers the year keeps the season); 0 when
@@ -396,6 +419,23 @@ uint64_t Pack(const std::array<uint8_t, kFieldCount>& level) {
   }
   return key;
 }
+
+std::array<uint8_t, kFieldCount> Unpack(uint64_t key) {
+  std::array<uint8_t, kFieldCount> level;
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    const auto l = static_cast<uint8_t>((key >> (kPackBits * f)) & kPackedMissing);
+    level[f] = l == kPackedMissing ? kMissing : l;
+  }
+  return level;
+}
+
+// A comparison as Deduplicate keeps it between comparing and scoring, its levels packed: two
+// thirds of a Comparison, a gigabyte less at a million records.
+struct PackedComparison {
+  uint32_t a = 0, b = 0;
+  uint64_t levels = 0;
+  float tf_given = 0, tf_surname = 0;
+};
 
 double Log2Ratio(double m, double u) { return std::log2(m / u); }
 
@@ -517,7 +557,7 @@ std::optional<PreparedName> SecondReading(std::string_view full, NameSystem syst
 Status Linker::Impl::Prepare(std::span<const Record> input) {
   records.reserve(input.size());
   std::unordered_map<std::u32string, uint32_t> given_ids, surname_ids;
-  std::unordered_map<std::string, uint32_t> event_places;
+  std::unordered_map<std::string, uint32_t> event_places, violation_types;
   given_count.assign(1, 0);
   surname_count.assign(1, 0);
   auto Lookup = [](const std::unordered_map<std::u32string, uint32_t>& ids,
@@ -637,6 +677,17 @@ Status Linker::Impl::Prepare(std::span<const Record> input) {
     }
     std::sort(p.events.begin(), p.events.end());
     p.events.erase(std::unique(p.events.begin(), p.events.end()), p.events.end());
+    for (const std::string& violation : r.violations) {
+      if (!DecodeUtf8(violation).ok()) {
+        return where("violations", InvalidArgumentError("bad UTF-8"));
+      }
+      std::string type = Trim(violation);
+      if (type.empty()) continue;
+      p.violations.push_back(
+          violation_types.emplace(std::move(type), violation_types.size()).first->second);
+    }
+    std::sort(p.violations.begin(), p.violations.end());
+    p.violations.erase(std::unique(p.violations.begin(), p.violations.end()), p.violations.end());
     records.push_back(std::move(p));
   }
   const double n = static_cast<double>(records.size());
@@ -946,6 +997,7 @@ Comparison Linker::Compare(uint32_t a, uint32_t b) const {
   level[F(Field::kEventMonths)] = EventMonthLevel(x.events, y.events);
   level[F(Field::kRole)] = EqualLevel(x.role, y.role);
   level[F(Field::kCompanions)] = CompanionLevel(a, b);
+  level[F(Field::kViolations)] = ViolationLevel(x.violations, y.violations);
   return c;
 }
 
@@ -1004,14 +1056,7 @@ void CountPatterns(std::span<const Comparison> comparisons, PatternCounts& count
 std::vector<Pattern> SortedPatterns(const PatternCounts& pattern_count) {
   std::vector<Pattern> patterns;
   patterns.reserve(pattern_count.size());
-  for (const auto& [key, count] : pattern_count) {
-    std::array<uint8_t, kFieldCount> level;
-    for (size_t f = 0; f < kFieldCount; ++f) {
-      const auto l = static_cast<uint8_t>((key >> (kPackBits * f)) & kPackedMissing);
-      level[f] = l == kPackedMissing ? kMissing : l;
-    }
-    patterns.emplace_back(level, count);
-  }
+  for (const auto& [key, count] : pattern_count) patterns.emplace_back(Unpack(key), count);
   std::sort(patterns.begin(), patterns.end());
   return patterns;
 }
@@ -1032,13 +1077,17 @@ struct EmPlan {
   double all_pairs = 0;
 };
 
-// u of a field's level in a comparison: for events, the one among people of the same province
-// when the origins share one.
+// u of a field's level in a comparison: for events and violations, the one among people of the
+// same province when the origins share one.
 double UOfLevels(const Model& model, const std::array<uint8_t, kFieldCount>& level, size_t f) {
   const uint8_t place = level[F(Field::kPlace)];
-  if (f == F(Field::kEvents) && !model.u_events_same_province.empty() && place != kMissing &&
-      place >= 1) {
-    return model.u_events_same_province[level[f]];
+  if (place != kMissing && place >= 1) {
+    if (f == F(Field::kEvents) && !model.u_events_same_province.empty()) {
+      return model.u_events_same_province[level[f]];
+    }
+    if (f == F(Field::kViolations) && !model.u_violations_same_province.empty()) {
+      return model.u_violations_same_province[level[f]];
+    }
   }
   return model.u[f][level[f]];
 }
@@ -1145,15 +1194,23 @@ std::array<bool, kFieldCount> FieldsOf(const BlockingRule& rule) {
   return fields;
 }
 
-// u of the events levels among pairs from one province (Model::u_events_same_province): a
-// random record with an origin and events, and a random other record of its province; Laplace-
-// smoothed. Empty when no province has two such records.
-std::vector<double> EventsUWithinProvinces(const std::vector<Prepared>& records, size_t pairs,
-                                           std::mt19937_64& rng) {
+// u of the events or violations levels among pairs from one province
+// (Model::u_events_same_province, u_violations_same_province): a random record with an origin
+// and the field, and a random other record of its province; Laplace-smoothed. Empty when no
+// province has two such records.
+std::vector<double> UWithinProvinces(Field field, const std::vector<Prepared>& records,
+                                     size_t pairs, std::mt19937_64& rng) {
+  auto has_field = [field](const Prepared& r) {
+    return field == Field::kEvents ? !r.events.empty() : !r.violations.empty();
+  };
+  auto level = [field](const Prepared& a, const Prepared& b) {
+    return field == Field::kEvents ? EventLevel(a.events, b.events)
+                                   : ViolationLevel(a.violations, b.violations);
+  };
   std::unordered_map<std::string_view, std::vector<uint32_t>> by_province;
   for (uint32_t i = 0; i < records.size(); ++i) {
     const Prepared& r = records[i];
-    if (!r.place_path.empty() && !r.events.empty()) by_province[r.place_path[0]].push_back(i);
+    if (!r.place_path.empty() && has_field(r)) by_province[r.place_path[0]].push_back(i);
   }
   // Provinces in a fixed order (by their members), so that the sample depends on the records
   // only; a sample is a record of this list, then another of its province.
@@ -1167,14 +1224,14 @@ std::vector<double> EventsUWithinProvinces(const std::vector<Prepared>& records,
   for (const auto* members : provinces)
     eligible.insert(eligible.end(), members->begin(), members->end());
   if (eligible.size() < 2) return {};
-  std::vector<double> counts(static_cast<size_t>(LevelCount(Field::kEvents)), 1.0);
+  std::vector<double> counts(static_cast<size_t>(LevelCount(field)), 1.0);
   std::uniform_int_distribution<size_t> pick(0, eligible.size() - 1);
   const size_t samples = std::min(pairs, eligible.size() * (eligible.size() - 1) / 2);
   for (size_t s = 0; s < samples; ++s) {
     const uint32_t a = eligible[pick(rng)];
     const std::vector<uint32_t>& province = by_province[records[a].place_path[0]];
     const uint32_t b = province[std::uniform_int_distribution<size_t>(0, province.size() - 1)(rng)];
-    if (a != b) counts[EventLevel(records[a].events, records[b].events)] += 1;
+    if (a != b) counts[level(records[a], records[b])] += 1;
   }
   double total = 0;
   for (double v : counts) total += v;
@@ -1222,7 +1279,10 @@ Model Linker::TrainOn(const PatternsOf& candidates) const {
       }
     }
   }
-  model.u_events_same_province = EventsUWithinProvinces(impl_->records, options.random_pairs, rng);
+  model.u_events_same_province =
+      UWithinProvinces(Field::kEvents, impl_->records, options.random_pairs, rng);
+  model.u_violations_same_province =
+      UWithinProvinces(Field::kViolations, impl_->records, options.random_pairs, rng);
   for (size_t f = 0; f < kFieldCount; ++f) {
     const size_t levels = random_counts[f].size();
     double total = 0;
@@ -1361,29 +1421,41 @@ double AddWeight(double probability, double bits) {
 
 LinkResult Linker::DeduplicateAll() {
   LinkResult result;
-  // Comparison vectors are made in parts, and each part is dropped as soon as its pairs are
-  // scored: at a million records the vectors take 3 GB and the scored pairs 1.5 GB, and the two
-  // are never whole in memory together.
+  // Comparison vectors are made in parts, kept packed, and each part is dropped as soon as its
+  // pairs are scored: at a million records the packed vectors take 2.5 GB and the scored pairs
+  // 1.7 GB, and the two are never whole in memory together.
   constexpr size_t kPart = size_t{1} << 22;
-  std::vector<std::vector<Comparison>> parts;
+  std::vector<std::vector<PackedComparison>> parts;
   PatternCounts counts;
   size_t total = 0;
   {
     const std::vector<std::pair<uint32_t, uint32_t>> candidates = Candidates(&result.blocking);
     const std::span<const std::pair<uint32_t, uint32_t>> all(candidates);
     for (size_t at = 0; at < all.size(); at += kPart) {
-      parts.push_back(CompareAll(all.subspan(at, std::min(kPart, all.size() - at))));
-      CountPatterns(parts.back(), counts);
+      const auto pairs = all.subspan(at, std::min(kPart, all.size() - at));
+      std::vector<PackedComparison>& part = parts.emplace_back();
+      part.reserve(pairs.size());
+      for (const Comparison& c : CompareAll(pairs)) {
+        const uint64_t levels = Pack(c.level);
+        counts[levels] += 1;
+        part.push_back({c.a, c.b, levels, c.tf_given, c.tf_surname});
+      }
     }
     total = candidates.size();
   }
   result.model = TrainOn(PatternsOf{SortedPatterns(counts), total});
   PatternCounts().swap(counts);
   result.pairs.reserve(total);
-  for (std::vector<Comparison>& part : parts) {
-    for (const Comparison& c : part)
+  for (std::vector<PackedComparison>& part : parts) {
+    for (const PackedComparison& p : part) {
+      const Comparison c{.a = p.a,
+                         .b = p.b,
+                         .level = Unpack(p.levels),
+                         .tf_given = p.tf_given,
+                         .tf_surname = p.tf_surname};
       result.pairs.push_back({c.a, c.b, Probability(result.model, c)});
-    std::vector<Comparison>().swap(part);  // (`part = {}` would keep the memory)
+    }
+    std::vector<PackedComparison>().swap(part);  // (`part = {}` would keep the memory)
   }
   auto score = [&](uint32_t a, uint32_t b) { return Probability(result.model, Compare(a, b)); };
   result.clustering = Cluster(size(), result.pairs, impl_->options, score);

@@ -7,6 +7,7 @@
 // agreement levels only.
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "base/canonical_json.h"
@@ -30,7 +31,8 @@ link::LinkOptions RepositoryLinkOptions(int threads) {
 // The comparison vectors a recorded model was fitted on. 1 (no "engine" member): events in four
 // levels, no role. 2: events counted by place in five levels, the person's role, and u of events
 // among people of one province. 3: also the month of events (event_months). 4: also the
-// companions of a second pass (fitted on the first). A model of another engine cannot score
+// companions of a second pass (fitted on the first), and the violations (with their u among
+// people of one province). A model of another engine cannot score
 // today's vectors; it stays in the ledger as history, and the next run fits a new one.
 constexpr int kLinkEngine = 4;
 
@@ -48,6 +50,9 @@ Json ModelToJson(const link::Model& model) {
               {"converged", model.converged}};
   if (!model.u_events_same_province.empty()) {
     out["u_events_same_province"] = model.u_events_same_province;
+  }
+  if (!model.u_violations_same_province.empty()) {
+    out["u_violations_same_province"] = model.u_violations_same_province;
   }
   return out;
 }
@@ -86,15 +91,19 @@ Result<std::optional<link::Model>> ModelFromJson(const Json& j, uint64_t seq) {
     }
     model.active[f] = true;
   }
-  if (j.contains("u_events_same_province")) {
-    const Json& u = j["u_events_same_province"];
-    const size_t levels = static_cast<size_t>(link::LevelCount(link::Field::kEvents));
+  for (auto [name, field, out] :
+       {std::tuple{"u_events_same_province", link::Field::kEvents, &model.u_events_same_province},
+        std::tuple{"u_violations_same_province", link::Field::kViolations,
+                   &model.u_violations_same_province}}) {
+    if (!j.contains(name)) continue;
+    const Json& u = j[name];
+    const size_t levels = static_cast<size_t>(link::LevelCount(field));
     if (!u.is_array() || u.size() != levels) {
-      return bad("u_events_same_province has the wrong number of levels");
+      return bad(std::string(name) + " has the wrong number of levels");
     }
     for (const Json& p : u) {
       if (!p.is_number()) return bad("a probability is not a number");
-      model.u_events_same_province.push_back(p.get<double>());
+      out->push_back(p.get<double>());
     }
   }
   return std::optional<link::Model>(std::move(model));
@@ -346,6 +355,7 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     RETURN_IF_ERROR(store_->ListRecords(
         {.kind = "act", .refers_to = record.id}, [&](const store::RecordRow& act) {
           persons_of_act[act.id].push_back(static_cast<uint32_t>(i));
+          if (!act.type.empty()) read.violations.push_back(act.type);
           if (act.place.empty()) return true;
           read.events.push_back(act.date_first && act.date_last
                                     ? link::EventOnDays(act.place, *act.date_first, *act.date_last)

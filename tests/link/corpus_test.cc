@@ -149,9 +149,9 @@ TEST(CorpusTest, ActsBecomeEvents) {
       "\n"
       R"({"kind":"incident","id":"inc-s1-un-000001-1","place":"plc-x","date":"2011"})"
       "\n"
-      R"({"kind":"act","id":"act-s1-un-000001-1","victim":"per-s1-un-000001","place":"plc-hoeryong","date":"2011년 8월"})"
+      R"({"kind":"act","id":"act-s1-un-000001-1","victim":"per-s1-un-000001","violation":"arbitrary_arrest","place":"plc-hoeryong","date":"2011년 8월"})"
       "\n"
-      R"({"kind":"act","id":"act-s1-un-000001-2","victim":"per-s1-un-000001","place":"plc-kyohwaso","date":"summer of 2012"})"
+      R"({"kind":"act","id":"act-s1-un-000001-2","victim":"per-s1-un-000001","violation":"torture","place":"plc-kyohwaso","date":"summer of 2012"})"
       "\n"
       R"({"kind":"act","id":"act-s1-un-000001-3","victim":"per-s1-un-000001","place":"plc-onsong"})"
       "\n";
@@ -162,6 +162,7 @@ TEST(CorpusTest, ActsBecomeEvents) {
   EXPECT_EQ(
       r.records[0].events,
       (std::vector<Event>{{"plc-hoeryong", 2011, 8}, {"plc-kyohwaso", 2012}, {"plc-onsong", 0}}));
+  EXPECT_EQ(r.records[0].violations, (std::vector<std::string>{"arbitrary_arrest", "torture"}));
   // An act must follow the person it names.
   const std::string early =
       R"({"kind":"act","id":"act-s1-un-000001-1","victim":"per-s1-un-000001","place":"plc-x"})"

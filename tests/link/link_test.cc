@@ -583,6 +583,54 @@ TEST(LinkerTest, SharedRoutesWeighLessBetweenPeopleOfOneProvince) {
   EXPECT_DOUBLE_EQ(linker->Probability(scoring, same_province), near.probability);
 }
 
+TEST(LinkerTest, ViolationsAgreeAsAccountsAndWeighLessWithinAProvince) {
+  std::vector<Record> records(6);
+  records[0].violations = {"arbitrary_arrest", "torture", "torture"};
+  records[1].violations = {"torture"};                      // every one of the shorter account
+  records[2].violations = {"torture", "public_execution"};  // some, not every one
+  records[3].violations = {"forced_labour"};                // none in common
+  records[5].violations = {" torture", ""};                 // spaces and blanks do not count
+  LinkOptions options;
+  auto linker = Linker::Create(records, options).value();
+  const size_t violations = static_cast<size_t>(Field::kViolations);
+  EXPECT_EQ(linker->Compare(0, 1).level[violations], 2);
+  EXPECT_EQ(linker->Compare(0, 2).level[violations], 1);
+  EXPECT_EQ(linker->Compare(0, 3).level[violations], 0);
+  EXPECT_EQ(linker->Compare(0, 4).level[violations], kMissing);
+  EXPECT_EQ(linker->Compare(1, 5).level[violations], 2);
+  records[3].violations = {"forced\xff"};
+  Result<std::unique_ptr<Linker>> bad = Linker::Create(records, options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("record 3: field 'violations'"), std::string::npos);
+  EXPECT_EQ(bad.status().message().find("forced"), std::string::npos);
+
+  // People of one province tell of one violation, of the other another: agreement is certain
+  // within a province and even odds at random.
+  std::vector<Record> people(400);
+  for (size_t i = 0; i < people.size(); ++i) {
+    people[i].surname = "s" + std::to_string(i);
+    people[i].place_path = {i % 2 == 0 ? "plc-north" : "plc-south"};
+    people[i].violations = {i % 2 == 0 ? "detention" : "forced_labour"};
+  }
+  options.random_pairs = 20000;
+  const Model model = Linker::Create(people, options).value()->Train({});
+  ASSERT_EQ(model.u_violations_same_province.size(), 3u);
+  EXPECT_GT(model.u_violations_same_province[2], 0.99);
+  EXPECT_NEAR(model.u[violations][2], 0.5, 0.03);
+  Model scoring = model;
+  scoring.active.fill(false);
+  scoring.active[violations] = true;
+  scoring.prior = 0.5;
+  scoring.m[violations] = {0.1, 0.1, 0.8};
+  Comparison same_province;
+  same_province.level.fill(kMissing);
+  same_province.level[violations] = 2;
+  same_province.level[static_cast<size_t>(Field::kPlace)] = 3;
+  const Explanation near = linker->Explain(scoring, same_province);
+  EXPECT_NEAR(near.parts[violations].weight, std::log2(0.8 / model.u_violations_same_province[2]),
+              1e-9);
+}
+
 void ExpectSameResult(const LinkResult& a, const LinkResult& b) {
   ASSERT_EQ(a.pairs.size(), b.pairs.size());
   for (size_t i = 0; i < a.pairs.size(); ++i) {

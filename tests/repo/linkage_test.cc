@@ -178,6 +178,11 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
   ASSERT_EQ(companions["m"].size(), 2u);
   EXPECT_GT(companions["m"][1].get<double>(), companions["u"][1].get<double>());
   EXPECT_LT(companions["m"][0].get<double>(), companions["u"][0].get<double>());
+  // Acts give their persons' violations, compared as accounts, with u among people of one
+  // province too.
+  ASSERT_TRUE(model["fields"].contains("violations"));
+  EXPECT_EQ(model["fields"]["violations"]["m"].size(), 3u);
+  EXPECT_EQ(model["u_violations_same_province"].size(), 3u);
   Result<std::vector<AccessEvent>> audit = admin_->Audit("", "admin", 5);
   ASSERT_TRUE(audit.ok());
   ASSERT_FALSE(audit->empty());

@@ -42,6 +42,7 @@ const FIELD_WORDS: Record<string, string> = {
   role: 'role',
   event_months: 'month of events',
   companions: 'who told the story, or whose',
+  violations: 'violations',
 };
 
 /** What each agreement level means, from disagreement (0) to exact (docs/formats/linkage.md,
@@ -63,6 +64,7 @@ const LEVEL_WORDS: Record<string, string[]> = {
   ],
   event_months: ['another month at a shared place', 'same month at a shared place'],
   companions: ['their informants (or the victims they told of) are other people', 'their informants (or the victims they told of) were matched'],
+  violations: ['none in common', 'some in common, not every one of the shorter account', 'every violation of the shorter account'],
   postcode: ['disagrees', 'one character apart', 'exact'],
   id_number: ['disagrees', 'one character apart', 'exact'],
 };
