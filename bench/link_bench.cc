@@ -175,15 +175,25 @@ double RoundTo(double v, int digits) {
   return std::round(v * scale) / scale;
 }
 
-// The gazetteer's parent of every place: the corpus reader gives origins as (province, county).
-link::PlaceParents GazetteerParents() {
+// The gazetteer's parent of every place (the corpus reader gives origins as (province, county))
+// and where the places lie.
+struct Gazetteer {
   link::PlaceParents parents;
+  link::PlaceCoordinates coordinates;
+};
+Gazetteer LoadGazetteer() {
+  Gazetteer out;
   for (const nlohmann::json& place : Must(custodian::model::BuiltinGazetteer(), "gazetteer")) {
+    const std::string id = place.at("id").get<std::string>();
     const auto parent = place.find("parent");
-    parents[place.at("id").get<std::string>()] =
+    out.parents[id] =
         parent != place.end() && parent->is_string() ? parent->get<std::string>() : "";
+    const auto lat = place.find("lat"), lon = place.find("lon");
+    if (lat != place.end() && lon != place.end() && lat->is_number() && lon->is_number()) {
+      out.coordinates[id] = {lat->get<double>(), lon->get<double>()};
+    }
   }
-  return parents;
+  return out;
 }
 
 OJson RecordJson(const link::Record& r, uint32_t person) {
@@ -253,7 +263,7 @@ void WriteErrors(const std::string& path, const link::LabelledRecords& file,
 // with the gazetteer and deduplicated with KoreanBlockingRules; pairwise F1 of the clusters
 // against the generator's ground truth. The labels are used only to score.
 Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads, size_t max_block_size,
-                    double match_threshold, const link::PlaceParents& places,
+                    double match_threshold, const Gazetteer& places,
                     const std::string& errors_path) {
   custodian::synth::Options synth_options;
   synth_options.persons = persons;
@@ -263,8 +273,9 @@ Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads, size_t max_blo
   const auto generate_start = Clock::now();
   Must(custodian::synth::Generate(synth_options, corpus, truth), "generate");
   const double generate_seconds = Seconds(generate_start, Clock::now());
-  link::LabelledRecords file =
-      Must(link::ParseSyntheticCorpus(corpus_buf.text(), truth_buf.text(), places), "read corpus");
+  link::LabelledRecords file = Must(link::ParseSyntheticCorpus(corpus_buf.text(), truth_buf.text(),
+                                                               places.parents, places.coordinates),
+                                    "read corpus");
   corpus_buf.text().clear();
   corpus_buf.text().shrink_to_fit();
   truth_buf.text().clear();
@@ -321,7 +332,7 @@ Figure KoreanCorpus(uint64_t persons, uint64_t seed, int threads, size_t max_blo
 // the seed, so no two collide. Times Deduplicate alone (normalise, block, compare, EM, score,
 // cluster) and reads the peak RSS from just before it to just after.
 std::vector<Figure> Scale(uint64_t target_records, int threads, size_t max_block_size,
-                          const link::PlaceParents& places) {
+                          const Gazetteer& places) {
   // About 0.635 person records per person (measured at 100,000 persons).
   const uint64_t persons_needed = target_records * 1000 / 630 + 1;
   std::vector<uint64_t> persons;
@@ -357,8 +368,10 @@ std::vector<Figure> Scale(uint64_t target_records, int threads, size_t max_block
   link::LabelledRecords all;
   uint32_t identity_offset = 0;
   for (auto& part : parts) {
-    link::LabelledRecords file = Must(
-        link::ParseSyntheticCorpus(part->corpus.text(), part->truth.text(), places), "read corpus");
+    link::LabelledRecords file =
+        Must(link::ParseSyntheticCorpus(part->corpus.text(), part->truth.text(), places.parents,
+                                        places.coordinates),
+             "read corpus");
     part.reset();
     uint32_t identities = 0;
     for (uint32_t p : file.person) identities = std::max(identities, p + 1);
@@ -476,7 +489,7 @@ int main(int argc, char** argv) {
   }
   if (runs < 1) Die("--runs must be at least 1");
   const std::string data = DataDir(data_flag);
-  const link::PlaceParents places = GazetteerParents();
+  const Gazetteer places = LoadGazetteer();
   std::vector<Figure> figures;
   link::LinkOptions options;  // the defaults, as a user would run them
 

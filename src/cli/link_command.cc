@@ -331,8 +331,7 @@ void RegisterModel(CLI::App& link, Globals& g, Action& run) {
         }
         std::cout << "\n";
       }
-      for (const char* field : {"events", "violations"}) {
-        const Json& near = model.value("u_" + std::string(field) + "_same_province", Json());
+      for (const auto& [field, near] : model.value("u_same_province", Json::object()).items()) {
         if (!near.is_array()) continue;
         std::cout << "  " << field << ", u among people of one province:";
         for (size_t l = 0; l < near.size(); ++l) {

@@ -101,7 +101,8 @@ std::vector<std::string> PlacePath(const std::string& id, const PlaceParents& pa
 
 }  // namespace
 
-Record PersonRecord(const Json& person, const PlaceParents& places) {
+Record PersonRecord(const Json& person, const PlaceParents& places,
+                    const PlaceCoordinates& coordinates) {
   Record r;
   // Names typed without a language tag ("names": ["김철수", "Kim Chol-su"]) are read by their
   // script: Hangul as Korean, Latin letters as romanized Korean (which falls back to the Latin
@@ -134,6 +135,10 @@ Record PersonRecord(const Json& person, const PlaceParents& places) {
   r.birth_year_latest = last != first ? last : 0;
   const std::string origin = StringMember(person, "origin");
   if (!origin.empty()) r.place_path = PlacePath(origin, places);
+  // A province's point (its middle) is far from most of its counties: only finer places count.
+  if (auto at = coordinates.find(origin); at != coordinates.end() && r.place_path.size() >= 2) {
+    r.origin_at = at->second;
+  }
   std::vector<std::string> roles;
   if (auto it = person.find("roles"); it != person.end() && it->is_array()) {
     for (const Json& role : *it) {
@@ -192,7 +197,8 @@ std::pair<int, int> CorpusBirthYears(std::string_view born) {
 }
 
 Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::string_view truth,
-                                             const PlaceParents& places) {
+                                             const PlaceParents& places,
+                                             const PlaceCoordinates& coordinates) {
   LabelledRecords out;
   std::unordered_map<std::string, uint32_t> index;           // person record id -> record index
   std::unordered_map<std::string, uint32_t> interviewee_of;  // source id -> record index
@@ -243,7 +249,7 @@ Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus, std::strin
     if (id.empty()) {
       return InvalidArgumentError("corpus line " + std::to_string(line) + ": person without id");
     }
-    Record r = PersonRecord(j, places);
+    Record r = PersonRecord(j, places, coordinates);
     // per-s<seed>-<source>-<case>[-r]: the documentation source is between the seed and
     // the case number (keys may contain '-', as ngo-a).
     {

@@ -31,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -112,6 +113,15 @@ Result<KoreanName> ParseKoreanName(std::string_view surname, std::string_view gi
 
 enum class Sex : uint8_t { kUnknown, kFemale, kMale };
 
+// A point on the earth, in degrees (WGS 84, as the gazetteer gives places).
+struct GeoPoint {
+  double lat = 0;
+  double lon = 0;
+  bool operator==(const GeoPoint&) const = default;
+};
+// The great-circle distance between two points (haversine, mean earth radius 6371 km).
+double DistanceKm(GeoPoint a, GeoPoint b);
+
 // Something that happened to the person as a source records it: where (a gazetteer id, or any
 // place code) and when: the first year its date allows (0 if unknown). Sources that document
 // the same victim describe the same arrests, detentions and executions, so a shared place and
@@ -157,8 +167,12 @@ struct Record {
   std::string postcode;
   std::string region;                   // state, province
   std::vector<std::string> place_path;  // gazetteer ids, broadest first (province, county, ...)
-  std::string id_number;                // a document or social security number
-  std::string source;                   // the source (list) the record comes from
+  // Where the most specific place of place_path lies, when it is known and finer than a province:
+  // neighbouring counties, which the hierarchy calls as different as the two ends of the country,
+  // are close in km (Field::kOriginDistance).
+  std::optional<GeoPoint> origin_at;
+  std::string id_number;  // a document or social security number
+  std::string source;     // the source (list) the record comes from
   std::vector<Event> events;
   // The person's part in what the record tells (PrimaryRole): "victim", "relative", ... The
   // records of one person mostly agree on it, and a victim and the relative who told their story
@@ -205,8 +219,9 @@ enum class Field : uint8_t {
   kEventMonths,
   kCompanions,
   kViolations,
+  kOriginDistance,
 };
-inline constexpr size_t kFieldCount = 18;
+inline constexpr size_t kFieldCount = 19;
 std::string_view FieldName(Field field);
 // Agreement levels of a field: 0 is disagreement, the highest is exact agreement.
 int LevelCount(Field field);
@@ -318,14 +333,13 @@ struct Model {
   std::array<std::vector<double>, kFieldCount> m;
   std::array<std::vector<double>, kFieldCount> u;
   std::array<bool, kFieldCount> active{};  // false when no pair had the field
-  // u of the events field among pairs whose origins share a province: people from one province
-  // left by the same crossings, were held in the same centres and sent to the same camps, so
-  // a shared route says far less about two of them than about two people picked at random.
-  // Used instead of u[kEvents] when the place level is 1 or more; empty when not estimated.
-  std::vector<double> u_events_same_province;
-  // The same for the violations field: the common violations of one province (detention after
-  // repatriation) are shared by strangers more often than by people picked at random.
-  std::vector<double> u_violations_same_province;
+  // u of a field among pairs whose origins share a province, for the fields that strangers of
+  // one province share more often than strangers picked at random: events (people of one
+  // province left by the same crossings, were held in the same centres and sent to the same
+  // camps), violations (the common ones of a province's returnees) and origin_km (counties of
+  // one province are near each other). Used instead of u[f] when the place level is 1 or more;
+  // empty for the other fields, or when not estimated.
+  std::array<std::vector<double>, kFieldCount> u_same_province;
   int iterations = 0;
   bool converged = false;
 };
@@ -480,6 +494,8 @@ Result<LabelledRecords> LoadFebrl(Env& env, const std::string& path);
 // turns an origin into its path with it. The caller builds it (custodian_link does not depend on
 // the gazetteer's module).
 using PlaceParents = std::unordered_map<std::string, std::string>;
+// Place ids to where they lie, from the same gazetteer (places without coordinates absent).
+using PlaceCoordinates = std::unordered_map<std::string, GeoPoint>;
 
 // The synthetic corpus of src/synth (docs/formats/corpus.md), for evaluation: the text of the
 // corpus and of its ground truth (JSON Lines), not the generator, so this library does not
@@ -491,7 +507,7 @@ using PlaceParents = std::unordered_map<std::string, std::string>;
 //   pseudonym is not the person's name and is left out (the record then has no name);
 // - sex; the birth year or range from `born` (CorpusBirthYears);
 // - `origin` as a place path without the country (province, county) when `places` knows it,
-//   else the id alone;
+//   else the id alone, and where it lies when `coordinates` know it and it is not a province;
 // - the documentation source key (from the record id) as `source`;
 // - `events`: the place and the date (EventOnDays: the first year, and the month when the date
 //   gives one) of each "act" line whose `victim` is the record;
@@ -506,7 +522,8 @@ using PlaceParents = std::unordered_map<std::string, std::string>;
 // record two identities, or a person record the truth does not name.
 Result<LabelledRecords> ParseSyntheticCorpus(std::string_view corpus_jsonl,
                                              std::string_view truth_jsonl,
-                                             const PlaceParents& places = {});
+                                             const PlaceParents& places = {},
+                                             const PlaceCoordinates& coordinates = {});
 // The birth years a corpus `born` string allows, first and last: a year ("1975", "about 1975",
 // "1975년", "1975년경") gives {1975, 1975}, "between 1978 and 1979" {1978, 1979}, a decade
 // ("1970s", "1970년대") {1970, 1979}, text without a year {0, 0}.
@@ -519,7 +536,8 @@ int CorpusBirthYear(std::string_view born);
 // docs/formats/jsonl.md) as a linkage record for NameSystem::kKorean, read the way
 // ParseSyntheticCorpus reads the corpus's persons: names (pseudonyms left out), sex, the birth
 // years of `born`, and `origin` as a place path. `source` is left to the caller.
-Record PersonRecord(const nlohmann::json& person, const PlaceParents& places = {});
+Record PersonRecord(const nlohmann::json& person, const PlaceParents& places = {},
+                    const PlaceCoordinates& coordinates = {});
 
 }  // namespace custodian::link
 

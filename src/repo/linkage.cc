@@ -7,7 +7,6 @@
 // agreement levels only.
 #include <algorithm>
 #include <cmath>
-#include <tuple>
 #include <unordered_map>
 
 #include "base/canonical_json.h"
@@ -31,8 +30,8 @@ link::LinkOptions RepositoryLinkOptions(int threads) {
 // The comparison vectors a recorded model was fitted on. 1 (no "engine" member): events in four
 // levels, no role. 2: events counted by place in five levels, the person's role, and u of events
 // among people of one province. 3: also the month of events (event_months). 4: also the
-// companions of a second pass (fitted on the first), and the violations (with their u among
-// people of one province). A model of another engine cannot score
+// companions of a second pass (fitted on the first), the violations (with their u among people
+// of one province) and the distance between origins. A model of another engine cannot score
 // today's vectors; it stays in the ledger as history, and the next run fits a new one.
 constexpr int kLinkEngine = 4;
 
@@ -48,12 +47,13 @@ Json ModelToJson(const link::Model& model) {
               {"fields", std::move(fields)},
               {"iterations", model.iterations},
               {"converged", model.converged}};
-  if (!model.u_events_same_province.empty()) {
-    out["u_events_same_province"] = model.u_events_same_province;
+  Json same_province = Json::object();
+  for (size_t f = 0; f < link::kFieldCount; ++f) {
+    if (model.u_same_province[f].empty()) continue;
+    same_province[std::string(link::FieldName(static_cast<link::Field>(f)))] =
+        model.u_same_province[f];
   }
-  if (!model.u_violations_same_province.empty()) {
-    out["u_violations_same_province"] = model.u_violations_same_province;
-  }
+  if (!same_province.empty()) out["u_same_province"] = std::move(same_province);
   return out;
 }
 
@@ -91,19 +91,18 @@ Result<std::optional<link::Model>> ModelFromJson(const Json& j, uint64_t seq) {
     }
     model.active[f] = true;
   }
-  for (auto [name, field, out] :
-       {std::tuple{"u_events_same_province", link::Field::kEvents, &model.u_events_same_province},
-        std::tuple{"u_violations_same_province", link::Field::kViolations,
-                   &model.u_violations_same_province}}) {
-    if (!j.contains(name)) continue;
-    const Json& u = j[name];
-    const size_t levels = static_cast<size_t>(link::LevelCount(field));
-    if (!u.is_array() || u.size() != levels) {
-      return bad(std::string(name) + " has the wrong number of levels");
+  const Json& same_province = j.value("u_same_province", Json::object());
+  if (!same_province.is_object()) return bad("u_same_province is not an object");
+  for (size_t f = 0; f < link::kFieldCount; ++f) {
+    const auto field = static_cast<link::Field>(f);
+    auto it = same_province.find(std::string(link::FieldName(field)));
+    if (it == same_province.end()) continue;
+    if (!it->is_array() || it->size() != static_cast<size_t>(link::LevelCount(field))) {
+      return bad("u_same_province of " + it.key() + " has the wrong number of levels");
     }
-    for (const Json& p : u) {
+    for (const Json& p : *it) {
       if (!p.is_number()) return bad("a probability is not a number");
-      out->push_back(p.get<double>());
+      model.u_same_province[f].push_back(p.get<double>());
     }
   }
   return std::optional<link::Model>(std::move(model));
@@ -322,8 +321,9 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
   RETURN_IF_ERROR(CheckFreeText("a purpose (why sealed names are compared)", options.purpose));
   if (!keys_->unlocked()) return LockedError("read the sealed names of persons");
 
-  // Origins are compared along the gazetteer: a county agrees with its province.
+  // Origins are compared along the gazetteer (a county agrees with its province) and in km.
   link::PlaceParents parents;
+  link::PlaceCoordinates coordinates;
   std::vector<store::RecordRow> rows;
   RETURN_IF_ERROR(store_->ListRecords({.kind = "place"}, [&](const store::RecordRow& row) {
     rows.push_back(row);
@@ -333,6 +333,11 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, row.seq));
     const Json& body = entry.value("record", Json::object());
     parents[row.id] = body.value("parent", "");
+    const Json lat = body.value("lat", Json());
+    const Json lon = body.value("lon", Json());
+    if (lat.is_number() && lon.is_number()) {
+      coordinates[row.id] = {lat.get<double>(), lon.get<double>()};
+    }
   }
   rows.clear();
   RETURN_IF_ERROR(store_->ListRecords({.kind = "person"}, [&](const store::RecordRow& row) {
@@ -350,7 +355,7 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, rows[i].seq));
     ASSIGN_OR_RETURN(Record record, RecordFromEntry(rows[i].seq, entry));
     ASSIGN_OR_RETURN(Json clear, ClearFields(*store_, record));
-    link::Record& read = persons.emplace_back(link::PersonRecord(clear, parents));
+    link::Record& read = persons.emplace_back(link::PersonRecord(clear, parents, coordinates));
     // What happened to the person, where and when: acts that name them (as victim, most often).
     RETURN_IF_ERROR(store_->ListRecords(
         {.kind = "act", .refers_to = record.id}, [&](const store::RecordRow& act) {

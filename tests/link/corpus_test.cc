@@ -132,11 +132,17 @@ TEST(CorpusTest, OriginsBecomePlacePaths) {
                             "\n";
   const PlaceParents places = {
       {"plc-kp", ""}, {"plc-kp-nh", "plc-kp"}, {"plc-kp-nh-hoeryong", "plc-kp-nh"}};
-  const LabelledRecords r = ParseSyntheticCorpus(corpus, truth, places).value();
+  const PlaceCoordinates points = {{"plc-kp-nh-hoeryong", {42.44, 129.75}},
+                                   {"plc-kp-nh", {41.8, 129.7}}};
+  const LabelledRecords r = ParseSyntheticCorpus(corpus, truth, places, points).value();
   using Path = std::vector<std::string>;
   EXPECT_EQ(r.records[0].place_path, (Path{"plc-kp-nh", "plc-kp-nh-hoeryong"}));  // no country
   EXPECT_EQ(r.records[1].place_path, (Path{"plc-kp-nh"}));
   EXPECT_EQ(r.records[2].place_path, (Path{"plc-elsewhere"}));  // unknown to the gazetteer
+  // Where a county lies; a province's middle point says little of where its people come from.
+  EXPECT_EQ(r.records[0].origin_at, (GeoPoint{42.44, 129.75}));
+  EXPECT_FALSE(r.records[1].origin_at.has_value());
+  EXPECT_FALSE(r.records[2].origin_at.has_value());
   // A cycle in a malformed gazetteer does not hang the reader.
   const PlaceParents cycle = {{"plc-kp-nh-hoeryong", "plc-kp-nh"},
                               {"plc-kp-nh", "plc-kp-nh-hoeryong"}};

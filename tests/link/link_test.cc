@@ -558,10 +558,12 @@ TEST(LinkerTest, SharedRoutesWeighLessBetweenPeopleOfOneProvince) {
   options.random_pairs = 20000;
   auto linker = Linker::Create(records, options).value();
   const Model model = linker->Train({});
-  ASSERT_EQ(model.u_events_same_province.size(), static_cast<size_t>(LevelCount(Field::kEvents)));
   const size_t events = static_cast<size_t>(Field::kEvents);
+  ASSERT_EQ(model.u_same_province[events].size(), static_cast<size_t>(LevelCount(Field::kEvents)));
+  // Fields strangers of a province do not share more than others have no such u.
+  EXPECT_TRUE(model.u_same_province[static_cast<size_t>(Field::kSurname)].empty());
   // Both places within a year (level 3): 10 of 16 year pairs in one province, none across.
-  EXPECT_NEAR(model.u_events_same_province[3], 0.625, 0.03);
+  EXPECT_NEAR(model.u_same_province[events][3], 0.625, 0.03);
   EXPECT_NEAR(model.u[events][3], 0.3125, 0.03);
   // Scoring uses the province's u when the origins share a province, the general u otherwise.
   Model scoring = model;
@@ -577,7 +579,7 @@ TEST(LinkerTest, SharedRoutesWeighLessBetweenPeopleOfOneProvince) {
   unknown_origin.level[static_cast<size_t>(Field::kPlace)] = kMissing;
   const Explanation near = linker->Explain(scoring, same_province);
   const Explanation far = linker->Explain(scoring, unknown_origin);
-  EXPECT_NEAR(near.parts[events].weight, std::log2(0.5 / model.u_events_same_province[3]), 1e-9);
+  EXPECT_NEAR(near.parts[events].weight, std::log2(0.5 / model.u_same_province[events][3]), 1e-9);
   EXPECT_NEAR(far.parts[events].weight, std::log2(0.5 / model.u[events][3]), 1e-9);
   EXPECT_LT(near.probability, far.probability);
   EXPECT_DOUBLE_EQ(linker->Probability(scoring, same_province), near.probability);
@@ -614,8 +616,8 @@ TEST(LinkerTest, ViolationsAgreeAsAccountsAndWeighLessWithinAProvince) {
   }
   options.random_pairs = 20000;
   const Model model = Linker::Create(people, options).value()->Train({});
-  ASSERT_EQ(model.u_violations_same_province.size(), 3u);
-  EXPECT_GT(model.u_violations_same_province[2], 0.99);
+  ASSERT_EQ(model.u_same_province[violations].size(), 3u);
+  EXPECT_GT(model.u_same_province[violations][2], 0.99);
   EXPECT_NEAR(model.u[violations][2], 0.5, 0.03);
   Model scoring = model;
   scoring.active.fill(false);
@@ -627,8 +629,49 @@ TEST(LinkerTest, ViolationsAgreeAsAccountsAndWeighLessWithinAProvince) {
   same_province.level[violations] = 2;
   same_province.level[static_cast<size_t>(Field::kPlace)] = 3;
   const Explanation near = linker->Explain(scoring, same_province);
-  EXPECT_NEAR(near.parts[violations].weight, std::log2(0.8 / model.u_violations_same_province[2]),
+  EXPECT_NEAR(near.parts[violations].weight, std::log2(0.8 / model.u_same_province[violations][2]),
               1e-9);
+}
+
+TEST(LinkerTest, CountiesOfOneProvinceAreComparedInKm) {
+  // Hoeryong and Musan, 49 km apart in North Hamgyong; Kilju, 170 km south in the same province;
+  // Hyesan, in another province (rounded gazetteer points).
+  const GeoPoint hoeryong{42.44, 129.75}, musan{42.23, 129.22}, kilju{40.96, 129.33},
+      hyesan{41.40, 128.18};
+  EXPECT_NEAR(DistanceKm(hoeryong, hoeryong), 0, 1e-9);
+  EXPECT_NEAR(DistanceKm(hoeryong, musan), 49.4, 1.0);
+  EXPECT_NEAR(DistanceKm(hoeryong, kilju), DistanceKm(kilju, hoeryong), 1e-9);
+  EXPECT_NEAR(DistanceKm({0, 0}, {0, 1}), 111.19, 0.01);  // a degree of the equator
+  std::vector<Record> records(7);
+  const std::pair<std::vector<std::string>, GeoPoint> origins[] = {
+      {{"nh", "nh-hoeryong"}, hoeryong},
+      {{"nh", "nh-musan"}, musan},
+      {{"nh", "nh-kilju"}, kilju},
+      {{"rg", "rg-hyesan"}, hyesan},
+      {{"nh", "nh-hoeryong"}, hoeryong},
+      {{"nh", "nh-x"}, {42.45, 129.76}},
+      {{"nh"}, {41.8, 129.7}}};
+  for (size_t i = 0; i < records.size(); ++i) {
+    records[i].place_path = origins[i].first;
+    records[i].origin_at = origins[i].second;
+  }
+  records[4].origin_at.reset();
+  LinkOptions options;
+  auto linker = Linker::Create(records, options).value();
+  const size_t km = static_cast<size_t>(Field::kOriginDistance);
+  EXPECT_EQ(linker->Compare(0, 5).level[km], 2);         // another county, next door
+  EXPECT_EQ(linker->Compare(0, 1).level[km], 1);         // 49 km
+  EXPECT_EQ(linker->Compare(0, 2).level[km], 0);         // the far end of the province
+  EXPECT_EQ(linker->Compare(0, 3).level[km], kMissing);  // another province: the place says it
+  EXPECT_EQ(linker->Compare(0, 6).level[km], kMissing);  // a county inside: the place says it
+  EXPECT_EQ(linker->Compare(1, 4).level[km], kMissing);  // a point unknown
+  records[4].origin_at = hoeryong;
+  EXPECT_EQ(Linker::Create(records, options).value()->Compare(0, 4).level[km], kMissing);
+  // A point off the earth is an error naming the record and field.
+  records[2].origin_at = GeoPoint{91, 0};
+  Result<std::unique_ptr<Linker>> bad = Linker::Create(records, options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("record 2: field 'origin_at'"), std::string::npos);
 }
 
 void ExpectSameResult(const LinkResult& a, const LinkResult& b) {

@@ -170,7 +170,7 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
   ASSERT_TRUE(model["fields"].contains("event_months"));
   EXPECT_EQ(model["fields"]["event_months"]["m"].size(), 2u);
   EXPECT_EQ(model["fields"]["events"]["m"].size(), 5u);
-  EXPECT_EQ(model["u_events_same_province"].size(), 5u);
+  EXPECT_EQ(model["u_same_province"]["events"].size(), 5u);
   // Interviews tie victims to the relatives who told their story: companions are compared, and
   // companions matched are evidence for a pair, companions apart against it.
   ASSERT_TRUE(model["fields"].contains("companions"));
@@ -182,7 +182,7 @@ TEST_F(LinkageTest, ARunFindsTheSamePersonsTheTruthKnowsAndWritesNoName) {
   // province too.
   ASSERT_TRUE(model["fields"].contains("violations"));
   EXPECT_EQ(model["fields"]["violations"]["m"].size(), 3u);
-  EXPECT_EQ(model["u_violations_same_province"].size(), 3u);
+  EXPECT_EQ(model["u_same_province"]["violations"].size(), 3u);
   Result<std::vector<AccessEvent>> audit = admin_->Audit("", "admin", 5);
   ASSERT_TRUE(audit.ok());
   ASSERT_FALSE(audit->empty());

@@ -43,6 +43,7 @@ const FIELD_WORDS: Record<string, string> = {
   event_months: 'month of events',
   companions: 'who told the story, or whose',
   violations: 'violations',
+  origin_km: 'distance between places of origin',
 };
 
 /** What each agreement level means, from disagreement (0) to exact (docs/formats/linkage.md,
@@ -65,6 +66,7 @@ const LEVEL_WORDS: Record<string, string[]> = {
   event_months: ['another month at a shared place', 'same month at a shared place'],
   companions: ['their informants (or the victims they told of) are other people', 'their informants (or the victims they told of) were matched'],
   violations: ['none in common', 'some in common, not every one of the shorter account', 'every violation of the shorter account'],
+  origin_km: ['more than 80 km apart', '30 to 80 km apart', 'within 30 km (neighbours)'],
   postcode: ['disagrees', 'one character apart', 'exact'],
   id_number: ['disagrees', 'one character apart', 'exact'],
 };
