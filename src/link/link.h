@@ -368,6 +368,8 @@ struct BlockingStats {
 };
 
 struct LinkResult;
+struct ScoredPair;
+struct Clustering;
 
 // Holds prepared (normalised) records and runs the stages of linkage over them.
 class Linker {
@@ -402,6 +404,13 @@ class Linker {
   bool has_companions() const;
   void CompareCompanionsBy(std::vector<uint32_t> first_cluster_of);
   uint8_t CompanionLevel(uint32_t a, uint32_t b) const;
+  // The second pass: companions are compared through `clustering`, the first pass's clusters of
+  // `pairs` as `model` scored them without companions. When `fit`, their m and u are fitted into
+  // `model` on those probabilities (FitCompanions); else the model's own are used. Their weight
+  // is added to each pair's probability and `clustering` is made anew. Nothing changes when no
+  // record has companions or the model has no weights for them.
+  void ReclusterWithCompanions(Model& model, std::span<ScoredPair> pairs, Clustering& clustering,
+                               bool fit);
 
  private:
   struct Impl;

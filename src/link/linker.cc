@@ -1503,27 +1503,32 @@ LinkResult Linker::DeduplicateAll() {
     }
     std::vector<PackedComparison>().swap(part);  // (`part = {}` would keep the memory)
   }
-  auto score = [&](uint32_t a, uint32_t b) { return Probability(result.model, Compare(a, b)); };
-  result.clustering = Cluster(size(), result.pairs, impl_->options, score);
-  if (!has_companions()) return result;
-  // The second pass: companions compared through the first clustering. The field is independent
-  // of the others in the model, so its weight adds to each pair's first-pass weight.
-  CompareCompanionsBy(result.clustering.cluster_of);
-  std::vector<uint8_t> levels(result.pairs.size());
-  for (size_t i = 0; i < result.pairs.size(); ++i) {
-    levels[i] = CompanionLevel(result.pairs[i].a, result.pairs[i].b);
-  }
-  FitCompanions(result.model, result.pairs, levels);
-  if (!result.model.active[F(Field::kCompanions)]) return result;
-  const std::vector<double>& m = result.model.m[F(Field::kCompanions)];
-  const std::vector<double>& u = result.model.u[F(Field::kCompanions)];
-  for (size_t i = 0; i < result.pairs.size(); ++i) {
-    if (levels[i] == kMissing) continue;
-    result.pairs[i].probability =
-        AddWeight(result.pairs[i].probability, Log2Ratio(m[levels[i]], u[levels[i]]));
-  }
-  result.clustering = Cluster(size(), result.pairs, impl_->options, score);
+  result.clustering = Cluster(size(), result.pairs, impl_->options, [&](uint32_t a, uint32_t b) {
+    return Probability(result.model, Compare(a, b));
+  });
+  ReclusterWithCompanions(result.model, result.pairs, result.clustering, /*fit=*/true);
   return result;
+}
+
+void Linker::ReclusterWithCompanions(Model& model, std::span<ScoredPair> pairs,
+                                     Clustering& clustering, bool fit) {
+  if (!has_companions()) return;
+  CompareCompanionsBy(clustering.cluster_of);
+  std::vector<uint8_t> levels(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) levels[i] = CompanionLevel(pairs[i].a, pairs[i].b);
+  if (fit) FitCompanions(model, pairs, levels);
+  if (!model.active[F(Field::kCompanions)]) return;
+  // The field is independent of the others in the model: its weight adds to each pair's
+  // first-pass weight.
+  const std::vector<double>& m = model.m[F(Field::kCompanions)];
+  const std::vector<double>& u = model.u[F(Field::kCompanions)];
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (levels[i] == kMissing) continue;
+    pairs[i].probability = AddWeight(pairs[i].probability, Log2Ratio(m[levels[i]], u[levels[i]]));
+  }
+  clustering = Cluster(size(), pairs, impl_->options, [&](uint32_t a, uint32_t b) {
+    return Probability(model, Compare(a, b));  // Compare now gives the companions' level
+  });
 }
 
 Result<LinkResult> Deduplicate(std::span<const Record> records, const LinkOptions& options) {

@@ -434,25 +434,14 @@ Result<LinkRunReport> Repository::LinkPersons(const LinkRunOptions& options) {
     scored.push_back({c.a, c.b, linker->Probability(*model, c)});
   }
   link::Model& fitted = *model;
-  auto score = [&](uint32_t a, uint32_t b) {
-    return linker->Probability(fitted, linker->Compare(a, b));
-  };
-  link::Clustering clustering = link::Cluster(ids.size(), scored, link_options, score);
-  if (linker->has_companions()) {
-    // The second pass: companions compared through the first clustering (link.h). A model
-    // trained now fits their weights on the first pass; a recorded model brings its own.
-    linker->CompareCompanionsBy(std::move(clustering.cluster_of));
-    std::vector<uint8_t> levels(comparisons.size());
-    for (size_t i = 0; i < comparisons.size(); ++i) {
-      link::Comparison& c = comparisons[i];
-      levels[i] = c.level[static_cast<size_t>(link::Field::kCompanions)] =
-          linker->CompanionLevel(c.a, c.b);
-    }
-    if (report.trained) link::FitCompanions(fitted, scored, levels);
-    for (size_t i = 0; i < comparisons.size(); ++i) {
-      scored[i].probability = linker->Probability(fitted, comparisons[i]);
-    }
-    clustering = link::Cluster(ids.size(), scored, link_options, score);
+  link::Clustering clustering = link::Cluster(
+      ids.size(), scored, link_options,
+      [&](uint32_t a, uint32_t b) { return linker->Probability(fitted, linker->Compare(a, b)); });
+  // The second pass (link.h): a model trained now fits the companions' weights on the first; a
+  // recorded model brings its own. The explanations then show the companions' level too.
+  linker->ReclusterWithCompanions(fitted, scored, clustering, /*fit=*/report.trained);
+  for (link::Comparison& c : comparisons) {
+    c.level[static_cast<size_t>(link::Field::kCompanions)] = linker->CompanionLevel(c.a, c.b);
   }
 
   // The run's entries: pairs worth keeping (ordered by id), then clusters of two or more.
