@@ -13,10 +13,11 @@ constexpr const char* kPseudonymKeyMeta = "pseudonym_key";
 constexpr const char* kFingerprintMeta = "key_fingerprint";
 
 // Verified against when an account does not exist, so that a wrong name costs as long as a
-// wrong password and sign-in times do not tell which accounts exist. Not a secret.
+// wrong password and sign-in times do not tell which accounts exist. Not a secret; its cost
+// (t, m) must stay that of crypto::DefaultArgon2Params.
 constexpr const char* kTimingHash =
-    "$argon2id$v=19$m=131072,t=3,p=1$mTTCh4n9U7O0NrOODvbs7Q$wdO/"
-    "sTt4WLyqXUWiyqTw17FFPO+cUQ3dbuOwQ2ER21Y";
+    "$argon2id$v=19$m=131072,t=4,p=1$7sEM5n0sDoShNZnfx3UTwA$"
+    "6FaZYjXnnXQb1GppmdXTcl/iEp6TmQhDl7Qf5qlGPLE";
 
 store::Store::KeySlotRow ToRow(const protect::KeySlot& slot) {
   return {.id = slot.id,
@@ -81,7 +82,7 @@ Status KeyRing::Unlock(crypto::SecretKey repository_key, store::Store& store) {
   }
   ASSIGN_OR_RETURN(std::optional<std::string> wrapped64, store.GetMeta(kPseudonymKeyMeta));
   if (!wrapped64) return DataLossError("the repository has no pseudonym key");
-  ASSIGN_OR_RETURN(std::string wrapped, crypto::Base64Decode(*wrapped64));
+  ASSIGN_OR_RETURN(std::string wrapped, crypto::Base64DecodePublic(*wrapped64));
   ASSIGN_OR_RETURN(crypto::SecretKey pseudonym_key,
                    protect::UnwrapKey(repository_key, wrapped, protect::kPseudonymKeyPurpose));
   repository_key_.emplace(std::move(repository_key));
