@@ -501,6 +501,13 @@ Status Repository::Export(std::ostream& out, const ExportOptions& options) {
     }
   };
 
+  // One read transaction for the thousands of reads below: without it SQLite takes and drops
+  // a lock for each statement, which cost a full export about a fifth of its time.
+  RETURN_IF_ERROR(store_->BeginRead());
+  struct EndRead {
+    store::Store& store;
+    ~EndRead() { (void)store.Rollback(); }
+  } end_read{*store_};
   for (const store::RecordRow& row : rows) {
     if (withheld.count(row.id)) continue;
     ASSIGN_OR_RETURN(Json entry, ReadEntryJson(*store_, row.seq));
