@@ -126,7 +126,7 @@ struct Argon2Params {
   uint64_t ops = 0;
   size_t memory_bytes = 0;
 };
-// What Custodian uses for passwords and passphrases: 3 passes over 128 MiB, 0.25-0.4 s on a
+// What Custodian uses for passwords and passphrases: 4 passes over 128 MiB, 0.2-0.35 s on a
 // 2-core server of 2026 (bench/import_bench measures it); docs/formats/keys.md records why.
 Argon2Params DefaultArgon2Params();
 inline constexpr size_t kArgon2SaltSize = 16;
@@ -149,8 +149,12 @@ std::string HexEncode(std::span<const uint8_t> bytes);
 std::string HexEncode(std::string_view bytes);
 Result<std::string> HexDecode(std::string_view hex);
 std::string Base64Encode(std::string_view bytes);
-// Strict RFC 4648 §4 (padding required, no whitespace); rejects anything else.
+// Strict RFC 4648 §4 (padding required, no whitespace, unused bits zero); rejects anything
+// else. Takes the same time whatever the characters are: use it for secrets (key files, seeds).
 Result<std::string> Base64Decode(std::string_view text);
+// The same rules and result, through a lookup table: several times faster, but its timing
+// depends on the text, so only for bytes that are not secret (ciphertexts, public keys).
+Result<std::string> Base64DecodePublic(std::string_view text);
 
 }  // namespace custodian::crypto
 

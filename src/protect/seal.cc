@@ -195,7 +195,7 @@ Result<Json> Unseal(model::Kind kind, const std::string& id, Json body, const Se
   if (owner.empty() || data == it->end() || !data->is_string()) {
     return DataLossError("record " + id + " has a malformed sealed envelope");
   }
-  Result<std::string> sealed = crypto::Base64Decode(data->get<std::string>());
+  Result<std::string> sealed = crypto::Base64DecodePublic(data->get<std::string>());
   Result<std::string> plaintext =
       sealed.ok() ? crypto::AeadOpen(data_key, *sealed, AssociatedData(kind, id, owner))
                   : Result<std::string>(sealed.status());

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <functional>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -77,6 +79,49 @@ TEST(CryptoTest, Base64RoundTripAndRejections) {
   EXPECT_FALSE(Base64Decode("Zm9vYg").ok());     // missing padding
   EXPECT_FALSE(Base64Decode("Zm9v Yg==").ok());  // whitespace
   EXPECT_FALSE(Base64Decode("Zm9v!g==").ok());
+  EXPECT_FALSE(Base64Decode("AAA\xc3").ok());  // libsodium alone takes this
+}
+
+// The table-driven decoder must accept and reject exactly what libsodium's constant-time one
+// does, and decode alike: every text of up to 4 characters from a small alphabet that holds
+// both padding and characters outside base64, alone and after a valid quad, and random longer
+// ones.
+TEST(CryptoTest, PublicBase64DecoderAgreesWithTheConstantTimeOne) {
+  const std::string alphabet = "AQgw/+=!Z9 \xc3";
+  size_t accepted = 0;
+  std::string text;
+  std::function<void(size_t)> each = [&](size_t length) {
+    Result<std::string> slow = Base64Decode(text);
+    Result<std::string> fast = Base64DecodePublic(text);
+    ASSERT_EQ(slow.ok(), fast.ok()) << '"' << text << '"';
+    if (slow.ok()) {
+      EXPECT_EQ(*slow, *fast) << text;
+      ++accepted;
+    }
+    if (length == 0) return;
+    for (char c : alphabet) {
+      text.push_back(c);
+      each(length - 1);
+      text.pop_back();
+    }
+  };
+  for (const char* prefix : {"", "QUFB"}) {
+    text = prefix;
+    each(4);
+  }
+  EXPECT_GT(accepted, 1000u);  // the alphabet gives valid texts too, with and without padding
+
+  std::mt19937 random(7);
+  for (int i = 0; i < 2000; ++i) {
+    std::string bytes(random() % 700, '\0');
+    for (char& b : bytes) b = static_cast<char>(random());
+    std::string encoded = Base64Encode(bytes);
+    Result<std::string> fast = Base64DecodePublic(encoded);
+    ASSERT_TRUE(fast.ok());
+    EXPECT_EQ(*fast, bytes);
+    if (!encoded.empty()) encoded[random() % encoded.size()] = "=.-_"[random() % 4];
+    EXPECT_EQ(Base64Decode(encoded).ok(), Base64DecodePublic(encoded).ok()) << encoded;
+  }
 }
 
 // Nonces under the default environment come from a per-thread ChaCha20 stream (secret.cc):
