@@ -214,8 +214,8 @@ Result<std::string> Base64DecodePublic(std::string_view text) {
     }
     return value;
   }();
-  const Status invalid = InvalidArgumentError("not valid base64 (RFC 4648, padded)");
-  if (text.size() % 4 != 0) return invalid;
+  auto invalid = [] { return InvalidArgumentError("not valid base64 (RFC 4648, padded)"); };
+  if (text.size() % 4 != 0) return invalid();
   const size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
   std::string out(text.size() / 4 * 3 - padding, '\0');
   const auto* in = reinterpret_cast<const uint8_t*>(text.data());
@@ -229,13 +229,13 @@ Result<std::string> Base64DecodePublic(std::string_view text) {
     out[3 * q + 1] = static_cast<char>(bits >> 8);
     out[3 * q + 2] = static_cast<char>(bits);
   }
-  if (bad & 0x40) return invalid;
+  if (bad & 0x40) return invalid();
   if (padding > 0) {
     const uint8_t a = kValue[in[0]], b = kValue[in[1]];
     const uint8_t c = padding == 1 ? kValue[in[2]] : 0;
-    if ((a | b | c) & 0x40) return invalid;
+    if ((a | b | c) & 0x40) return invalid();
     // The bits that the padding leaves over must be zero, so each byte string has one text.
-    if (padding == 2 ? (b & 0x0f) != 0 : (c & 0x03) != 0) return invalid;
+    if (padding == 2 ? (b & 0x0f) != 0 : (c & 0x03) != 0) return invalid();
     const uint32_t bits = (uint32_t{a} << 18) | (uint32_t{b} << 12) | (uint32_t{c} << 6);
     out[3 * full_quads] = static_cast<char>(bits >> 16);
     if (padding == 1) out[3 * full_quads + 1] = static_cast<char>(bits >> 8);
