@@ -1137,9 +1137,14 @@ int main(int argc, char** argv) {
     return Scores{relevant.empty() ? 1.0 : double(common) / double(relevant.size()),
                   got.empty() ? 1.0 : double(common) / double(got.size())};
   };
+  auto vocabulary = [&](std::string_view key) {
+    const std::string term = std::string(search::internal::kSyllablePrefix) + std::string(key);
+    return std::vector<std::string>(xdb.synonyms_begin(term), xdb.synonyms_end(term));
+  };
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     const QuerySpec& q = queries[qi];
-    auto parsed = Must(search::internal::ParseQuery(q.ours, nullptr), "parse " + q.ours);
+    auto parsed =
+        Must(search::internal::ParseQuery(q.ours, nullptr, vocabulary), "parse " + q.ours);
     Xapian::Enquire enquire(xdb);
     enquire.set_query(
         Xapian::Query(Xapian::Query::OP_FILTER, parsed.query,

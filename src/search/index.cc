@@ -16,6 +16,8 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "base/utf8.h"
@@ -33,7 +35,7 @@ using internal::Token;
 using Json = nlohmann::json;
 
 // Bump when terms, values or data change meaning: Open then clears the index for a rebuild.
-constexpr std::string_view kFormat = "custodian-search/3";
+constexpr std::string_view kFormat = "custodian-search/4";
 constexpr std::string_view kFormatKey = "custodian.format";
 constexpr std::string_view kSeqKey = "custodian.last_seq";
 
@@ -51,6 +53,9 @@ constexpr size_t kSnippetBytes = 240;
 // on 40,000 (83 s against 81 s). Xapian's own flush is a commit too, so this changes nothing
 // that last_seq() promises.
 constexpr uint32_t kFlushEvery = 2000;
+// Past this many words a shard forgets which it has keyed (keying one again is harmless): the
+// vocabulary of real testimonies grows without end, slowly.
+constexpr size_t kMaxKeyedWords = 1 << 21;
 
 // Boolean filter term prefixes, by Facet.
 constexpr std::array<std::string_view, kFacetCount> kFacetPrefix = {"XT", "XV", "XP",
@@ -106,38 +111,59 @@ std::string JoinValues(const std::vector<std::string>& values) {
   return out;
 }
 
-// Terms of one analysed text, from position `pos` on; returns the next free position.
-Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Document& doc) {
+// A word with its syllable key ("" if it has none), for the vocabulary (below).
+struct KeyedWord {
+  std::string key, word;
+};
+
+// Terms of one analysed text, from position `pos` on; returns the next free position. Words
+// that may have a syllable key and are not in `keyed` (the shard's words already in its
+// vocabulary) are added to `words`.
+//
+// Only words have positions. CJK characters are found by their bigrams and a run's last
+// character (a one-character query by the terms that start with it), and quoted phrases with
+// CJK characters are checked against the stored text (PhraseCheck): postings with positions
+// are what Xapian's indexing spends its time on, and the positions of every Hangul syllable
+// were most of a Korean testimony's.
+Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Document& doc,
+                          const std::unordered_set<std::string>& keyed,
+                          std::vector<KeyedWord>& words) {
   const std::vector<Token>& t = a.tokens;
-  for (size_t i = 0; i < t.size(); ++i) doc.add_posting(t[i].term, pos + i);
+  auto key = [&](std::string word) {
+    if (keyed.count(word) == 0) {
+      std::string k = internal::SyllableKey(word);
+      words.push_back({std::move(k), std::move(word)});
+    }
+  };
   for (size_t i = 0; i < t.size();) {
     size_t j = i + 1;
     if (t[i].cjk) {
       while (j < t.size() && t[j].cjk && t[j].link == Link::kAdjacent) ++j;
       for (size_t k = i; k + 1 < j; ++k) doc.add_term(t[k].term + t[k + 1].term);
+      doc.add_term(t[j - 1].term);
       // Place names meet their romanizations: keys of the run and of the run without a
       // particle or suffix (신의주에서 -> 신의주).
       if (t[i].hangul) {
         for (size_t n : internal::KeyedRunLengths(t, i, j)) {
           std::string prefix;
           for (size_t k = i; k < i + n; ++k) prefix += t[k].term;
-          const std::string key = internal::SyllableKey(prefix);
-          if (!key.empty()) doc.add_term(std::string(internal::kSyllablePrefix) + key);
+          key(std::move(prefix));
         }
       }
     } else {
       while (j < t.size() && !t[j].cjk && t[j].link == Link::kHyphen) ++j;
       std::string joined;
       bool letters = true;
-      for (size_t k = i; k < j; ++k) joined += t[k].term, letters = letters && t[k].letters_only;
+      for (size_t k = i; k < j; ++k) {
+        doc.add_posting(t[k].term, pos + static_cast<Xapian::termpos>(k));
+        joined += t[k].term;
+        letters = letters && t[k].letters_only;
+      }
       // No position: a phrase query names the parts, never the joined word.
       if (j - i > 1) doc.add_term(joined);
       const bool ascii = std::all_of(joined.begin(), joined.end(),
                                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-      if (letters && (!ascii || joined.size() >= 4)) {
-        const std::string key = internal::SyllableKey(joined);
-        if (!key.empty()) doc.add_term(std::string(internal::kSyllablePrefix) + key);
-      }
+      if (letters && (!ascii || joined.size() >= 4)) key(std::move(joined));
     }
     i = j;
   }
@@ -247,8 +273,15 @@ Status ForEachShard(bool parallel, const std::function<Status(size_t)>& fn) {
   return OkStatus();
 }
 
-// A document as Xapian stores it, or why it cannot be indexed.
-Result<Xapian::Document> BuildDocument(const Document& d) {
+// A document as Xapian stores it, with the words it brings to its shard's vocabulary, or why
+// it cannot be indexed.
+struct BuiltDocument {
+  Xapian::Document doc;
+  std::vector<KeyedWord> words;
+};
+
+Result<BuiltDocument> BuildDocument(const Document& d,
+                                    const std::unordered_set<std::string>& keyed) {
   RETURN_IF_ERROR(CheckKey(d.id, "document id", false));
   RETURN_IF_ERROR(CheckKey(d.kind, "kind", true));
   RETURN_IF_ERROR(CheckKey(d.source_type, "source_type", true));
@@ -280,11 +313,12 @@ Result<Xapian::Document> BuildDocument(const Document& d) {
     names.push_back(std::move(analysed).value());
   }
 
-  Xapian::Document doc;
+  BuiltDocument built;
+  Xapian::Document& doc = built.doc;
   Xapian::termpos pos = 1;
-  for (const Analysis& a : texts) pos = IndexText(a, pos, doc);
+  for (const Analysis& a : texts) pos = IndexText(a, pos, doc, keyed, built.words);
   for (size_t i = 0; i < names.size(); ++i) {
-    pos = IndexText(names[i], pos, doc);
+    pos = IndexText(names[i], pos, doc, keyed, built.words);
     for (const std::string& key : NameKeys(d.names[i])) {
       doc.add_term(std::string(internal::kNamePrefix) + key);
     }
@@ -321,7 +355,7 @@ Result<Xapian::Document> BuildDocument(const Document& d) {
     data["texts"].push_back(Json::array({d.texts[i].first, texts[i].text}));
   }
   doc.set_data(data.dump());
-  return doc;
+  return built;
 }
 
 }  // namespace
@@ -330,6 +364,9 @@ struct Index::Impl {
   struct Shard {
     Xapian::WritableDatabase db;
     uint32_t unflushed = 0;  // documents put or removed since Xapian last wrote its buffers
+    // Words whose syllable key this process has already put in the shard's vocabulary (or
+    // found to have none), so that a word is keyed once rather than in every document.
+    std::unordered_set<std::string> keyed;
   };
   std::string dir;
   mutable std::mutex mu;
@@ -382,6 +419,7 @@ struct Index::Impl {
     for (size_t s = 0; s < kShards; ++s) {
       shards[s].db = Xapian::WritableDatabase(ShardDir(dir, s), Xapian::DB_CREATE_OR_OPEN);
       shards[s].unflushed = 0;
+      shards[s].keyed.clear();
       stale = stale || shards[s].db.get_metadata(std::string(kFormatKey)) != kFormat;
     }
     if (stale) {  // another format, or a shard lost: start again from nothing
@@ -466,13 +504,13 @@ Status Index::PutAll(std::span<const Document> documents) {
   // documents are built and written on a thread of their own.
   RETURN_IF_ERROR(impl_->CheckWritable());
   const bool parallel = documents.size() >= 16;
-  std::vector<std::optional<Xapian::Document>> built(documents.size());
+  std::vector<std::optional<BuiltDocument>> built(documents.size());
   std::vector<Status> invalid(documents.size());
   std::lock_guard lock(impl_->mu);
   RETURN_IF_ERROR(ForEachShard(parallel, [&](size_t s) {
     for (size_t i = 0; i < documents.size(); ++i) {
       if (ShardOf(documents[i].id) != s) continue;
-      Result<Xapian::Document> doc = BuildDocument(documents[i]);
+      Result<BuiltDocument> doc = BuildDocument(documents[i], impl_->shards[s].keyed);
       if (doc.ok()) {
         built[i] = std::move(doc).value();
       } else {
@@ -494,9 +532,25 @@ Status Index::PutAll(std::span<const Document> documents) {
   }
   return ForEachShard(parallel, [&](size_t s) {
     Impl::Shard& shard = impl_->shards[s];
+    std::vector<KeyedWord*> words;
     for (size_t i = 0; i < documents.size(); ++i) {
       if (ShardOf(documents[i].id) != s) continue;
-      shard.db.replace_document(std::string(internal::kIdPrefix) + documents[i].id, *built[i]);
+      for (KeyedWord& w : built[i]->words) words.push_back(&w);
+    }
+    // Xapian keeps one key's synonyms in memory and writes them out when another key comes.
+    std::sort(words.begin(), words.end(), [](const KeyedWord* a, const KeyedWord* b) {
+      return std::tie(a->key, a->word) < std::tie(b->key, b->word);
+    });
+    if (shard.keyed.size() > kMaxKeyedWords) shard.keyed.clear();
+    for (KeyedWord* w : words) {
+      if (!shard.keyed.insert(w->word).second) continue;
+      if (!w->key.empty()) {
+        shard.db.add_synonym(std::string(internal::kSyllablePrefix) + w->key, w->word);
+      }
+    }
+    for (size_t i = 0; i < documents.size(); ++i) {
+      if (ShardOf(documents[i].id) != s) continue;
+      shard.db.replace_document(std::string(internal::kIdPrefix) + documents[i].id, built[i]->doc);
       impl_->Written(shard);
     }
     return OkStatus();
@@ -569,14 +623,24 @@ Result<Results> Index::Search(const Query& q) const {
   if (q.date_from && q.date_to && *q.date_from > *q.date_to) {
     return InvalidArgumentError("date_from is after date_to");
   }
-  internal::ParsedQuery parsed;
-  if (q.match_all) {
-    parsed.query = Xapian::Query::MatchAll;
-  } else {
-    ASSIGN_OR_RETURN(parsed, internal::ParseQuery(q.text, q.blind));
-  }
-
+  std::lock_guard lock(impl_->mu);
   try {
+    internal::ParsedQuery parsed;
+    if (q.match_all) {
+      parsed.query = Xapian::Query::MatchAll;
+    } else {
+      auto vocabulary = [&](std::string_view key) {
+        std::set<std::string> words;
+        const std::string term = std::string(internal::kSyllablePrefix) + std::string(key);
+        for (const Xapian::Database& db : impl_->readers) {
+          for (auto it = db.synonyms_begin(term); it != db.synonyms_end(term); ++it) {
+            words.insert(*it);
+          }
+        }
+        return std::vector<std::string>(words.begin(), words.end());
+      };
+      ASSIGN_OR_RETURN(parsed, internal::ParseQuery(q.text, q.blind, vocabulary));
+    }
     std::vector<Xapian::Query> filters;
     for (const auto& [facet, values] : q.filters) {
       std::vector<Xapian::Query> any;
@@ -625,12 +689,13 @@ Result<Results> Index::Search(const Query& q) const {
     // Xapian counts references without atomics, so two threads may not share a Query: each
     // gets its own copy, through its serialised form.
     const std::string serialised = query.serialise();
-    std::lock_guard lock(impl_->mu);
     RETURN_IF_ERROR(ForEachShard(true, [&](size_t s) {
       const Xapian::Database& db = impl_->readers[s];
       ShardMatch& m = match[s];
       Xapian::Enquire enquire(db);
-      enquire.set_query(Xapian::Query::unserialise(serialised));
+      Xapian::Registry registry;
+      internal::RegisterQuerySources(registry);
+      enquire.set_query(Xapian::Query::unserialise(serialised, registry));
       // Xapian stops counting after check_at_least matches (once it has the best page): the
       // total is then an estimate, and the spy has seen only the matches examined. (Counting
       // in a match of its own, without a page, and ranking in another without the spy was

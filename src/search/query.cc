@@ -89,8 +89,9 @@ Xapian::Query Phrase(const std::vector<std::string>& terms) {
 class Parser {
  public:
   Parser(std::string_view text, std::vector<Lexeme> lexemes,
-         const std::function<std::string(std::string_view)>& blind, ParsedQuery& out)
-      : text_(text), lex_(std::move(lexemes)), blind_(blind), out_(out) {}
+         const std::function<std::string(std::string_view)>& blind, const Vocabulary& vocabulary,
+         ParsedQuery& out)
+      : text_(text), lex_(std::move(lexemes)), blind_(blind), vocabulary_(vocabulary), out_(out) {}
 
   Result<Xapian::Query> Parse() {
     // A whole query of plain words may be a name: "Kim Chol Su", "Chulsoo Kim".
@@ -263,22 +264,9 @@ class Parser {
         std::vector<std::string> chars;
         std::string run;
         for (size_t k = i; k < j; ++k) chars.push_back(t[k].term), run += t[k].term;
-        // A word of CJK characters matches by its bigrams, each indexed only for two
-        // characters adjacent in a run: all of them must be in the document. Checking that
-        // they also follow each other would read the positions of every candidate, which made
-        // a common Hangul word the slowest query there was; documents holding every bigram of
-        // a word of three or more characters without the word itself are rare, and a quoted
-        // phrase does check the exact sequence.
-        if (chars.size() == 1) {
-          alternatives.emplace_back(chars[0]);
-        } else {
-          std::vector<Xapian::Query> bigrams;
-          for (size_t k = i; k + 1 < j; ++k) bigrams.emplace_back(t[k].term + t[k + 1].term);
-          alternatives.push_back(
-              Xapian::Query(Xapian::Query::OP_AND, bigrams.begin(), bigrams.end()));
-        }
+        alternatives.push_back(Run(chars));
         Highlight(chars);
-        if (t[i].hangul) AddSyllableKey(run, alternatives);
+        if (t[i].hangul) RETURN_IF_ERROR(AddSyllableKey(run, alternatives));
         if (LooksLikeHangulName(a, i, j - 1)) RETURN_IF_ERROR(AddNames(run, alternatives));
       } else {
         while (j < t.size() && !t[j].cjk && t[j].link == Link::kHyphen) ++j;
@@ -291,7 +279,7 @@ class Parser {
         Highlight({joined});
         bool letters = true;
         for (size_t k = i; k < j; ++k) letters = letters && t[k].letters_only;
-        if (letters) AddSyllableKey(joined, alternatives);
+        if (letters) RETURN_IF_ERROR(AddSyllableKey(joined, alternatives));
       }
       pieces.push_back(Or(std::move(alternatives)));
       i = j;
@@ -301,40 +289,76 @@ class Parser {
     return Xapian::Query(Xapian::Query::OP_AND, pieces.begin(), pieces.end());
   }
 
-  // Sinuiju, Sinŭiju and 신의주 share a syllable key; ASCII words only below 4 letters are
-  // left alone (English "in", "an", "son" would meet unrelated Hangul words).
-  void AddSyllableKey(const std::string& word, std::vector<Xapian::Query>& out) {
+  // A run of CJK characters (folded), by its bigrams, each indexed only for two characters
+  // adjacent in a run: all of them must be in the document. Checking that they also follow
+  // each other would read every candidate's text; documents holding every bigram of a word of
+  // three or more characters without the word itself are rare, and a quoted phrase does check
+  // the exact sequence. One character matches where it starts a bigram or ends a run: the
+  // terms that start with it.
+  static Xapian::Query Run(const std::vector<std::string>& chars) {
+    if (chars.size() == 1) return Xapian::Query(Xapian::Query::OP_WILDCARD, chars[0]);
+    std::vector<Xapian::Query> bigrams;
+    for (size_t k = 0; k + 1 < chars.size(); ++k) bigrams.emplace_back(chars[k] + chars[k + 1]);
+    return Xapian::Query(Xapian::Query::OP_AND, bigrams.begin(), bigrams.end());
+  }
+
+  // Sinuiju, Sinŭiju and 신의주 share a syllable key: the word also matches the index's words
+  // with its key. ASCII words only below 4 letters are left alone (English "in", "an", "son"
+  // would meet unrelated Hangul words).
+  Status AddSyllableKey(const std::string& word, std::vector<Xapian::Query>& out) {
     const bool ascii = std::all_of(word.begin(), word.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (ascii && word.size() < 4) return;
+    if (ascii && word.size() < 4) return OkStatus();
     const std::string key = SyllableKey(word);
-    if (key.empty()) return;
+    if (key.empty()) return OkStatus();
     if (negated_ == 0) out_.syllable_keys.insert(key);
-    out.emplace_back(std::string(kSyllablePrefix) + key);
+    // Another spelling weighs half as much as the word as typed, so the documents that use
+    // the user's spelling come first among equals.
+    for (const std::string& other : vocabulary_(key)) {
+      if (other == word) continue;  // the word itself is already an alternative
+      // The vocabulary holds Hangul runs and folded Latin words (index.cc).
+      ASSIGN_OR_RETURN(std::u32string chars, DecodeUtf8(other));
+      if (!chars.empty() && chars[0] >= 0xAC00 && chars[0] <= 0xD7A3) {
+        std::vector<std::string> syllables;
+        for (char32_t c : chars) syllables.push_back(EncodeUtf8(std::u32string(1, c)));
+        // A run is found by its bigrams; together they weigh as one term.
+        const double bigrams = static_cast<double>(std::max<size_t>(chars.size() - 1, 1));
+        out.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Run(syllables), 0.5 / bigrams);
+      } else {
+        out.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(other), 0.5);
+      }
+    }
+    return OkStatus();
   }
 
   Result<Xapian::Query> QuotedPhrase(const Lexeme& l) {
     const std::string_view content = text_.substr(l.begin, l.end - l.begin);
     ASSIGN_OR_RETURN(Analysis a, Analyze(content));
     words_ += a.tokens.size();
+    const std::vector<Token>& t = a.tokens;
     std::vector<std::string> terms;
-    for (const Token& t : a.tokens) terms.push_back(t.term);
-    // Characters adjacent in the phrase must be adjacent in a run, as for a word; their
-    // bigrams also narrow the documents whose positions are read.
-    std::vector<Xapian::Query> parts;
-    for (size_t k = 0; k + 1 < a.tokens.size(); ++k) {
-      if (a.tokens[k].cjk && a.tokens[k + 1].cjk && a.tokens[k + 1].link == Link::kAdjacent) {
-        parts.emplace_back(terms[k] + terms[k + 1]);
-      }
-    }
+    for (const Token& token : t) terms.push_back(token.term);
     std::vector<Xapian::Query> alternatives;
-    if (!terms.empty()) {
-      parts.insert(parts.begin(), Phrase(terms));
-      alternatives.push_back(
-          parts.size() == 1 ? parts[0]
-                            : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
-      Highlight(terms);
+    if (std::none_of(t.begin(), t.end(), [](const Token& token) { return token.cjk; })) {
+      if (!terms.empty()) alternatives.push_back(Phrase(terms));
+    } else {
+      // CJK characters have no positions: each run by its bigrams, each stretch of words as a
+      // phrase, and the whole phrase checked in the texts of the documents that have them all.
+      std::vector<Xapian::Query> parts;
+      for (size_t i = 0; i < t.size();) {
+        size_t j = i + 1;
+        while (j < t.size() && t[j].cjk == t[i].cjk &&
+               (!t[i].cjk || t[j].link == Link::kAdjacent)) {
+          ++j;
+        }
+        const std::vector<std::string> stretch(terms.begin() + i, terms.begin() + j);
+        parts.push_back(t[i].cjk ? Run(stretch) : Phrase(stretch));
+        i = j;
+      }
+      parts.push_back(PhraseInText(t));
+      alternatives.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
     }
+    if (!terms.empty()) Highlight(terms);
     RETURN_IF_ERROR(AddNames(content, alternatives));
     if (alternatives.empty()) return Xapian::Query();
     return Or(std::move(alternatives));
@@ -343,6 +367,7 @@ class Parser {
   std::string_view text_;
   std::vector<Lexeme> lex_;
   const std::function<std::string(std::string_view)>& blind_;
+  const Vocabulary& vocabulary_;
   ParsedQuery& out_;
   size_t at_ = 0;
   size_t depth_ = 0;
@@ -353,7 +378,8 @@ class Parser {
 }  // namespace
 
 Result<ParsedQuery> ParseQuery(std::string_view text,
-                               const std::function<std::string(std::string_view)>& blind) {
+                               const std::function<std::string(std::string_view)>& blind,
+                               const Vocabulary& vocabulary) {
   if (text.size() > kMaxQueryBytes) {
     return InvalidArgumentError("the query is longer than " + std::to_string(kMaxQueryBytes) +
                                 " bytes; shorten it");
@@ -366,7 +392,7 @@ Result<ParsedQuery> ParseQuery(std::string_view text,
   }
   ASSIGN_OR_RETURN(std::vector<Lexeme> lexemes, Lex(text));
   ParsedQuery out;
-  Parser parser(text, std::move(lexemes), blind, out);
+  Parser parser(text, std::move(lexemes), blind, vocabulary, out);
   ASSIGN_OR_RETURN(out.query, parser.Parse());
   return out;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "search/internal.h"
 
 namespace custodian::search::internal {
 
@@ -24,11 +25,23 @@ struct ParsedQuery {
   std::set<std::string> syllable_keys;  // canonical word keys (without prefix)
 };
 
+// The words of the index that have a syllable key: the index's vocabulary (index.cc).
+using Vocabulary = std::function<std::vector<std::string>(std::string_view key)>;
+
 // InvalidArgument (with a byte offset, never the query text) for an empty or over-long query,
 // bad UTF-8, an unbalanced quote or parenthesis, an operator without an operand, too many
-// words or too deep parentheses.
+// words or too deep parentheses. A word with a syllable key also matches the words of
+// `vocabulary` with that key (Sinuiju: 신의주).
 Result<ParsedQuery> ParseQuery(std::string_view text,
-                               const std::function<std::string(std::string_view)>& blind);
+                               const std::function<std::string(std::string_view)>& blind,
+                               const Vocabulary& vocabulary);
+
+// The documents whose stored texts hold `tokens` (a quoted phrase with CJK characters, which
+// have no positions in the index) at consecutive tokens. Only cheap ANDed with terms that
+// every such document has; a query that holds one needs RegisterQuerySources to be
+// unserialised.
+Xapian::Query PhraseInText(const std::vector<Token>& tokens);
+void RegisterQuerySources(Xapian::Registry& registry);
 
 // A highlighted excerpt of about `max_bytes` of `text` around its densest matches of `query`
 // (HTML-escaped, matches in <b>...</b>, "…" where cut); "" when nothing in it matches, or the

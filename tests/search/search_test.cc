@@ -494,7 +494,7 @@ TEST_F(SearchTest, LargeMatchSetsGiveFlaggedEstimatesThatRespectAccess) {
 }
 
 // Two characters are matched by their bigram, which exists only where they are adjacent in a
-// run; longer runs and quoted phrases are matched at consecutive positions.
+// run; a longer run by all its bigrams; a quoted phrase exactly, in the stored text.
 TEST_F(SearchTest, HangulWordsMatchByTheirBigramsAndPhrasesExactly) {
   Put(Doc("run", "보위부 구류장에서 조사를 받았다."));
   Put(Doc("spaced", "보 위 부 구 류 장"));
@@ -510,6 +510,52 @@ TEST_F(SearchTest, HangulWordsMatchByTheirBigramsAndPhrasesExactly) {
   EXPECT_EQ(Find("\"보위부 구류장\""), Ids{"run"});
   EXPECT_EQ(Find("\"구류장 보위부\""), Ids{});
   EXPECT_EQ(Find("\"보위 부에서\""), Ids{"split"});
+}
+
+// CJK characters have no positions in the index, so a quoted phrase with them is checked in
+// the stored texts: alone, under NOT and OR, and mixed with words.
+TEST_F(SearchTest, CjkPhrasesAreCheckedInTheTextUnderEveryOperator) {
+  Put(Doc("exact", "그는 보위부 구류장에서 조사를 받았다. The MSS가 그를 때렸다."));
+  Put(Doc("apart", "보위부에 갔다. 나중에 구류장에서 만났다. MSS 요원이 그를 때렸다."));
+  Put(Doc("spaces", "보위부   구류장 (several spaces)"));
+  EXPECT_EQ(Find("\"보위부 구류장\""), (Ids{"exact", "spaces"}));
+  EXPECT_EQ(Find("보위부 구류장"), (Ids{"apart", "exact", "spaces"}));
+  EXPECT_EQ(Find("보위부 NOT \"보위부 구류장\""), Ids{"apart"});
+  EXPECT_EQ(Find("\"보위부 구류장\" OR 요원이"), (Ids{"apart", "exact", "spaces"}));
+  EXPECT_EQ(Find("\"the mss가\""), Ids{"exact"});
+  EXPECT_EQ(Find("\"mss가 그를\""), Ids{"exact"});
+  EXPECT_EQ(Find("\"mss 요원이\""), Ids{"apart"});
+  EXPECT_EQ(Find("\"구류장 조사를\""), Ids{});  // a particle in between
+  // One character, at the start of a run, inside it, or at its end.
+  EXPECT_EQ(Find("\"갔다\""), Ids{"apart"});
+  EXPECT_EQ(Find("\"다\""), (Ids{"apart", "exact"}));
+}
+
+// The words of Hangul runs and romanized words meet through the index's vocabulary of syllable
+// keys, which outlives the writer and takes nothing from a batch that was refused.
+TEST_F(SearchTest, SpellingsMeetAcrossReopeningAndRefusedBatches) {
+  Document bad = Doc("bad", "x");
+  bad.date = DateRange{20100101, 20091231};
+  const std::vector<Document> refused = {Doc("first", "그는 신의주에서 넘겨졌다."), bad};
+  EXPECT_FALSE(index_->PutAll(refused).ok());
+  EXPECT_EQ(Find("Sinuiju"), Ids{});
+  Put(Doc("hangul", "그는 신의주에서 넘겨졌다."));
+  ASSERT_TRUE(index_->Commit(1).ok());
+  Reopen();
+  Put(Doc("latin", "He was handed over at Shinuiju."));
+  EXPECT_EQ(Find("Sinuiju"), (Ids{"hangul", "latin"}));
+  EXPECT_EQ(Find("신의주"), (Ids{"hangul", "latin"}));
+  // The spelling as typed ranks first.
+  Query q;
+  q.text = "Shinuiju";
+  q.all_access = true;
+  Results r = Run(q);
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].id, "latin");
+  q.text = "신의주";
+  r = Run(q);
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].id, "hangul");
 }
 
 TEST_F(SearchTest, SealedNamesAreFoundOnlyWithTheRightBlindFunction) {
