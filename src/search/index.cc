@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -120,11 +121,10 @@ struct KeyedWord {
 // that may have a syllable key and are not in `keyed` (the shard's words already in its
 // vocabulary) are added to `words`.
 //
-// Only words have positions. CJK characters are found by their bigrams and a run's last
-// character (a one-character query by the terms that start with it), and quoted phrases with
-// CJK characters are checked against the stored text (PhraseCheck): postings with positions
-// are what Xapian's indexing spends its time on, and the positions of every Hangul syllable
-// were most of a Korean testimony's.
+// Only words have positions. CJK characters are found by their bigrams (a one-character query
+// by the terms that start with it), and quoted phrases with CJK characters are checked against
+// the stored text (PhraseCheck): postings with positions are what Xapian's indexing spends its
+// time on, and the positions of every Hangul syllable were most of a Korean testimony's.
 Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Document& doc,
                           const std::unordered_set<std::string>& keyed,
                           std::vector<KeyedWord>& words) {
@@ -140,7 +140,10 @@ Xapian::termpos IndexText(const Analysis& a, Xapian::termpos pos, Xapian::Docume
     if (t[i].cjk) {
       while (j < t.size() && t[j].cjk && t[j].link == Link::kAdjacent) ++j;
       for (size_t k = i; k + 1 < j; ++k) doc.add_term(t[k].term + t[k + 1].term);
-      doc.add_term(t[j - 1].term);
+      // The last character, which starts no bigram: of a Han run, where any character may be
+      // a word, and of a one-syllable Hangul word. A longer Hangul word ends in a particle or
+      // an ending far more often than in a word of its own, and one term in six was those.
+      if (!t[i].hangul || j - i == 1) doc.add_term(t[j - 1].term);
       // Place names meet their romanizations: keys of the run and of the run without a
       // particle or suffix (신의주에서 -> 신의주).
       if (t[i].hangul) {
@@ -506,11 +509,15 @@ Status Index::PutAll(std::span<const Document> documents) {
   const bool parallel = documents.size() >= 16;
   std::vector<std::optional<BuiltDocument>> built(documents.size());
   std::vector<Status> invalid(documents.size());
+  std::vector<size_t> shard_of(documents.size());
+  for (size_t i = 0; i < documents.size(); ++i) shard_of[i] = ShardOf(documents[i].id);
   std::lock_guard lock(impl_->mu);
-  RETURN_IF_ERROR(ForEachShard(parallel, [&](size_t s) {
-    for (size_t i = 0; i < documents.size(); ++i) {
-      if (ShardOf(documents[i].id) != s) continue;
-      Result<BuiltDocument> doc = BuildDocument(documents[i], impl_->shards[s].keyed);
+  // Any thread builds any document (only writing is tied to a shard), the next one not yet
+  // taken, so that neither waits for the other.
+  std::atomic<size_t> next{0};
+  RETURN_IF_ERROR(ForEachShard(parallel, [&](size_t) {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < documents.size();) {
+      Result<BuiltDocument> doc = BuildDocument(documents[i], impl_->shards[shard_of[i]].keyed);
       if (doc.ok()) {
         built[i] = std::move(doc).value();
       } else {
@@ -534,7 +541,7 @@ Status Index::PutAll(std::span<const Document> documents) {
     Impl::Shard& shard = impl_->shards[s];
     std::vector<KeyedWord*> words;
     for (size_t i = 0; i < documents.size(); ++i) {
-      if (ShardOf(documents[i].id) != s) continue;
+      if (shard_of[i] != s) continue;
       for (KeyedWord& w : built[i]->words) words.push_back(&w);
     }
     // Xapian keeps one key's synonyms in memory and writes them out when another key comes.
@@ -549,7 +556,7 @@ Status Index::PutAll(std::span<const Document> documents) {
       }
     }
     for (size_t i = 0; i < documents.size(); ++i) {
-      if (ShardOf(documents[i].id) != s) continue;
+      if (shard_of[i] != s) continue;
       shard.db.replace_document(std::string(internal::kIdPrefix) + documents[i].id, built[i]->doc);
       impl_->Written(shard);
     }

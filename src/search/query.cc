@@ -293,8 +293,8 @@ class Parser {
   // adjacent in a run: all of them must be in the document. Checking that they also follow
   // each other would read every candidate's text; documents holding every bigram of a word of
   // three or more characters without the word itself are rare, and a quoted phrase does check
-  // the exact sequence. One character matches where it starts a bigram or ends a run: the
-  // terms that start with it.
+  // the exact sequence. One character matches the terms that start with it: where it starts
+  // a bigram, is a one-character run, or ends a Han run (index.cc).
   static Xapian::Query Run(const std::vector<std::string>& chars) {
     if (chars.size() == 1) return Xapian::Query(Xapian::Query::OP_WILDCARD, chars[0]);
     std::vector<Xapian::Query> bigrams;

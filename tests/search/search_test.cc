@@ -151,6 +151,8 @@ TEST_F(SearchTest, HanWithoutSpaces) {
   EXPECT_EQ(Find("咸镜北道"), Ids{"a"});
   EXPECT_EQ(Find("壤平"), Ids{});
   EXPECT_EQ(Find("平"), (Ids{"a", "b"}));
+  EXPECT_EQ(Find("道"), Ids{"a"});  // the last character of a run
+  EXPECT_EQ(Find("原"), Ids{"b"});
 }
 
 TEST_F(SearchTest, NamesInNameFieldsAcrossScripts) {
@@ -506,7 +508,8 @@ TEST_F(SearchTest, HangulWordsMatchByTheirBigramsAndPhrasesExactly) {
   EXPECT_EQ(Find("구류장"), (Ids{"run", "scattered"}));
   EXPECT_EQ(Find("\"구류장\""), Ids{"run"});
   EXPECT_EQ(Find("구류장에서"), Ids{"run"});
-  EXPECT_EQ(Find("보"), (Ids{"reordered", "run", "spaced", "split"}));
+  // One syllable: where it starts a word or is one; not at the end of a longer word.
+  EXPECT_EQ(Find("보"), (Ids{"run", "spaced", "split"}));
   EXPECT_EQ(Find("\"보위부 구류장\""), Ids{"run"});
   EXPECT_EQ(Find("\"구류장 보위부\""), Ids{});
   EXPECT_EQ(Find("\"보위 부에서\""), Ids{"split"});
@@ -526,9 +529,8 @@ TEST_F(SearchTest, CjkPhrasesAreCheckedInTheTextUnderEveryOperator) {
   EXPECT_EQ(Find("\"mss가 그를\""), Ids{"exact"});
   EXPECT_EQ(Find("\"mss 요원이\""), Ids{"apart"});
   EXPECT_EQ(Find("\"구류장 조사를\""), Ids{});  // a particle in between
-  // One character, at the start of a run, inside it, or at its end.
   EXPECT_EQ(Find("\"갔다\""), Ids{"apart"});
-  EXPECT_EQ(Find("\"다\""), (Ids{"apart", "exact"}));
+  EXPECT_EQ(Find("\"구\""), (Ids{"apart", "exact", "spaces"}));
 }
 
 // The words of Hangul runs and romanized words meet through the index's vocabulary of syllable
