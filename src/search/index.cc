@@ -43,6 +43,7 @@ constexpr std::string_view kSeqKey = "custodian.last_seq";
 constexpr Xapian::valueno kDateLoSlot = 0;
 constexpr Xapian::valueno kDateHiSlot = 1;
 constexpr Xapian::valueno kFirstFacetSlot = 2;  // + Facet
+static_assert(kFirstFacetSlot + kFacetCount <= internal::kTextsSlot);
 // Positions between fields, so that a phrase never spans two of them.
 constexpr Xapian::termpos kFieldGap = 100;
 constexpr size_t kSnippetBytes = 240;
@@ -352,12 +353,13 @@ Result<BuiltDocument> BuildDocument(const Document& d,
     doc.add_value(kDateHiSlot, Xapian::sortable_serialise(d.date->hi));
   }
   doc.add_boolean_term(std::string(internal::kIdPrefix) + d.id);
-  // Only what snippets need: never names, blind terms or facets.
-  Json data = {{"id", d.id}, {"kind", d.kind}, {"texts", Json::array()}};
+  // Only what results and snippets need: never names, blind terms or facets.
+  doc.set_data(Json({{"id", d.id}, {"kind", d.kind}}).dump());
+  Json stored = Json::array();
   for (size_t i = 0; i < texts.size(); ++i) {
-    data["texts"].push_back(Json::array({d.texts[i].first, texts[i].text}));
+    stored.push_back(Json::array({d.texts[i].first, texts[i].text}));
   }
-  doc.set_data(data.dump());
+  doc.add_value(internal::kTextsSlot, stored.dump());
   return built;
 }
 
@@ -776,17 +778,21 @@ Result<Results> Index::Search(const Query& q) const {
     for (size_t k = q.offset; k < candidates.size() && k < page_end; ++k) {
       Hit hit;
       hit.score = candidates[k].weight;
-      const Json data = Json::parse(candidates[k].it.get_document().get_data(), nullptr, false);
-      if (!data.is_object()) return DataLossError("search index: unreadable document data");
+      const Xapian::Document doc = candidates[k].it.get_document();
+      const Json data = Json::parse(doc.get_data(), nullptr, false);
+      const Json texts = Json::parse(doc.get_value(internal::kTextsSlot), nullptr, false);
+      if (!data.is_object() || !texts.is_array()) {
+        return DataLossError("search index: unreadable document data");
+      }
       hit.id = data.value("id", "");
       hit.kind = data.value("kind", "");
-      for (const Json& field : data["texts"]) {
+      for (const Json& field : texts) {
         const std::string text = field[1].get<std::string>();
         std::string html = internal::MakeSnippet(text, parsed, kSnippetBytes, false);
         if (!html.empty()) hit.snippets.push_back({field[0].get<std::string>(), std::move(html)});
       }
-      if (hit.snippets.empty() && !data["texts"].empty()) {
-        const Json& first = data["texts"][0];
+      if (hit.snippets.empty() && !texts.empty()) {
+        const Json& first = texts[0];
         hit.snippets.push_back(
             {first[0].get<std::string>(),
              internal::MakeSnippet(first[1].get<std::string>(), parsed, kSnippetBytes, true)});

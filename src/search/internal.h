@@ -20,6 +20,11 @@ inline constexpr std::string_view kBlindPrefix = "XB";
 inline constexpr std::string_view kSyllablePrefix = "XW";
 inline constexpr std::string_view kAccessPrefix = "XA";
 
+// The value slot of a document's texts, as JSON [[field, text], ...] in NFC, for snippets and
+// phrase checks. A value rather than the document data: glass compresses data with zlib,
+// which was a tenth of the cost of indexing.
+inline constexpr unsigned kTextsSlot = 8;
+
 // How a token is joined to the one before it.
 enum class Link : uint8_t {
   kNone,      // start of text, or punctuation other than below

@@ -159,11 +159,10 @@ class PhraseCheck : public Xapian::PostingSource {
   }
 
   bool Holds(Xapian::docid did) const {
-    // The data is index.cc's {"id", "kind", "texts": [[field, text], ...]}.
-    const nlohmann::json data = nlohmann::json::parse(
-        db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_data(), nullptr, false);
-    if (!data.is_object() || !data.contains("texts") || !data["texts"].is_array()) return false;
-    for (const nlohmann::json& field : data["texts"]) {
+    const nlohmann::json texts = nlohmann::json::parse(
+        db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kTextsSlot), nullptr, false);
+    if (!texts.is_array()) return false;
+    for (const nlohmann::json& field : texts) {
       if (!field.is_array() || field.size() != 2 || !field[1].is_string()) continue;
       const std::string& text = field[1].get_ref<const std::string&>();
       if (!verbatim_.empty() && text.find(verbatim_) != std::string::npos) return true;

@@ -599,7 +599,7 @@ TEST_F(SearchTest, SealedNamesAreFoundOnlyWithTheRightBlindFunction) {
   EXPECT_NE(bytes.find("onsong"), std::string::npos);  // the scan does see terms
 
   // Stored data may be compressed on disk, so read everything back through Xapian too: every
-  // term, every document's data and values, and the metadata.
+  // term, every document's data and values, the metadata and the vocabulary.
   index_.reset();
   Xapian::Database db(dir_ / "index");
   std::string logical;
@@ -612,7 +612,12 @@ TEST_F(SearchTest, SealedNamesAreFoundOnlyWithTheRightBlindFunction) {
   for (auto k = db.metadata_keys_begin(); k != db.metadata_keys_end(); ++k) {
     logical += *k + db.get_metadata(*k);
   }
+  for (auto k = db.synonym_keys_begin(); k != db.synonym_keys_end(); ++k) {
+    logical += "\n" + *k + "\n";
+    for (auto w = db.synonyms_begin(*k); w != db.synonyms_end(*k); ++w) logical += *w + "\n";
+  }
   EXPECT_NE(logical.find("Onsong"), std::string::npos);
+  EXPECT_NE(logical.find("\nXW"), std::string::npos);  // the vocabulary was read
   EXPECT_NE(logical.find("XB" + blind(NameKeys(sealed)[0])), std::string::npos);
   for (const std::string& plain : {sealed, std::string("YONGSON"), NameKeys(sealed)[0]}) {
     EXPECT_EQ(logical.find(plain), std::string::npos) << plain << " found in the index";
