@@ -19,6 +19,24 @@ namespace custodian::search {
 namespace internal {
 namespace {
 
+// Indexing reads every word of every testimony, and testimonies repeat their words: the
+// readings below are pure functions of their input, remembered per thread and all forgotten
+// when there are too many.
+struct TransparentHash {
+  using is_transparent = void;  // look up a string_view without copying it
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename Value>
+using Memo = std::unordered_map<std::string, Value, TransparentHash, std::equal_to<>>;
+constexpr size_t kMemoSize = 200'000;
+
+template <typename Value, typename Compute>
+Value Remembered(Memo<Value>& memo, std::string_view key, Compute compute) {
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() >= kMemoSize) memo.clear();
+  return memo.emplace(std::string(key), compute()).first->second;
+}
+
 // Surnames that start a name in running text: the 33 of data/synth/names.json (the common
 // ones in both Koreas) and a few more. Common surnames that are also frequent first syllables
 // of ordinary words in testimonies (하, 나, 도, 소, 마, 지, 우, 구, 원, 공: 하였다, 나라, 도착,
@@ -84,9 +102,32 @@ char32_t FirstChar(const Token& token) {
 // A Korean name read with a known order: the key if the given name has two syllables, as
 // almost all Korean given names do; "Kyohwaso No" or "Then Kim" are not names.
 std::string KeyOf(std::string_view surname, std::string_view given) {
-  auto name = link::ParseKoreanName(surname, given);
-  if (!name.ok() || name->given.size() != 2 || name->surname.empty()) return "";
-  return name->Key();
+  thread_local Memo<std::string> memo;
+  std::string both = std::string(surname) + '\0' + std::string(given);
+  return Remembered(memo, both, [&] {
+    auto name = link::ParseKoreanName(surname, given);
+    if (!name.ok() || name->given.size() != 2 || name->surname.empty()) return std::string();
+    return name->Key();
+  });
+}
+
+// How a capitalised Latin word reads in a name.
+struct LatinWord {
+  bool korean = false;  // it parses as Korean syllables ("Please", "Camp" do not)
+  bool single_syllable = false;
+  bool surname = false;
+};
+
+LatinWord ReadLatinWord(std::string_view text) {
+  thread_local Memo<LatinWord> memo;
+  return Remembered(memo, text, [&] {
+    LatinWord word;
+    auto syllables = link::KoreanSyllables(text);
+    word.korean = syllables.ok();
+    word.single_syllable = word.korean && syllables->size() == 1;
+    word.surname = word.korean && IsLatinSurname(text);
+    return word;
+  });
 }
 
 void FindHangulNames(const Analysis& a, std::vector<NameMention>& out) {
@@ -188,13 +229,13 @@ void FindLatinNames(const Analysis& a, std::vector<NameMention>& out) {
     if (!words.empty() && t[i].link != Link::kSpace) flush(words);
     const std::string_view text =
         std::string_view(a.text).substr(t[i].begin, t[j - 1].end - t[i].begin);
-    auto syllables = link::KoreanSyllables(text);
-    if (!syllables.ok()) {  // "Please", "Camp": not a Korean word, so not part of a name
+    const LatinWord word = ReadLatinWord(text);
+    if (!word.korean) {  // "Please", "Camp": not a Korean word, so not part of a name
       flush(words);
       i = j;
       continue;
     }
-    words.push_back({i, j - 1, text, IsLatinSurname(text), syllables->size() == 1});
+    words.push_back({i, j - 1, text, word.surname, word.single_syllable});
     i = j;
   }
   flush(words);
@@ -230,19 +271,8 @@ std::string UncachedSyllableKey(std::string_view word) {
 }  // namespace
 
 std::string SyllableKey(std::string_view word) {
-  // Indexing asks for the key of every Latin word of four letters or more and of every Hangul
-  // run, and testimonies repeat their words: remember the answers (a pure function of the
-  // word), per thread, forgetting them all when there are too many.
-  struct Hash {
-    using is_transparent = void;  // look up a string_view without copying it
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  thread_local std::unordered_map<std::string, std::string, Hash, std::equal_to<>> cache;
-  if (auto it = cache.find(word); it != cache.end()) return it->second;
-  if (cache.size() >= 200'000) cache.clear();
-  std::string key = UncachedSyllableKey(word);
-  cache.emplace(std::string(word), key);
-  return key;
+  thread_local Memo<std::string> memo;
+  return Remembered(memo, word, [&] { return UncachedSyllableKey(word); });
 }
 
 namespace {
