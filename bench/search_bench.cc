@@ -275,6 +275,7 @@ struct GtWord {
 struct GtText {
   std::vector<GtWord> words;
   std::vector<std::u32string> hangul_runs;
+  std::vector<bool> after_run;  // per run: one ' ' between it and the previous run
 };
 
 void Tokenize(std::string_view text, GtText& out) {
@@ -284,6 +285,7 @@ void Tokenize(std::string_view text, GtText& out) {
     if (IsHangul(s[i])) {
       size_t j = i;
       while (j < s.size() && IsHangul(s[j])) ++j;
+      out.after_run.push_back(i >= 2 && s[i - 1] == ' ' && IsHangul(s[i - 2]));
       out.hangul_runs.emplace_back(s.substr(i, j - i));
       i = j;
       last_end = std::string::npos;
@@ -326,14 +328,11 @@ std::string FoldWord(std::string_view word) {
 
 // ---- 3. the query set -----------------------------------------------------------------------
 
-enum Category { kWord, kPhrase, kHangul, kPlace, kName, kAnd, kOr, kCategories };
-const char* kCategoryName[kCategories] = {"english word",
-                                          "two-word phrase",
-                                          "hangul word",
-                                          "place (romanized)",
-                                          "victim name (other romanization)",
-                                          "word AND word",
-                                          "word OR word"};
+enum Category { kWord, kPhrase, kHangul, kHangulPhrase, kPlace, kName, kAnd, kOr, kCategories };
+const char* kCategoryName[kCategories] = {"english word",      "two-word phrase",
+                                          "hangul word",       "quoted hangul phrase",
+                                          "place (romanized)", "victim name (other romanization)",
+                                          "word AND word",     "word OR word"};
 
 struct QuerySpec {
   Category category;
@@ -345,6 +344,7 @@ struct QuerySpec {
   std::vector<std::string> all_words;  // relevant if all are (kAnd)
   std::string phrase_a, phrase_b;      // relevant if "a b" with one space between
   std::vector<std::u32string> hangul;  // relevant if one is inside a Hangul run
+  std::u32string hangul_phrase;        // "a b": a run ending in a, one space, a run starting b
   std::vector<uint32_t> relevant;      // document indexes, sorted
   // Names: candidate documents and the spellings to look for in each.
   std::map<uint32_t, std::vector<std::string>> name_docs;
@@ -655,6 +655,21 @@ int main(int argc, char** argv) {
         q.hangul = {word};
         q.ours = custodian::EncodeUtf8(word);
         q.fts = FtsQuoted(q.ours);
+      } else if (c == kHangulPhrase) {
+        // A short word and the start of the next, as a user would quote them: 보위부 구류장.
+        std::vector<size_t> ok;
+        for (size_t k = 1; k < t.hangul_runs.size(); ++k) {
+          if (t.after_run[k] && t.hangul_runs[k - 1].size() >= 2 &&
+              t.hangul_runs[k - 1].size() <= 4 && t.hangul_runs[k].size() >= 2)
+            ok.push_back(k);
+        }
+        if (ok.empty()) continue;
+        const size_t k = ok[pick(ok.size())];
+        const std::u32string& next = t.hangul_runs[k];
+        const size_t len = std::min<size_t>(next.size(), 2 + pick(2));
+        q.hangul_phrase = t.hangul_runs[k - 1] + U" " + next.substr(0, len);
+        q.ours = "\"" + custodian::EncodeUtf8(q.hangul_phrase) + "\"";
+        q.fts = FtsQuoted(custodian::EncodeUtf8(q.hangul_phrase));
       } else if (c == kAnd || c == kOr) {
         const std::string a = random_word(t);
         const std::string b = random_word(c == kAnd ? t : tokenized[pick(tokenized.size())]);
@@ -764,7 +779,7 @@ int main(int argc, char** argv) {
   {
     const auto start = Clock::now();
     std::unordered_map<std::string, std::vector<size_t>> word_needles, phrase_needles;
-    std::unordered_map<std::u32string, std::vector<size_t>> hangul_needles;
+    std::unordered_map<std::u32string, std::vector<size_t>> hangul_needles, hangul_phrases;
     std::unordered_map<uint32_t, std::vector<size_t>> name_needles;
     size_t longest_hangul = 0;
     for (size_t qi = 0; qi < queries.size(); ++qi) {
@@ -777,6 +792,7 @@ int main(int argc, char** argv) {
         longest_hangul = std::max(longest_hangul, h.size());
       }
       for (const auto& [doc, spellings] : q.name_docs) name_needles[doc].push_back(qi);
+      if (!q.hangul_phrase.empty()) hangul_phrases[q.hangul_phrase].push_back(qi);
     }
     DocReader reader(docs_path);
     uint32_t index = 0;
@@ -809,6 +825,19 @@ int main(int argc, char** argv) {
             for (size_t len = 2; len <= longest_hangul && a + len <= run.size(); ++len) {
               auto it = hangul_needles.find(run.substr(a, len));
               if (it != hangul_needles.end()) any.insert(it->second.begin(), it->second.end());
+            }
+          }
+        }
+        // Quoted Hangul phrases: the end of a run (up to 4 syllables), one space, the start
+        // of the next (up to 3).
+        for (size_t k = 1; k < t.hangul_runs.size() && !hangul_phrases.empty(); ++k) {
+          if (!t.after_run[k]) continue;
+          const std::u32string& a = t.hangul_runs[k - 1];
+          const std::u32string& b = t.hangul_runs[k];
+          for (size_t la = 2; la <= std::min<size_t>(4, a.size()); ++la) {
+            for (size_t lb = 2; lb <= std::min<size_t>(3, b.size()); ++lb) {
+              auto it = hangul_phrases.find(a.substr(a.size() - la) + U" " + b.substr(0, lb));
+              if (it != hangul_phrases.end()) any.insert(it->second.begin(), it->second.end());
             }
           }
         }
@@ -1151,7 +1180,8 @@ int main(int argc, char** argv) {
                       Xapian::Query(std::string(search::internal::kAccessPrefix) + kAccessTag)));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    Xapian::MSet mset = enquire.get_mset(0, xdb.get_doccount());
+    const auto phrases = search::internal::PhrasesInText(parsed.required_phrases);
+    Xapian::MSet mset = enquire.get_mset(0, xdb.get_doccount(), 0, nullptr, phrases.get());
     std::vector<uint32_t> got;
     got.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) got.push_back(doc_of_docid.at(*it));

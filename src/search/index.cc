@@ -507,8 +507,8 @@ Result<std::unique_ptr<Index>> Index::OpenForReading(const std::string& dir) {
 Status Index::Put(const Document& document) { return PutAll({&document, 1}); }
 
 Status Index::PutAll(std::span<const Document> documents) {
-  // Analysis and Xapian's inverter are the cost of indexing; with a batch, each shard's
-  // documents are built and written on a thread of their own.
+  // Analysis and Xapian's inverter are the cost of indexing; with a batch, documents are built
+  // on a thread per shard, then each shard's are written on a thread of its own.
   RETURN_IF_ERROR(impl_->CheckWritable());
   const bool parallel = documents.size() >= 16;
   std::vector<std::optional<BuiltDocument>> built(documents.size());
@@ -722,13 +722,18 @@ Result<Results> Index::Search(const Query& q) const {
       const Xapian::doccount all = db.get_doccount();
       Xapian::doccount check = all;
       if (q.exact_count_limit > 0) {
-        const uint64_t share = (q.exact_count_limit + kShards - 1) / kShards;
+        uint64_t share = (q.exact_count_limit + kShards - 1) / kShards;
+        // Each match of a CJK phrase is read from its text before it counts, and a phrase
+        // of common words can be one candidate in twenty: count a quarter as many.
+        if (!parsed.required_phrases.empty()) share = (share + 3) / 4;
         check = static_cast<Xapian::doccount>(
             std::min<uint64_t>(all, std::max<uint64_t>(share, page_end)));
       }
       FacetSpy spy(&m.counts, q.count_facets, check);
       enquire.add_matchspy(&spy);
-      m.mset = enquire.get_mset(0, page_end, check);
+      const std::unique_ptr<Xapian::MatchDecider> phrases =
+          internal::PhrasesInText(parsed.required_phrases);
+      m.mset = enquire.get_mset(0, page_end, check, nullptr, phrases.get());
       enquire.clear_matchspies();
       m.lower = m.mset.get_matches_lower_bound();
       m.upper = m.mset.get_matches_upper_bound();

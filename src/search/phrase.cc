@@ -1,14 +1,16 @@
 // Quoted phrases with CJK characters (query.h). CJK characters have no positions in the index
-// (index.cc): the phrase's bigrams and words find the candidates, and PhraseCheck, a posting
-// source ANDed with them, keeps the documents whose stored texts hold the phrase. Being a
-// posting source rather than a match decider, it is checked only on the documents the rest
-// of its branch proposes, and it works under NOT and OR like any other query.
+// (index.cc): the phrase's bigrams and words find the candidates, and the documents whose
+// stored texts hold the phrase are kept. A phrase that every match must hold is checked by a
+// match decider, which Xapian asks only about the candidates that could still reach the page
+// (or are among the first it counts); any other (under OR or NOT) by PhraseCheck, a posting
+// source ANDed with its bigrams, which is asked about every candidate of its branch.
 #include <xapian.h>
 
 #include <algorithm>
-#include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,37 +43,150 @@ bool HoldsPhrase(const std::vector<Token>& tokens, const std::vector<PhraseToken
   return false;
 }
 
+// The code point at `p` of UTF-8 `s` and its length; U+FFFD for a bad sequence.
+std::pair<char32_t, size_t> CodePointAt(std::string_view s, size_t p) {
+  const auto c = static_cast<unsigned char>(s[p]);
+  const size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (n == 1 || p + n > s.size()) return {c < 0x80 ? c : 0xFFFD, 1};
+  char32_t cp = c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[p + k]) & 0x3F);
+  return {cp, n};
+}
+
+// Blocks whose characters NFKC case folding may turn into CJK characters (Hangul jamo and
+// compatibility jamo, CJK radicals and Kangxi radicals, enclosed and squared CJK, compatibility
+// ideographs, half- and full-width forms, enclosed ideographs): in a text without them, a
+// phrase of CJK characters is where its bytes are.
+bool MayFoldIntoCjk(char32_t c) {
+  return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x2FDF) ||
+         (c >= 0x3130 && c <= 0x318F) || (c >= 0x3200 && c <= 0x33FF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x1F200 && c <= 0x1F2FF) ||
+         (c >= 0x2F800 && c <= 0x2FA1F);
+}
+
+// A character that analysis keeps as a CJK token of its own, whatever surrounds it.
+bool IsCjkToken(char32_t c) {
+  return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3040 && c <= 0x30FF) ||
+         (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+         (c >= 0x20000 && c <= 0x2A6DF);
+}
+
+// A quoted phrase, checked in the texts a document stores (index.cc: kTextsSlot).
+class TextPhrase {
+ public:
+  explicit TextPhrase(std::vector<PhraseToken> tokens) : tokens_(std::move(tokens)) {
+    bool all_cjk = !tokens_.empty();
+    for (size_t k = 0; k < tokens_.size(); ++k) {
+      all_cjk = all_cjk && tokens_[k].cjk;
+      if (k == 0 || !tokens_[k].adjacent) runs_.emplace_back();
+      runs_.back() += tokens_[k].term;
+    }
+    if (!all_cjk) runs_.clear();
+  }
+
+  const std::vector<PhraseToken>& tokens() const { return tokens_; }
+
+  bool HeldBy(const std::string& stored) const {
+    if (!runs_.empty()) {
+      const Verdict verdict = Scan(stored);
+      if (verdict != Verdict::kUnknown) return verdict == Verdict::kHeld;
+    }
+    // Analyse the texts again, as the index did.
+    const nlohmann::json texts = nlohmann::json::parse(stored, nullptr, false);
+    if (!texts.is_array()) return false;
+    for (const nlohmann::json& field : texts) {
+      if (!field.is_array() || field.size() != 2 || !field[1].is_string()) continue;
+      Result<Analysis> a = Analyze(field[1].get_ref<const std::string&>());
+      if (a.ok() && HoldsPhrase(a->tokens, tokens_)) return true;
+    }
+    return false;
+  }
+
+ private:
+  enum class Verdict { kHeld, kNotHeld, kUnknown };
+
+  // A phrase of CJK characters read from the stored JSON itself, which is a hundred times
+  // cheaper than analysing it: its runs in order, with nothing but ASCII punctuation, spaces
+  // and JSON escapes (a line break is "\n") between them, inside one string. Unknown when
+  // the text has a character that may fold into a CJK one, or when something other than ASCII
+  // or a CJK character stands between two runs.
+  Verdict Scan(std::string_view stored) const {
+    // Those blocks start with these bytes, which UTF-8 uses for nothing else; Hangul does not.
+    for (size_t p = 0; p < stored.size(); ++p) {
+      const auto b = static_cast<unsigned char>(stored[p]);
+      if ((b == 0xE1 || b == 0xE2 || b == 0xE3 || b >= 0xEF) &&
+          MayFoldIntoCjk(CodePointAt(stored, p).first)) {
+        return Verdict::kUnknown;
+      }
+    }
+    bool unknown = false;
+    for (size_t at = stored.find(runs_[0]); at != std::string_view::npos;
+         at = stored.find(runs_[0], at + 1)) {
+      size_t p = at + runs_[0].size(), k = 1;
+      for (; k < runs_.size(); ++k) {
+        while (p < stored.size()) {
+          const auto c = static_cast<unsigned char>(stored[p]);
+          if (c == '\\') {
+            p += p + 1 < stored.size() && stored[p + 1] == 'u' ? 6 : 2;
+          } else if (c < 0x80 && c != '"' && !std::isalnum(c)) {
+            ++p;
+          } else {
+            break;
+          }
+        }
+        if (p >= stored.size() || stored[p] == '"') break;  // the end of a text
+        if (stored.compare(p, runs_[k].size(), runs_[k]) != 0) {
+          // A word, a digit or another CJK character between: not here. Anything else may be
+          // punctuation or a letter; analysis knows.
+          const auto c = static_cast<unsigned char>(stored[p]);
+          if (c >= 0x80 && !IsCjkToken(CodePointAt(stored, p).first)) unknown = true;
+          break;
+        }
+        p += runs_[k].size();
+      }
+      if (k == runs_.size()) return Verdict::kHeld;
+    }
+    return unknown ? Verdict::kUnknown : Verdict::kNotHeld;
+  }
+
+  std::vector<PhraseToken> tokens_;
+  std::vector<std::string> runs_;  // of a phrase of CJK characters only: its adjacent runs
+};
+
+std::vector<PhraseToken> PhraseTokens(const std::vector<Token>& tokens) {
+  std::vector<PhraseToken> phrase;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const bool adjacent =
+        k > 0 && tokens[k].cjk && tokens[k - 1].cjk && tokens[k].link == Link::kAdjacent;
+    phrase.push_back({tokens[k].term, adjacent, tokens[k].cjk});
+  }
+  return phrase;
+}
+
 class PhraseCheck : public Xapian::PostingSource {
  public:
   explicit PhraseCheck(std::vector<PhraseToken> phrase) : phrase_(std::move(phrase)) {
-    // A phrase of CJK characters only appears verbatim in the text when its words are one space
-    // apart (the characters fold to themselves), which saves analysing it again.
-    bool all_cjk = true;
-    for (size_t k = 0; k < phrase_.size(); ++k) {
-      all_cjk = all_cjk && phrase_[k].cjk;
-      if (k > 0 && !phrase_[k].adjacent) verbatim_ += ' ';
-      verbatim_ += phrase_[k].term;
-    }
-    if (!all_cjk) verbatim_.clear();
     // The words, and the bigrams of adjacent characters, are in every document that holds the
     // phrase: the rarest of them is where to look for candidates.
-    for (size_t k = 0; k < phrase_.size(); ++k) {
-      if (!phrase_[k].cjk) {
-        anchors_.push_back(phrase_[k].term);
-      } else if (k + 1 < phrase_.size() && phrase_[k + 1].adjacent) {
-        anchors_.push_back(phrase_[k].term + phrase_[k + 1].term);
+    const std::vector<PhraseToken>& t = phrase_.tokens();
+    for (size_t k = 0; k < t.size(); ++k) {
+      if (!t[k].cjk) {
+        anchors_.push_back(t[k].term);
+      } else if (k + 1 < t.size() && t[k + 1].adjacent) {
+        anchors_.push_back(t[k].term + t[k + 1].term);
       }
     }
   }
 
-  PhraseCheck* clone() const override { return new PhraseCheck(phrase_); }
+  PhraseCheck* clone() const override { return new PhraseCheck(phrase_.tokens()); }
   std::string name() const override { return kName; }
 
   // Each token as: a flag byte ('a' adjacent CJK, 'c' CJK, 'w' word), two bytes of length,
   // the term.
   std::string serialise() const override {
     std::string out;
-    for (const PhraseToken& t : phrase_) {
+    for (const PhraseToken& t : phrase_.tokens()) {
       out += t.adjacent ? 'a' : t.cjk ? 'c' : 'w';
       out += static_cast<char>(t.term.size() >> 8);
       out += static_cast<char>(t.term.size() & 0xff);
@@ -148,7 +263,7 @@ class PhraseCheck : public Xapian::PostingSource {
   bool at_end() const override { return at_end_; }
   Xapian::docid get_docid() const override { return current_; }
 
-  std::string get_description() const override { return "PhraseCheck(" + verbatim_ + ")"; }
+  std::string get_description() const override { return "PhraseCheck"; }
 
  private:
   // Moves to the first candidate from here on that holds the phrase, or to the end.
@@ -159,21 +274,10 @@ class PhraseCheck : public Xapian::PostingSource {
   }
 
   bool Holds(Xapian::docid did) const {
-    const nlohmann::json texts = nlohmann::json::parse(
-        db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kTextsSlot), nullptr, false);
-    if (!texts.is_array()) return false;
-    for (const nlohmann::json& field : texts) {
-      if (!field.is_array() || field.size() != 2 || !field[1].is_string()) continue;
-      const std::string& text = field[1].get_ref<const std::string&>();
-      if (!verbatim_.empty() && text.find(verbatim_) != std::string::npos) return true;
-      Result<Analysis> a = Analyze(text);
-      if (a.ok() && HoldsPhrase(a->tokens, phrase_)) return true;
-    }
-    return false;
+    return phrase_.HeldBy(db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kTextsSlot));
   }
 
-  std::vector<PhraseToken> phrase_;
-  std::string verbatim_;
+  TextPhrase phrase_;
   std::vector<std::string> anchors_;
   Xapian::Database db_;
   Xapian::PostingIterator it_, end_;
@@ -182,16 +286,43 @@ class PhraseCheck : public Xapian::PostingSource {
   bool started_ = false, at_end_ = false;
 };
 
+// Keeps the documents whose texts hold every phrase, or that have one of its other terms.
+class PhrasesDecider : public Xapian::MatchDecider {
+ public:
+  explicit PhrasesDecider(const std::vector<ParsedQuery::RequiredPhrase>& phrases) {
+    for (const ParsedQuery::RequiredPhrase& p : phrases) {
+      phrases_.push_back({TextPhrase(PhraseTokens(p.tokens)), p.or_terms});
+    }
+  }
+  bool operator()(const Xapian::Document& doc) const override {
+    const std::string stored = doc.get_value(kTextsSlot);
+    for (const auto& [phrase, or_terms] : phrases_) {
+      if (phrase.HeldBy(stored)) continue;
+      bool other = false;
+      for (const std::string& term : or_terms) {
+        Xapian::TermIterator it = doc.termlist_begin();
+        it.skip_to(term);
+        other = other || (it != doc.termlist_end() && *it == term);
+      }
+      if (!other) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::pair<TextPhrase, std::vector<std::string>>> phrases_;
+};
+
 }  // namespace
 
 Xapian::Query PhraseInText(const std::vector<Token>& tokens) {
-  std::vector<PhraseToken> phrase;
-  for (size_t k = 0; k < tokens.size(); ++k) {
-    const bool adjacent =
-        k > 0 && tokens[k].cjk && tokens[k - 1].cjk && tokens[k].link == Link::kAdjacent;
-    phrase.push_back({tokens[k].term, adjacent, tokens[k].cjk});
-  }
-  return Xapian::Query((new PhraseCheck(std::move(phrase)))->release());
+  return Xapian::Query((new PhraseCheck(PhraseTokens(tokens)))->release());
+}
+
+std::unique_ptr<Xapian::MatchDecider> PhrasesInText(
+    const std::vector<ParsedQuery::RequiredPhrase>& phrases) {
+  if (phrases.empty()) return nullptr;
+  return std::make_unique<PhrasesDecider>(phrases);
 }
 
 void RegisterQuerySources(Xapian::Registry& registry) {

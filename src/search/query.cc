@@ -91,7 +91,12 @@ class Parser {
   Parser(std::string_view text, std::vector<Lexeme> lexemes,
          const std::function<std::string(std::string_view)>& blind, const Vocabulary& vocabulary,
          ParsedQuery& out)
-      : text_(text), lex_(std::move(lexemes)), blind_(blind), vocabulary_(vocabulary), out_(out) {}
+      : text_(text), lex_(std::move(lexemes)), blind_(blind), vocabulary_(vocabulary), out_(out) {
+    // In a query of words and phrases only, every phrase is required of every match.
+    conjunctive_ = std::none_of(lex_.begin(), lex_.end(), [](const Lexeme& l) {
+      return l.type == LexType::kOr || l.type == LexType::kNot || l.type == LexType::kOpen;
+    });
+  }
 
   Result<Xapian::Query> Parse() {
     // A whole query of plain words may be a name: "Kim Chol Su", "Chulsoo Kim".
@@ -227,20 +232,25 @@ class Parser {
     }
   }
 
-  // Name terms (plain and, for a cleared user, blind) for a text that reads as a Korean name.
-  Status AddNames(std::string_view name, std::vector<Xapian::Query>& out) {
+  // Name terms (plain and, for a cleared user, blind) for a text that reads as a Korean name,
+  // as queries in `out` and, if given, as terms in `terms`.
+  Status AddNames(std::string_view name, std::vector<Xapian::Query>& out,
+                  std::vector<std::string>* terms = nullptr) {
+    std::vector<std::string> found;
     for (const std::string& key : NameKeys(name)) {
       if (negated_ == 0) out_.name_keys.insert(key);
-      out.emplace_back(std::string(kNamePrefix) + key);
+      found.push_back(std::string(kNamePrefix) + key);
       if (blind_) {
         std::string blind = blind_(key);
         if (blind.size() > kMaxKeyBytes) {
           return InvalidArgumentError("the blind function returned a term over " +
                                       std::to_string(kMaxKeyBytes) + " bytes");
         }
-        if (!blind.empty()) out.emplace_back(std::string(kBlindPrefix) + blind);
+        if (!blind.empty()) found.push_back(std::string(kBlindPrefix) + blind);
       }
     }
+    for (const std::string& term : found) out.emplace_back(term);
+    if (terms != nullptr) terms->insert(terms->end(), found.begin(), found.end());
     return OkStatus();
   }
 
@@ -266,7 +276,7 @@ class Parser {
         for (size_t k = i; k < j; ++k) chars.push_back(t[k].term), run += t[k].term;
         alternatives.push_back(Run(chars));
         Highlight(chars);
-        if (t[i].hangul) RETURN_IF_ERROR(AddSyllableKey(run, alternatives));
+        if (t[i].hangul) AddSyllableKey(run, alternatives);
         if (LooksLikeHangulName(a, i, j - 1)) RETURN_IF_ERROR(AddNames(run, alternatives));
       } else {
         while (j < t.size() && !t[j].cjk && t[j].link == Link::kHyphen) ++j;
@@ -279,7 +289,7 @@ class Parser {
         Highlight({joined});
         bool letters = true;
         for (size_t k = i; k < j; ++k) letters = letters && t[k].letters_only;
-        if (letters) RETURN_IF_ERROR(AddSyllableKey(joined, alternatives));
+        if (letters) AddSyllableKey(joined, alternatives);
       }
       pieces.push_back(Or(std::move(alternatives)));
       i = j;
@@ -305,19 +315,19 @@ class Parser {
   // Sinuiju, Sinŭiju and 신의주 share a syllable key: the word also matches the index's words
   // with its key. ASCII words only below 4 letters are left alone (English "in", "an", "son"
   // would meet unrelated Hangul words).
-  Status AddSyllableKey(const std::string& word, std::vector<Xapian::Query>& out) {
+  void AddSyllableKey(const std::string& word, std::vector<Xapian::Query>& out) {
     const bool ascii = std::all_of(word.begin(), word.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (ascii && word.size() < 4) return OkStatus();
+    if (ascii && word.size() < 4) return;
     const std::string key = SyllableKey(word);
-    if (key.empty()) return OkStatus();
+    if (key.empty()) return;
     if (negated_ == 0) out_.syllable_keys.insert(key);
     // Another spelling weighs half as much as the word as typed, so the documents that use
     // the user's spelling come first among equals.
     for (const std::string& other : vocabulary_(key)) {
       if (other == word) continue;  // the word itself is already an alternative
-      // The vocabulary holds Hangul runs and folded Latin words (index.cc).
-      ASSIGN_OR_RETURN(std::u32string chars, DecodeUtf8(other));
+      // The vocabulary holds Hangul runs and folded Latin words (index.cc), valid UTF-8.
+      const std::u32string chars = DecodeUtf8Lossy(other);
       if (!chars.empty() && chars[0] >= 0xAC00 && chars[0] <= 0xD7A3) {
         std::vector<std::string> syllables;
         for (char32_t c : chars) syllables.push_back(EncodeUtf8(std::u32string(1, c)));
@@ -328,7 +338,6 @@ class Parser {
         out.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(other), 0.5);
       }
     }
-    return OkStatus();
   }
 
   Result<Xapian::Query> QuotedPhrase(const Lexeme& l) {
@@ -338,12 +347,17 @@ class Parser {
     const std::vector<Token>& t = a.tokens;
     std::vector<std::string> terms;
     for (const Token& token : t) terms.push_back(token.term);
+    std::vector<Xapian::Query> names;
+    std::vector<std::string> name_terms;
+    RETURN_IF_ERROR(AddNames(content, names, &name_terms));
     std::vector<Xapian::Query> alternatives;
     if (std::none_of(t.begin(), t.end(), [](const Token& token) { return token.cjk; })) {
       if (!terms.empty()) alternatives.push_back(Phrase(terms));
     } else {
       // CJK characters have no positions: each run by its bigrams, each stretch of words as a
-      // phrase, and the whole phrase checked in the texts of the documents that have them all.
+      // phrase, and the whole phrase checked in the texts of the documents that have them all:
+      // by the match decider when every match must hold it (or be found by the phrase read as a
+      // name), else by a posting source.
       std::vector<Xapian::Query> parts;
       for (size_t i = 0; i < t.size();) {
         size_t j = i + 1;
@@ -355,11 +369,17 @@ class Parser {
         parts.push_back(t[i].cjk ? Run(stretch) : Phrase(stretch));
         i = j;
       }
-      parts.push_back(PhraseInText(t));
-      alternatives.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
+      if (conjunctive_) {
+        out_.required_phrases.push_back({t, name_terms});
+      } else {
+        parts.push_back(PhraseInText(t));
+      }
+      alternatives.push_back(
+          parts.size() == 1 ? parts[0]
+                            : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
     }
     if (!terms.empty()) Highlight(terms);
-    RETURN_IF_ERROR(AddNames(content, alternatives));
+    alternatives.insert(alternatives.end(), names.begin(), names.end());
     if (alternatives.empty()) return Xapian::Query();
     return Or(std::move(alternatives));
   }
@@ -369,6 +389,7 @@ class Parser {
   const std::function<std::string(std::string_view)>& blind_;
   const Vocabulary& vocabulary_;
   ParsedQuery& out_;
+  bool conjunctive_ = false;
   size_t at_ = 0;
   size_t depth_ = 0;
   size_t words_ = 0;

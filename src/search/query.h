@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -23,6 +24,14 @@ struct ParsedQuery {
   std::set<std::vector<std::string>> sequences;
   std::set<std::string> name_keys;      // canonical name keys (without prefix)
   std::set<std::string> syllable_keys;  // canonical word keys (without prefix)
+  // Quoted phrases with CJK characters that every match must hold, unless it has one of
+  // `or_terms` (the phrase read as a name), left out of `query` (which has their bigrams and
+  // words) for PhrasesInText to check.
+  struct RequiredPhrase {
+    std::vector<Token> tokens;
+    std::vector<std::string> or_terms;
+  };
+  std::vector<RequiredPhrase> required_phrases;
 };
 
 // The words of the index that have a syllable key: the index's vocabulary (index.cc).
@@ -42,6 +51,13 @@ Result<ParsedQuery> ParseQuery(std::string_view text,
 // unserialised.
 Xapian::Query PhraseInText(const std::vector<Token>& tokens);
 void RegisterQuerySources(Xapian::Registry& registry);
+
+// A match decider that keeps the documents whose stored texts hold every phrase, or that have
+// one of its `or_terms` (null for no phrases). Xapian asks it only about the candidates that
+// could reach the page, or are among the first it counts, so a common phrase costs a few
+// thousand checks rather than one per candidate.
+std::unique_ptr<Xapian::MatchDecider> PhrasesInText(
+    const std::vector<ParsedQuery::RequiredPhrase>& phrases);
 
 // A highlighted excerpt of about `max_bytes` of `text` around its densest matches of `query`
 // (HTML-escaped, matches in <b>...</b>, "…" where cut); "" when nothing in it matches, or the

@@ -521,16 +521,38 @@ TEST_F(SearchTest, CjkPhrasesAreCheckedInTheTextUnderEveryOperator) {
   Put(Doc("exact", "그는 보위부 구류장에서 조사를 받았다. The MSS가 그를 때렸다."));
   Put(Doc("apart", "보위부에 갔다. 나중에 구류장에서 만났다. MSS 요원이 그를 때렸다."));
   Put(Doc("spaces", "보위부   구류장 (several spaces)"));
-  EXPECT_EQ(Find("\"보위부 구류장\""), (Ids{"exact", "spaces"}));
-  EXPECT_EQ(Find("보위부 구류장"), (Ids{"apart", "exact", "spaces"}));
+  Put(Person("name", {"보위부 구류장"}));  // reads as a Korean name: found by its name key
+  EXPECT_EQ(Find("\"보위부 구류장\""), (Ids{"exact", "name", "spaces"}));
+  EXPECT_EQ(Find("보위부 구류장"), (Ids{"apart", "exact", "name", "spaces"}));
   EXPECT_EQ(Find("보위부 NOT \"보위부 구류장\""), Ids{"apart"});
-  EXPECT_EQ(Find("\"보위부 구류장\" OR 요원이"), (Ids{"apart", "exact", "spaces"}));
+  EXPECT_EQ(Find("\"보위부 구류장\" OR 요원이"), (Ids{"apart", "exact", "name", "spaces"}));
   EXPECT_EQ(Find("\"the mss가\""), Ids{"exact"});
   EXPECT_EQ(Find("\"mss가 그를\""), Ids{"exact"});
   EXPECT_EQ(Find("\"mss 요원이\""), Ids{"apart"});
   EXPECT_EQ(Find("\"구류장 조사를\""), Ids{});  // a particle in between
   EXPECT_EQ(Find("\"갔다\""), Ids{"apart"});
   EXPECT_EQ(Find("\"구\""), (Ids{"apart", "exact", "spaces"}));
+}
+
+// A phrase of CJK characters is read from the stored text without analysing it again where that
+// is exact, and analysed where it is not: other separators, characters that fold into CJK ones.
+TEST_F(SearchTest, CjkPhrasesAreFoundWhateverSeparatesTheirWords) {
+  Put(Doc("space", "그는 보위부 구류장에 있었다."));
+  Put(Doc("line", "그는 보위부\n구류장에 있었다."));
+  Put(Doc("quoted", "그는 보위부 \"구류장\"에 있었다."));
+  Put(Doc("ellipsis", "그는 보위부…구류장에 있었다."));
+  Put(Doc("letter", "그는 보위부 é 구류장에 있었다."));
+  Put(Doc("word", "그는 보위부 MSS 구류장에 있었다."));
+  Put(Doc("syllable", "그는 보위부의 구류장에 있었다."));
+  Document fields = Doc("fields", "구류장에 있었다.");
+  fields.texts.insert(fields.texts.begin(), {"title", "보위부"});
+  Put(fields);
+  Put(Doc("compat", "これはﾃｽﾄです。"));  // half-width katakana: テスト once folded (NFKC)
+  Put(Doc("plain", "これはテストです。"));
+  EXPECT_EQ(Find("\"보위부 구류장\""), (Ids{"ellipsis", "line", "quoted", "space"}));
+  EXPECT_EQ(Find("\"보위부 구류장\" 있었다"), (Ids{"ellipsis", "line", "quoted", "space"}));
+  EXPECT_EQ(Find("\"テスト\""), (Ids{"compat", "plain"}));
+  EXPECT_EQ(Find("\"ｽﾄ\""), (Ids{"compat", "plain"}));
 }
 
 // The words of Hangul runs and romanized words meet through the index's vocabulary of syllable
