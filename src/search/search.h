@@ -5,15 +5,15 @@
 // What it promises:
 // - The same folding at index and query time: NFKC, case folding, diacritics and in-word
 //   apostrophes removed, so Ch'ŏl = Chol = chol and Sinŭiju = Sinuiju. Hangul, Han and kana are
-//   indexed as character unigrams and bigrams, so they are found without spaces (신의주 in
-//   신의주에서): a word of them matches a document holding all of its bigrams, and a quoted
-//   phrase matches that exact sequence.
+//   indexed as character bigrams, so they are found without spaces (신의주 in 신의주에서): a word
+//   of them matches a document holding all of its bigrams, and a quoted phrase matches that
+//   exact sequence, checked in the stored text.
 // - Names across scripts: 김철수, "Gim Cheol-su", "KIM Chol-su" and "Kim Chol Su" share the
 //   canonical key of link::ParseKoreanName. Names in Document::names are keyed; names mentioned
 //   in free text (김철수가, "My name is Chol-su Kim") are detected and keyed too; a query, or a
 //   quoted part of it, that reads as a Korean name also matches those keys. Place names meet
 //   across spellings the same way (Sinuiju / Sinŭiju / 신의주), through the canonical syllables
-//   of single words.
+//   of single words, kept as a vocabulary of the index's words.
 // - Sealed names are never in the index in plaintext: the caller indexes them only as opaque
 //   blind terms (an HMAC of a NameKeys() key) and matches them with Query::blind.
 // - Access control is a boolean filter inside the Xapian query: a document with none of the
@@ -23,8 +23,8 @@
 //   exception leaves this module (Xapian's are caught at the API and become a Status).
 //
 // The index is a projection: the caller rebuilds it from the ledger (Clear, then Put every
-// document, then Commit with the ledger's last sequence number). Stored document data holds
-// only the id, kind and the texts given for snippets; never names, blind terms or facets.
+// document, then Commit with the ledger's last sequence number). A document stores only its
+// id, kind and the texts given (for snippets and phrases); never names, blind terms or facets.
 //
 // Thread-safety: an Index serialises its own calls with a mutex, so it may be shared between
 // threads; Xapian allows one writer per directory, so one process opens a directory once for
