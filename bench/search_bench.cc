@@ -1166,10 +1166,7 @@ int main(int argc, char** argv) {
     return Scores{relevant.empty() ? 1.0 : double(common) / double(relevant.size()),
                   got.empty() ? 1.0 : double(common) / double(got.size())};
   };
-  auto vocabulary = [&](std::string_view key) {
-    const std::string term = std::string(search::internal::kSyllablePrefix) + std::string(key);
-    return std::vector<std::string>(xdb.synonyms_begin(term), xdb.synonyms_end(term));
-  };
+  const search::internal::Vocabulary vocabulary = search::internal::VocabularyOf(xdb);
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     const QuerySpec& q = queries[qi];
     auto parsed =

@@ -49,12 +49,14 @@ Result<std::u32string> DecodeUtf8(std::string_view text) {
 std::u32string DecodeUtf8Lossy(std::string_view text) {
   std::u32string out;
   out.reserve(text.size());
-  for (size_t i = 0, length = 0; i < text.size(); i += length) {
-    char32_t c = 0;
-    if (!DecodeAt(text, i, c, length)) c = U'\uFFFD', length = 1;
-    out += c;
-  }
+  for (size_t i = 0, length = 0; i < text.size(); i += length) out += DecodeUtf8At(text, i, length);
   return out;
+}
+
+char32_t DecodeUtf8At(std::string_view text, size_t i, size_t& length) {
+  char32_t c = 0;
+  if (!DecodeAt(text, i, c, length)) c = U'\uFFFD', length = 1;
+  return c;
 }
 
 void AppendUtf8(char32_t c, std::string& out) {

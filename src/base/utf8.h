@@ -16,6 +16,9 @@ namespace custodian {
 Result<std::u32string> DecodeUtf8(std::string_view text);
 // The same, with every invalid byte read as U+FFFD: for text Custodian made itself.
 std::u32string DecodeUtf8Lossy(std::string_view text);
+// The code point that starts at text[i] (i < text.size()), with its length in bytes; U+FFFD
+// and 1 for an invalid byte, as DecodeUtf8Lossy reads it.
+char32_t DecodeUtf8At(std::string_view text, size_t i, size_t& length);
 void AppendUtf8(char32_t c, std::string& out);
 std::string EncodeUtf8(std::u32string_view text);
 

@@ -648,17 +648,8 @@ Result<Results> Index::Search(const Query& q) const {
     if (q.match_all) {
       parsed.query = Xapian::Query::MatchAll;
     } else {
-      auto vocabulary = [&](std::string_view key) {
-        std::set<std::string> words;
-        const std::string term = std::string(internal::kSyllablePrefix) + std::string(key);
-        for (const Xapian::Database& db : impl_->readers) {
-          for (auto it = db.synonyms_begin(term); it != db.synonyms_end(term); ++it) {
-            words.insert(*it);
-          }
-        }
-        return std::vector<std::string>(words.begin(), words.end());
-      };
-      ASSIGN_OR_RETURN(parsed, internal::ParseQuery(q.text, q.blind, vocabulary));
+      ASSIGN_OR_RETURN(parsed,
+                       internal::ParseQuery(q.text, q.blind, internal::VocabularyOf(impl_->all)));
     }
     std::vector<Xapian::Query> filters;
     for (const auto& [facet, values] : q.filters) {

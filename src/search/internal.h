@@ -52,6 +52,9 @@ struct Analysis {
 // between letters joins them and is dropped (Ch'ŏl -> chol). Folding is NFKC, case folding,
 // then removal of nonspacing marks (ŏ -> o). InvalidArgument for bad UTF-8 (with the offset).
 Result<Analysis> Analyze(std::string_view text);
+// A character that Analyze makes a token of its own (Han, Hangul, Hiragana or Katakana letters
+// and digits).
+bool IsCjk(char32_t c);
 
 // A Korean name mentioned in text: tokens [first, last] and its canonical key.
 struct NameMention {

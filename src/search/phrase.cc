@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/utf8.h"
 #include "search/internal.h"
 #include "search/query.h"
 
@@ -43,16 +44,6 @@ bool HoldsPhrase(const std::vector<Token>& tokens, const std::vector<PhraseToken
   return false;
 }
 
-// The code point at `p` of UTF-8 `s` and its length; U+FFFD for a bad sequence.
-std::pair<char32_t, size_t> CodePointAt(std::string_view s, size_t p) {
-  const auto c = static_cast<unsigned char>(s[p]);
-  const size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  if (n == 1 || p + n > s.size()) return {c < 0x80 ? c : 0xFFFD, 1};
-  char32_t cp = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[p + k]) & 0x3F);
-  return {cp, n};
-}
-
 // Blocks whose characters NFKC case folding may turn into CJK characters (Hangul jamo and
 // compatibility jamo, CJK radicals and Kangxi radicals, enclosed and squared CJK, compatibility
 // ideographs, half- and full-width forms, enclosed ideographs): in a text without them, a
@@ -63,13 +54,6 @@ bool MayFoldIntoCjk(char32_t c) {
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
          (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x1F200 && c <= 0x1F2FF) ||
          (c >= 0x2F800 && c <= 0x2FA1F);
-}
-
-// A character that analysis keeps as a CJK token of its own, whatever surrounds it.
-bool IsCjkToken(char32_t c) {
-  return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3040 && c <= 0x30FF) ||
-         (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-         (c >= 0x20000 && c <= 0x2A6DF);
 }
 
 // A quoted phrase, checked in the texts a document stores (index.cc: kTextsSlot).
@@ -113,10 +97,10 @@ class TextPhrase {
   // or a CJK character stands between two runs.
   Verdict Scan(std::string_view stored) const {
     // Those blocks start with these bytes, which UTF-8 uses for nothing else; Hangul does not.
-    for (size_t p = 0; p < stored.size(); ++p) {
+    for (size_t p = 0, length = 0; p < stored.size(); ++p) {
       const auto b = static_cast<unsigned char>(stored[p]);
       if ((b == 0xE1 || b == 0xE2 || b == 0xE3 || b >= 0xEF) &&
-          MayFoldIntoCjk(CodePointAt(stored, p).first)) {
+          MayFoldIntoCjk(DecodeUtf8At(stored, p, length))) {
         return Verdict::kUnknown;
       }
     }
@@ -139,8 +123,9 @@ class TextPhrase {
         if (stored.compare(p, runs_[k].size(), runs_[k]) != 0) {
           // A word, a digit or another CJK character between: not here. Anything else may be
           // punctuation or a letter; analysis knows.
+          size_t length = 0;
           const auto c = static_cast<unsigned char>(stored[p]);
-          if (c >= 0x80 && !IsCjkToken(CodePointAt(stored, p).first)) unknown = true;
+          if (c >= 0x80 && !IsCjk(DecodeUtf8At(stored, p, length))) unknown = true;
           break;
         }
         p += runs_[k].size();

@@ -398,6 +398,13 @@ class Parser {
 
 }  // namespace
 
+Vocabulary VocabularyOf(const Xapian::Database& db) {
+  return [db](std::string_view key) {
+    const std::string term = std::string(kSyllablePrefix) + std::string(key);
+    return std::vector<std::string>(db.synonyms_begin(term), db.synonyms_end(term));
+  };
+}
+
 Result<ParsedQuery> ParseQuery(std::string_view text,
                                const std::function<std::string(std::string_view)>& blind,
                                const Vocabulary& vocabulary) {

@@ -1,5 +1,6 @@
 // Private to src/search: the query language (docs/formats/search.md) parsed into a Xapian
-// query, with what snippets need to highlight the same matches.
+// query, with what snippets need to highlight the same matches, and the checks of quoted CJK
+// phrases in stored text (phrase.cc) that the query needs beside it.
 #ifndef CUSTODIAN_SEARCH_QUERY_H_
 #define CUSTODIAN_SEARCH_QUERY_H_
 
@@ -36,6 +37,9 @@ struct ParsedQuery {
 
 // The words of the index that have a syllable key: the index's vocabulary (index.cc).
 using Vocabulary = std::function<std::vector<std::string>(std::string_view key)>;
+// The vocabulary of `db` (every shard of it): `kSyllablePrefix` + key -> words, in its synonym
+// table.
+Vocabulary VocabularyOf(const Xapian::Database& db);
 
 // InvalidArgument (with a byte offset, never the query text) for an empty or over-long query,
 // bad UTF-8, an unbalanced quote or parenthesis, an operator without an operand, too many

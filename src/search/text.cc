@@ -14,6 +14,17 @@
 #include "search/internal.h"
 
 namespace custodian::search::internal {
+
+bool IsCjk(char32_t c) {
+  if (c < 0x1100) return false;  // fast path for Latin and most alphabets
+  UErrorCode error = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &error);
+  if (U_FAILURE(error)) return false;
+  return (script == USCRIPT_HAN || script == USCRIPT_HANGUL || script == USCRIPT_HIRAGANA ||
+          script == USCRIPT_KATAKANA) &&
+         (u_isalpha(static_cast<UChar32>(c)) || u_isdigit(static_cast<UChar32>(c)));
+}
+
 namespace {
 
 struct Normalizers {
@@ -50,16 +61,6 @@ bool IsHyphen(char32_t c) { return c == U'-' || c == U'\u2010' || c == U'\u2011'
 bool IsMark(char32_t c) {
   const int8_t type = u_charType(static_cast<UChar32>(c));
   return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
-}
-
-bool IsCjk(char32_t c) {
-  if (c < 0x1100) return false;  // fast path for Latin and most alphabets
-  UErrorCode error = U_ZERO_ERROR;
-  const UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &error);
-  if (U_FAILURE(error)) return false;
-  return (script == USCRIPT_HAN || script == USCRIPT_HANGUL || script == USCRIPT_HIRAGANA ||
-          script == USCRIPT_KATAKANA) &&
-         (u_isalpha(static_cast<UChar32>(c)) || u_isdigit(static_cast<UChar32>(c)));
 }
 
 bool IsWordChar(char32_t c) { return u_isalnum(static_cast<UChar32>(c)) || IsMark(c); }

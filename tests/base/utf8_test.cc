@@ -39,5 +39,20 @@ TEST(Utf8Test, LossyReadsEachBadByteAsReplacement) {
   EXPECT_EQ(DecodeUtf8Lossy(""), U"");
 }
 
+TEST(Utf8Test, DecodesOneCodePointWhereAsked) {
+  const std::string text = "a\uae40\xFF\U0001F600";
+  size_t length = 0;
+  EXPECT_EQ(DecodeUtf8At(text, 0, length), U'a');
+  EXPECT_EQ(length, 1u);
+  EXPECT_EQ(DecodeUtf8At(text, 1, length), U'\uae40');
+  EXPECT_EQ(length, 3u);
+  EXPECT_EQ(DecodeUtf8At(text, 2, length), U'\uFFFD');  // inside a sequence
+  EXPECT_EQ(length, 1u);
+  EXPECT_EQ(DecodeUtf8At(text, 4, length), U'\uFFFD');
+  EXPECT_EQ(length, 1u);
+  EXPECT_EQ(DecodeUtf8At(text, 5, length), U'\U0001F600');
+  EXPECT_EQ(length, 4u);
+}
+
 }  // namespace
 }  // namespace custodian
