@@ -549,10 +549,12 @@ TEST_F(SearchTest, CjkPhrasesAreFoundWhateverSeparatesTheirWords) {
   Put(fields);
   Put(Doc("compat", "これはﾃｽﾄです。"));  // half-width katakana: テスト once folded (NFKC)
   Put(Doc("plain", "これはテストです。"));
+  Put(Doc("dot", "これはテスト・サイトです。"));  // the katakana middle dot separates words
   EXPECT_EQ(Find("\"보위부 구류장\""), (Ids{"ellipsis", "line", "quoted", "space"}));
   EXPECT_EQ(Find("\"보위부 구류장\" 있었다"), (Ids{"ellipsis", "line", "quoted", "space"}));
-  EXPECT_EQ(Find("\"テスト\""), (Ids{"compat", "plain"}));
-  EXPECT_EQ(Find("\"ｽﾄ\""), (Ids{"compat", "plain"}));
+  EXPECT_EQ(Find("\"テスト\""), (Ids{"compat", "dot", "plain"}));
+  EXPECT_EQ(Find("\"テスト サイト\""), Ids{"dot"});
+  EXPECT_EQ(Find("\"ｽﾄ\""), (Ids{"compat", "dot", "plain"}));
 }
 
 // The words of Hangul runs and romanized words meet through the index's vocabulary of syllable
